@@ -1,0 +1,178 @@
+"""Read-only commands: ``extract``, ``history``, ``status`` (and ``worker --burst``)."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from crawler.config import CrawlerConfig, Settings, load_settings
+from crawler.core.extract import decode_html, extract_article
+from crawler.core.urls import canonical_url
+from crawler.errors import ConfigError, ExtractError
+from crawler.fetch import Fetcher
+from crawler.models import Article, Version
+from crawler.runtime import open_runtime, open_store
+from crawler.store import Store, doc_id
+
+
+async def extract(source: str, as_json: bool, allow_private: bool, config: Path | None) -> int:
+    if source.startswith(("http://", "https://")):
+        crawler = _crawler_config(config).model_copy(
+            update={"allow_private_addresses": True} if allow_private else {}
+        )
+        fetcher = Fetcher(crawler)
+        try:
+            fetched = await fetcher.fetch(source, "html")
+        finally:
+            await fetcher.close()
+        html, _ = decode_html(fetched.body, fetched.charset)
+        article = extract_article(html, fetched.url)
+    else:
+        try:
+            raw = await asyncio.to_thread(Path(source).read_bytes)
+        except OSError as exc:
+            raise ExtractError(f"cannot read {source}: {exc.strerror}") from exc
+        html, _ = decode_html(raw)
+        article = extract_article(html, "")
+    print(
+        json.dumps(article_json(article), ensure_ascii=False, indent=2)
+        if as_json
+        else _article_text(article)
+    )
+    return 0
+
+
+def _crawler_config(path: Path | None) -> CrawlerConfig:
+    try:
+        return load_settings(path).crawler
+    except ConfigError:
+        if path is not None:
+            raise
+        return CrawlerConfig()
+
+
+def article_json(article: Article) -> dict[str, Any]:
+    return {
+        "url": article.url,
+        "canonical_url": article.canonical_url,
+        "title": article.title,
+        "byline": article.byline,
+        "published": _iso(article.published),
+        "modified": _iso(article.modified),
+        "language": article.language,
+        "text": article.text,
+    }
+
+
+def _article_text(article: Article) -> str:
+    head = [f"{k}: {v}" for k, v in article_json(article).items() if k != "text" and v]
+    return "\n".join([*head, "", article.text])
+
+
+async def history(settings: Settings, url: str, story: str | None, as_json: bool) -> int:
+    stories = [story] if story else [s.id for s in settings.story]
+    found: dict[str, list[Version]] = {}
+    async with open_store(settings) as (store, _):
+        for sid in stories:
+            link = doc_id(canonical_url(url))
+            doc = await store.articles.doc_for_link(sid, link) or link
+            versions = await store.articles.versions(sid, doc)
+            if versions:
+                found[sid] = versions
+    if not found:
+        print(f"{url} is not tracked by any story")
+        return 1
+    if as_json:
+        print(
+            json.dumps(
+                {s: [_version_json(v) for v in vs] for s, vs in found.items()},
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
+        return 0
+    for sid, versions in found.items():
+        print(f"story {sid}: {len(versions)} version(s) of {url}")
+        for version in versions:
+            print(f"  v{version.number}  {version.fetched_at:%Y-%m-%d %H:%M:%S}Z  {version.title}")
+            for fact in version.facts:
+                qualifier = f"{fact.qualifier} " if fact.qualifier else ""
+                print(f"      {fact.kind}/{fact.subject}: {qualifier}{fact.to_json()['value']}")
+    return 0
+
+
+def _version_json(version: Version) -> dict[str, Any]:
+    return {
+        "version": version.number,
+        "content_hash": version.content_hash,
+        "title": version.title,
+        "fetched_at": _iso(version.fetched_at),
+        "published": _iso(version.published),
+        "modified": _iso(version.modified),
+        "facts": [f.to_json() for f in version.facts],
+        "text": version.text,
+    }
+
+
+async def status(settings: Settings, as_json: bool) -> int:
+    async with open_store(settings) as (store, url):
+        data = await _status(settings, store, url)
+    if as_json:
+        print(json.dumps(data, indent=2))
+        return 0
+    print(
+        f"store: {data['store']}   queued jobs: {data['queued_jobs']}   "
+        f"revisits pending: {data['revisits_pending']}"
+    )
+    for feed in data["feeds"]:
+        print(
+            f"  [{feed['status']:>7}] {feed['url']}  last poll {feed['last_poll'] or '-'}"
+            f"{'  error: ' + feed['last_error'] if feed['last_error'] else ''}"
+        )
+    for sid, count in data["tracked"].items():
+        print(f"story {sid}: {count} tracked article(s)")
+    print("counters: " + ", ".join(f"{k}={v}" for k, v in sorted(data["counters"].items())))
+    return 0
+
+
+async def _status(settings: Settings, store: Store, url: str) -> dict[str, Any]:
+    states = await store.schedule.feed_states([f.url for f in settings.feed])
+    return {
+        "store": url,
+        "queued_jobs": int(await store.redis.zcard(store.keys.queue)),
+        "revisits_pending": await store.schedule.pending_revisits(),
+        "feeds": [
+            {
+                "url": u,
+                "status": s.status,
+                "failures": s.failures,
+                "last_poll": s.last_poll,
+                "last_error": s.last_error,
+            }
+            for u, s in states.items()
+        ],
+        "tracked": {s.id: len(await store.articles.tracked_docs(s.id)) for s in settings.story},
+        "counters": await store.stats(),
+        "at": time.time(),
+    }
+
+
+async def burst_worker(settings: Settings) -> int:
+    from workers.settings import build_worker
+
+    async with open_runtime(settings) as runtime:
+        worker = build_worker(runtime, burst=True, poll_delay=0.05)
+        try:
+            await worker.async_run()
+        finally:
+            await worker.close()
+        await runtime.dispatcher.drain()
+    return 0
+
+
+def _iso(value: datetime | None) -> str | None:
+    return value.isoformat() if value else None

@@ -1,0 +1,241 @@
+"""The one typed configuration object, validated once before anything starts.
+
+Sources, in order: ``--config PATH``, else ``$NEWSWATCH_CONFIG``, else ``config/newswatch.toml``.
+``$NEWSWATCH_REDIS_URL`` overrides ``[redis] url``. Environment variables are read here and only
+here; everything else receives the frozen :class:`Settings`.
+
+Relative paths in the file (``seed``, ``data_dir``, hook ``path``) are taken relative to the
+directory newswatch is started from, as in the shipped ``config/newswatch.toml``.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+
+from crawler.durations import parse_duration
+from crawler.errors import ConfigError
+
+DEFAULT_CONFIG = Path("config/newswatch.toml")
+
+Duration = Annotated[float, BeforeValidator(parse_duration)]
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class RedisConfig(_Section):
+    url: str = ""
+    key_prefix: str = Field("nw:", min_length=1, max_length=64)
+
+    @field_validator("url")
+    @classmethod
+    def _scheme(cls, value: str) -> str:
+        if value and not value.startswith(("redis://", "rediss://", "unix://")):
+            raise ValueError('expected a redis://, rediss:// or unix:// URL, or "" for embedded')
+        return value
+
+
+class StorageConfig(_Section):
+    data_dir: Path = Path(".newswatch")
+
+
+class CrawlerConfig(_Section):
+    user_agent: str = Field("newswatch/0.1 (+https://github.com/newswatch/newswatch)", min_length=1)
+    allow_private_addresses: bool = False
+    connect_timeout: Duration = 10.0
+    read_timeout: Duration = 30.0
+    total_timeout: Duration = 60.0
+    max_body_bytes: int = Field(5_000_000, gt=0)
+    max_redirects: int = Field(5, ge=0, le=30)
+    prefilter: bool = True
+
+
+class WorkerConfig(_Section):
+    max_jobs: int = Field(10, ge=1, le=1000)
+    max_tries: int = Field(5, ge=1, le=100)
+    retry_delay: Duration = 30.0
+    job_timeout: Duration = 120.0
+    drain_timeout: Duration = 30.0
+
+
+class SchedulerConfig(_Section):
+    tick: Duration = 1.0
+    feed_lease: Duration = 120.0
+
+
+class StoryConfig(_Section):
+    id: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
+    seed: str = Field(min_length=1)
+    revisit: tuple[Duration, ...] = (600.0, 3600.0, 21600.0, 86400.0)
+    min_relevance: float = Field(0.12, ge=0.0, le=1.0)
+    duplicate_similarity: float = Field(0.5, gt=0.0, le=1.0)
+    discover: bool = False
+
+
+class FeedConfig(_Section):
+    url: str
+    interval: Duration = 600.0
+    stories: tuple[str, ...] = ()
+
+    @field_validator("url")
+    @classmethod
+    def _http(cls, value: str) -> str:
+        if not value.startswith(("http://", "https://")):
+            raise ValueError("expected an http:// or https:// URL")
+        return value
+
+
+class _Hook(_Section):
+    name: str = ""
+    events: tuple[str, ...] = ()
+    stories: tuple[str, ...] = ()
+
+
+class JsonlHook(_Hook):
+    type: Literal["jsonl"]
+    path: Path
+
+
+class WebhookHook(_Hook):
+    type: Literal["webhook"]
+    url: str
+    timeout: Duration = 10.0
+    headers: dict[str, str] = Field(default_factory=dict)
+
+    @field_validator("url")
+    @classmethod
+    def _http(cls, value: str) -> str:
+        if not value.startswith(("http://", "https://")):
+            raise ValueError("expected an http:// or https:// URL")
+        return value
+
+
+class ConsoleHook(_Hook):
+    type: Literal["console"]
+
+
+HookConfig = Annotated[JsonlHook | WebhookHook | ConsoleHook, Field(discriminator="type")]
+
+
+class Settings(_Section):
+    redis: RedisConfig = RedisConfig()
+    storage: StorageConfig = StorageConfig()
+    crawler: CrawlerConfig = CrawlerConfig()
+    worker: WorkerConfig = WorkerConfig()
+    scheduler: SchedulerConfig = SchedulerConfig()
+    story: tuple[StoryConfig, ...] = Field(min_length=1)
+    feed: tuple[FeedConfig, ...] = ()
+    hook: tuple[HookConfig, ...] = ()
+
+    @model_validator(mode="after")
+    def _references(self) -> Settings:
+        ids = [s.id for s in self.story]
+        if len(set(ids)) != len(ids):
+            raise ValueError("story ids must be unique")
+        for i, feed in enumerate(self.feed):
+            _check_refs(f"feed[{i}].stories", feed.stories, ids)
+        for i, hook in enumerate(self.hook):
+            _check_refs(f"hook[{i}].stories", hook.stories, ids)
+        names = [h.name for h in self.hook_list()]
+        if len(set(names)) != len(names):
+            raise ValueError("hook names must be unique (set `name` on hooks of the same target)")
+        return self
+
+    def hook_list(self) -> list[HookConfig]:
+        """Hooks with their ``name`` filled in (``type:target`` when not given)."""
+        return [h if h.name else h.model_copy(update={"name": _hook_name(h)}) for h in self.hook]
+
+    def story_by_id(self, story_id: str) -> StoryConfig:
+        for story in self.story:
+            if story.id == story_id:
+                return story
+        raise ConfigError(f"unknown story {story_id!r}; configured: {[s.id for s in self.story]}")
+
+
+def _hook_name(hook: HookConfig) -> str:
+    if isinstance(hook, JsonlHook):
+        return f"jsonl:{hook.path}"
+    if isinstance(hook, WebhookHook):
+        return f"webhook:{hook.url}"
+    return "console"
+
+
+def _check_refs(key: str, refs: tuple[str, ...], ids: list[str]) -> None:
+    for ref in refs:
+        if ref not in ids:
+            raise ValueError(f"{key}: unknown story {ref!r}; expected one of {ids}")
+
+
+def load_settings(path: Path | None = None, env: Mapping[str, str] | None = None) -> Settings:
+    """Read, merge and validate the configuration; raise :class:`ConfigError` naming the key."""
+    env = os.environ if env is None else env
+    path = path or (Path(env["NEWSWATCH_CONFIG"]) if env.get("NEWSWATCH_CONFIG") else None)
+    path = path or DEFAULT_CONFIG
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError(
+            f"{path}: config file not found; pass --config PATH or set NEWSWATCH_CONFIG"
+        ) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: cannot read config file: {exc}") from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: not valid TOML: {exc}") from exc
+    return settings_from_mapping(data, env=env, source=str(path))
+
+
+def settings_from_mapping(
+    data: Mapping[str, Any], env: Mapping[str, str] | None = None, source: str = "config"
+) -> Settings:
+    """Validate an already-parsed mapping (used by the loader, the demo and tests)."""
+    data = dict(data)
+    redis_url = (env or {}).get("NEWSWATCH_REDIS_URL")
+    if redis_url:
+        data["redis"] = {**data.get("redis", {}), "url": redis_url}
+    try:
+        return Settings.model_validate(data)
+    except ValidationError as exc:
+        raise ConfigError(_describe(exc, source)) from None
+
+
+def _describe(exc: ValidationError, source: str) -> str:
+    lines = [f"{source}: invalid configuration"]
+    for err in exc.errors():
+        loc = _location(err["loc"])
+        if err["type"] == "extra_forbidden":
+            msg = "unknown key; check the spelling against the README's config reference"
+        elif err["type"] == "missing":
+            msg = "required key is missing"
+        else:
+            msg = err["msg"].removeprefix("Value error, ")
+            if "input" in err and err["type"] not in ("union_tag_invalid",):
+                msg += f" (got {err['input']!r})"
+        lines.append(f"  {loc or '(top level)'}: {msg}")
+    return "\n".join(lines)
+
+
+def _location(loc: tuple[int | str, ...]) -> str:
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        elif part in ("jsonl", "webhook", "console"):
+            continue
+        else:
+            out += f".{part}" if out else str(part)
+    return out

@@ -1,0 +1,1 @@
+"""Data files: word lists used by the pure core."""

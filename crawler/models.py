@@ -1,0 +1,176 @@
+"""Frozen, typed values passed between the pipeline's stages.
+
+    FeedEntry ─► (fetch) FetchResult ─► (extract) Article ─► (judge) Decision
+             ─► (store) Version with Facts ─► (diff) Events ─► hooks
+
+Everything here is plain data: no I/O, no behaviour beyond small derived properties.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Literal
+
+
+@dataclass(frozen=True, slots=True)
+class FeedEntry:
+    """One item of a polled feed, as the scheduler sees it."""
+
+    feed_url: str
+    link: str
+    entry_id: str
+    title: str = ""
+    summary: str = ""
+    published: datetime | None = None
+    updated: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    """What extraction makes of one HTML page. ``text`` holds one paragraph per line."""
+
+    url: str
+    title: str
+    text: str
+    canonical_url: str = ""
+    byline: str = ""
+    published: datetime | None = None
+    modified: datetime | None = None
+    language: str = ""
+
+    @property
+    def paragraphs(self) -> list[str]:
+        return [p for p in self.text.split("\n") if p.strip()]
+
+
+@dataclass(frozen=True, slots=True)
+class Fact:
+    """A typed number found in a sentence: "more than 160 people were killed"."""
+
+    kind: str
+    subject: str
+    value: float
+    qualifier: str
+    sentence: str
+    low: float | None = None
+    high: float | None = None
+
+    @property
+    def key(self) -> tuple[str, str]:
+        return (self.kind, self.subject)
+
+    def same_reading(self, other: Fact) -> bool:
+        """True when both state the same number with the same bounds."""
+        return (self.value, self.low, self.high) == (other.value, other.low, other.high)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "kind": self.kind,
+            "subject": self.subject,
+            "value": _num(self.value),
+            "low": None if self.low is None else _num(self.low),
+            "high": None if self.high is None else _num(self.high),
+            "qualifier": self.qualifier,
+            "text": self.sentence,
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Fact:
+        return cls(
+            kind=data["kind"],
+            subject=data["subject"],
+            value=float(data["value"]),
+            qualifier=data.get("qualifier", ""),
+            sentence=data.get("text", ""),
+            low=None if data.get("low") is None else float(data["low"]),
+            high=None if data.get("high") is None else float(data["high"]),
+        )
+
+
+def _num(value: float) -> int | float:
+    """Whole numbers as ints in JSON (164, not 164.0)."""
+    return int(value) if float(value).is_integer() else value
+
+
+@dataclass(frozen=True, slots=True)
+class SeedProfile:
+    """What newswatch knows about the story a user asked it to follow."""
+
+    story_id: str
+    title: str
+    text: str
+    source_url: str = ""
+    terms: dict[str, float] = field(default_factory=dict)
+    entities: frozenset[str] = frozenset()
+    facts: tuple[Fact, ...] = ()
+
+
+Verdict = Literal["related", "duplicate", "unrelated"]
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    """The judgement on a newly seen article, relative to one story."""
+
+    verdict: Verdict
+    relevance: float = 0.0
+    shared_terms: tuple[str, ...] = ()
+    duplicate_of: str = ""
+    similarity: float = 0.0
+
+
+@dataclass(frozen=True, slots=True)
+class Version:
+    """One stored state of a tracked article, keyed by the hash of its normalised text."""
+
+    number: int
+    content_hash: str
+    title: str
+    text: str
+    facts: tuple[Fact, ...]
+    fetched_at: datetime
+    published: datetime | None = None
+    modified: datetime | None = None
+    etag: str = ""
+    last_modified: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleRef:
+    """The ``article`` member of an event."""
+
+    url: str
+    canonical_url: str
+    title: str
+    source: str
+    version: int
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "url": self.url,
+            "canonical_url": self.canonical_url,
+            "title": self.title,
+            "source": self.source,
+            "version": self.version,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    """One alert. ``id`` is a hash of what defines it, so a replay yields the same id."""
+
+    id: str
+    type: str
+    story: str
+    at: datetime
+    body: dict[str, Any]
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "type": self.type,
+            "story": self.story,
+            "at": self.at.isoformat().replace("+00:00", "Z"),
+            **self.body,
+        }

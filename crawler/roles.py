@@ -1,0 +1,127 @@
+"""The process roles: ``run`` (scheduler + worker), ``scheduler``, ``worker``, ``run --once``.
+
+SIGINT/SIGTERM set a stop flag: the scheduler stops claiming feeds, the worker stops picking
+jobs and waits up to ``[worker] drain_timeout`` for running ones (a job still running then is
+cancelled and retried later by arq), the dispatcher delivers what was emitted, and the
+runtime is torn down in reverse order. The process then exits 0.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import signal
+from dataclasses import dataclass
+
+from arq import Worker
+
+from crawler.config import Settings
+from crawler.durations import format_duration
+from crawler.runtime import Runtime, open_runtime
+from workers.settings import build_worker
+
+log = logging.getLogger(__name__)
+
+REPORT_EVERY = 30.0
+
+
+@dataclass(frozen=True, slots=True)
+class OnceSummary:
+    feeds: int
+    failed_feeds: int
+    queued: int
+    revisits: int
+    jobs: int
+    delivered: int
+
+
+async def run_once(settings: Settings) -> OnceSummary:
+    """Poll every feed once, run every resulting job and every due revisit, deliver, exit."""
+    async with open_runtime(settings) as runtime:
+        return await once(runtime)
+
+
+async def once(runtime: Runtime) -> OnceSummary:
+    polls = await runtime.scheduler.poll_all()
+    revisits = await runtime.scheduler.release_revisits()
+    worker = build_worker(runtime, burst=True, poll_delay=0.02)
+    try:
+        await worker.async_run()
+    finally:
+        await worker.close()
+    delivered = await runtime.dispatcher.drain()
+    return OnceSummary(
+        feeds=len(polls),
+        failed_feeds=sum(p.status in ("failed", "gone") for p in polls),
+        queued=sum(p.queued for p in polls),
+        revisits=revisits,
+        jobs=worker.jobs_complete + worker.jobs_failed,
+        delivered=delivered,
+    )
+
+
+async def run_roles(settings: Settings, scheduler: bool = True, worker: bool = True) -> None:
+    """Run until SIGINT/SIGTERM, then drain and stop cleanly."""
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    async with open_runtime(settings) as runtime:
+        tasks = [asyncio.create_task(_report(runtime, stop))]
+        if scheduler:
+            tasks.append(asyncio.create_task(runtime.scheduler.run(stop)))
+        arq_worker = build_worker(runtime) if worker else None
+        if arq_worker is not None:
+            tasks.append(asyncio.create_task(arq_worker.async_run()))
+            tasks.append(asyncio.create_task(runtime.dispatcher.run(stop)))
+        log.info(
+            "newswatch running (%s); Ctrl-C to stop",
+            "+".join(r for r, on in (("scheduler", scheduler), ("worker", worker)) if on),
+        )
+        await stop.wait()
+        log.info("stopping: draining running jobs")
+        if arq_worker is not None:
+            await _drain(arq_worker, settings.worker.drain_timeout)
+        await asyncio.gather(*tasks, return_exceptions=True)
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.remove_signal_handler(sig)
+    log.info("stopped")
+
+
+async def _drain(worker: Worker, grace: float) -> None:
+    worker.allow_pick_jobs = False
+    running = [t for t in worker.tasks.values() if not t.done()]
+    if running:
+        await asyncio.wait(running, timeout=grace)
+    await worker.close()
+
+
+async def _report(runtime: Runtime, stop: asyncio.Event) -> None:
+    """One progress line per ``REPORT_EVERY`` seconds, only when something happened."""
+    last: dict[str, int] = {}
+    while not stop.is_set():
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(stop.wait(), timeout=REPORT_EVERY)
+        try:
+            now = await runtime.store.stats()
+        except Exception:
+            continue
+        delta = {k: v - last.get(k, 0) for k, v in now.items() if v != last.get(k, 0)}
+        last = now
+        if delta:
+            log.info("last %s: %s", format_duration(REPORT_EVERY), _summary(delta))
+
+
+def _summary(delta: dict[str, int]) -> str:
+    parts = [
+        ("feeds polled", "feeds_polled"),
+        ("feeds failed", "feeds_failed"),
+        ("new entries", "entries_new"),
+        ("queued", "entries_queued"),
+        ("related", "articles_related"),
+        ("duplicates", "articles_duplicate"),
+        ("unrelated", "articles_unrelated"),
+        ("new versions", "versions"),
+    ]
+    return ", ".join(f"{label} {delta[key]}" for label, key in parts if delta.get(key)) or "idle"

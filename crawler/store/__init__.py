@@ -1,0 +1,97 @@
+"""I/O: everything newswatch keeps, in Redis (or the embedded Valkey).
+
+``Store`` bundles the per-concept stores that share one connection pool and one key prefix.
+Redis errors surface as ``redis.exceptions.RedisError``; the callers that own a loop or a job
+(scheduler, worker jobs, hook dispatcher, CLI) translate them into :class:`StoreError` or a
+retry — see :func:`store_errors`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
+
+from redis import exceptions as redis_errors
+from redis.asyncio import Redis
+from redis.asyncio.client import Pipeline
+from redis.asyncio.lock import Lock
+
+from crawler.errors import StoreError
+from crawler.store.articles import ArticleStore, TrackedArticle
+from crawler.store.index import CopyIndex, CopyMatch
+from crawler.store.keys import Keys, doc_id
+from crawler.store.outbox import Delivery, Outbox
+from crawler.store.schedule import FeedState, Revisit, Schedule
+from crawler.store.terms import TermStore
+
+__all__ = [
+    "CopyMatch",
+    "Delivery",
+    "FeedState",
+    "Keys",
+    "Revisit",
+    "Store",
+    "TrackedArticle",
+    "doc_id",
+    "store_errors",
+]
+
+
+class Store:
+    def __init__(self, redis: Redis, prefix: str) -> None:
+        self.redis = redis
+        self.keys = Keys(prefix)
+        self.articles = ArticleStore(redis, self.keys)
+        self.index = CopyIndex(redis, self.keys)
+        self.schedule = Schedule(redis, self.keys)
+        self.outbox = Outbox(redis, self.keys)
+        self.terms = TermStore(redis, self.keys)
+
+    @classmethod
+    async def connect(cls, url: str, prefix: str) -> Store:
+        redis = Redis.from_url(url, health_check_interval=30, socket_connect_timeout=5)
+        try:
+            await redis.ping()
+        except redis_errors.RedisError as exc:
+            await redis.aclose()
+            raise StoreError(f"cannot reach Redis at {_safe(url)}: {exc}") from exc
+        return cls(redis, prefix)
+
+    async def close(self) -> None:
+        await self.redis.aclose()
+
+    def transaction(self) -> Pipeline:
+        """A MULTI/EXEC pipeline: use as ``async with store.transaction() as pipe``."""
+        return self.redis.pipeline(transaction=True)
+
+    def story_lock(self, story: str) -> Lock:
+        """Serialises copy detection + insert for one story across all processes."""
+        return self.redis.lock(self.keys.lock(story), timeout=30, blocking_timeout=60)
+
+    async def count(self, **counters: int) -> None:
+        async with self.redis.pipeline(transaction=False) as pipe:
+            for name, amount in counters.items():
+                if amount:
+                    pipe.hincrby(self.keys.stats, name, amount)
+            await pipe.execute()
+
+    async def stats(self) -> dict[str, int]:
+        raw = await self.redis.hgetall(self.keys.stats)
+        return {k.decode(): int(v) for k, v in raw.items()}
+
+
+@contextlib.contextmanager
+def store_errors(what: str) -> Iterator[None]:
+    """Translate Redis failures into :class:`StoreError` naming what was being done."""
+    try:
+        yield
+    except redis_errors.RedisError as exc:
+        raise StoreError(f"{what}: Redis failed: {exc}") from exc
+
+
+def _safe(url: str) -> str:
+    """The URL without its password, for messages."""
+    if "@" in url:
+        scheme, rest = url.split("://", 1)
+        return f"{scheme}://***@{rest.split('@', 1)[1]}"
+    return url

@@ -1,0 +1,165 @@
+"""Tracked articles and their versions.
+
+A version is stored once per distinct content (keyed by the hash of its words), compressed
+(zlib JSON). The article hash points at the current version; returning to an earlier content
+moves the pointer back without a new version, so an A → B → A flip-flop is remembered but
+never alerts twice. Writers add their commands to a transaction (``queue_*``) so that the
+version, the article and its events land together or not at all.
+"""
+
+from __future__ import annotations
+
+import json
+import zlib
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from redis.asyncio import Redis
+from redis.asyncio.client import Pipeline
+
+from crawler.models import Fact, Version
+from crawler.store.keys import Keys
+
+
+@dataclass(frozen=True, slots=True)
+class TrackedArticle:
+    story: str
+    doc: str
+    url: str
+    canonical_url: str
+    title: str
+    source: str
+    verdict: str  # "related" | "duplicate"
+    cluster: str  # representative doc id, "seed", or "" when it is its own representative
+    version: int
+    content_hash: str
+    first_seen: str
+    relevance: float = 0.0
+
+    def fields(self) -> dict[str, str]:
+        return {
+            "url": self.url,
+            "canonical_url": self.canonical_url,
+            "title": self.title,
+            "source": self.source,
+            "verdict": self.verdict,
+            "cluster": self.cluster,
+            "version": str(self.version),
+            "content_hash": self.content_hash,
+            "first_seen": self.first_seen,
+            "relevance": str(self.relevance),
+        }
+
+
+class ArticleStore:
+    def __init__(self, redis: Redis, keys: Keys) -> None:
+        self._redis = redis
+        self._keys = keys
+
+    async def get(self, story: str, doc: str) -> TrackedArticle | None:
+        raw = await self._redis.hgetall(self._keys.article(story, doc))
+        if not raw:
+            return None
+        data = {k.decode(): v.decode() for k, v in raw.items()}
+        return TrackedArticle(
+            story=story,
+            doc=doc,
+            url=data["url"],
+            canonical_url=data["canonical_url"],
+            title=data.get("title", ""),
+            source=data.get("source", ""),
+            verdict=data.get("verdict", "related"),
+            cluster=data.get("cluster", ""),
+            version=int(data.get("version", "1")),
+            content_hash=data.get("content_hash", ""),
+            first_seen=data.get("first_seen", ""),
+            relevance=float(data.get("relevance", "0") or 0),
+        )
+
+    async def doc_for_link(self, story: str, link_hash: str) -> str | None:
+        value = await self._redis.hget(self._keys.alias(story), link_hash)
+        return value.decode() if value else None
+
+    async def verdict(self, story: str, doc: str) -> str | None:
+        value = await self._redis.hget(self._keys.seen(story), doc)
+        return value.decode() if value else None
+
+    async def version(self, story: str, doc: str, number: int) -> Version | None:
+        raw = await self._redis.hget(self._keys.versions(story, doc), str(number))
+        return decode_version(raw) if raw else None
+
+    async def versions(self, story: str, doc: str) -> list[Version]:
+        raw = await self._redis.hgetall(self._keys.versions(story, doc))
+        return sorted((decode_version(v) for v in raw.values()), key=lambda v: v.number)
+
+    async def number_for_hash(self, story: str, doc: str, content_hash: str) -> int | None:
+        value = await self._redis.hget(self._keys.version_hashes(story, doc), content_hash)
+        return int(value) if value else None
+
+    async def tracked_docs(self, story: str) -> list[str]:
+        return [d.decode() for d in await self._redis.zrange(self._keys.tracked(story), 0, -1)]
+
+    def queue_track(self, pipe: Pipeline, article: TrackedArticle, version: Version) -> None:
+        """A newly tracked article with its first version."""
+        k = self._keys
+        pipe.hset(k.article(article.story, article.doc), mapping=article.fields())
+        pipe.zadd(k.tracked(article.story), {article.doc: datetime.now().timestamp()}, nx=True)
+        pipe.hset(k.seen(article.story), article.doc, article.verdict)
+        self.queue_version(pipe, article.story, article.doc, version)
+
+    def queue_version(self, pipe: Pipeline, story: str, doc: str, version: Version) -> None:
+        k = self._keys
+        pipe.hset(k.versions(story, doc), str(version.number), encode_version(version))
+        pipe.hset(k.version_hashes(story, doc), version.content_hash, str(version.number))
+        self.queue_current(pipe, story, doc, version.number, version.content_hash, version.title)
+
+    def queue_current(
+        self, pipe: Pipeline, story: str, doc: str, number: int, content_hash: str, title: str
+    ) -> None:
+        pipe.hset(
+            self._keys.article(story, doc),
+            mapping={"version": str(number), "content_hash": content_hash, "title": title},
+        )
+
+    def queue_verdict(self, pipe: Pipeline, story: str, doc: str, verdict: str) -> None:
+        pipe.hset(self._keys.seen(story), doc, verdict)
+
+    def queue_alias(self, pipe: Pipeline, story: str, link_hash: str, doc: str) -> None:
+        pipe.hset(self._keys.alias(story), link_hash, doc)
+
+
+def encode_version(version: Version) -> bytes:
+    data: dict[str, Any] = {
+        "number": version.number,
+        "content_hash": version.content_hash,
+        "title": version.title,
+        "text": version.text,
+        "facts": [f.to_json() for f in version.facts],
+        "fetched_at": version.fetched_at.isoformat(),
+        "published": version.published.isoformat() if version.published else None,
+        "modified": version.modified.isoformat() if version.modified else None,
+        "etag": version.etag,
+        "last_modified": version.last_modified,
+    }
+    return zlib.compress(json.dumps(data, ensure_ascii=False).encode("utf-8"), 6)
+
+
+def decode_version(raw: bytes) -> Version:
+    data = json.loads(zlib.decompress(raw))
+    return Version(
+        number=int(data["number"]),
+        content_hash=data["content_hash"],
+        title=data["title"],
+        text=data["text"],
+        facts=tuple(Fact.from_json(f) for f in data["facts"]),
+        fetched_at=datetime.fromisoformat(data["fetched_at"]),
+        published=_when(data.get("published")),
+        modified=_when(data.get("modified")),
+        etag=data.get("etag", ""),
+        last_modified=data.get("last_modified", ""),
+    )
+
+
+def _when(value: str | None) -> datetime | None:
+    return datetime.fromisoformat(value) if value else None

@@ -1,0 +1,113 @@
+"""Every Redis key newswatch writes, in one place. All start with ``[redis] key_prefix``.
+
+Per process-wide role:
+    {p}queue                 arq queue (sorted set), jobs ``{p}job:…``
+    {p}feeds:due             zset feed url → next poll time
+    {p}feed:{h}              hash: validators, body hash, failures, status of one feed
+    {p}entries               hash entry hash → publisher's updated stamp (entries seen)
+    {p}revisits              zset "story|url|n" → due time
+    {p}events                stream: the event outbox; {p}event-ids set of ids ever added
+    {p}df, {p}df:docs        document frequencies of terms (relevance idf)
+    {p}stats                 hash of counters shown by ``status``
+Per story ``s`` and document ``d`` (a hash of the canonical URL):
+    {p}a:{s}:{d}             hash: url, canonical_url, title, source, verdict, cluster, version…
+    {p}v:{s}:{d}             hash n → compressed version; {p}vh:{s}:{d} content hash → n
+    {p}tracked:{s}           zset d → first seen
+    {p}seen:{s}              hash d → verdict for every judged document (unrelated included)
+    {p}alias:{s}             hash hash(entry link) → d
+    {p}exact:{s}             hash text hash → d;  {p}sig:{s}  hash d → MinHash signature
+    {p}lsh:{s}:{band}        hash band key → first d in that bucket
+    {p}members:{s}:{rep}     list of the copies in a cluster
+    {p}lock:{s}              short lock around copy detection + insert
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from crawler.core.text import stable_hash
+
+
+def doc_id(canonical_url: str) -> str:
+    """Stable short id of a document: a hash of its canonical URL."""
+    return stable_hash(canonical_url, size=8)
+
+
+@dataclass(frozen=True, slots=True)
+class Keys:
+    prefix: str
+
+    @property
+    def queue(self) -> str:
+        return f"{self.prefix}queue"
+
+    def job(self, *parts: str) -> str:
+        return f"{self.prefix}job:" + ":".join(parts)
+
+    @property
+    def feeds_due(self) -> str:
+        return f"{self.prefix}feeds:due"
+
+    def feed(self, url: str) -> str:
+        return f"{self.prefix}feed:{stable_hash(url, size=8)}"
+
+    @property
+    def entries(self) -> str:
+        return f"{self.prefix}entries"
+
+    @property
+    def revisits(self) -> str:
+        return f"{self.prefix}revisits"
+
+    @property
+    def events(self) -> str:
+        return f"{self.prefix}events"
+
+    @property
+    def event_ids(self) -> str:
+        return f"{self.prefix}event-ids"
+
+    @property
+    def df(self) -> str:
+        return f"{self.prefix}df"
+
+    @property
+    def df_docs(self) -> str:
+        return f"{self.prefix}df:docs"
+
+    @property
+    def stats(self) -> str:
+        return f"{self.prefix}stats"
+
+    def article(self, story: str, doc: str) -> str:
+        return f"{self.prefix}a:{story}:{doc}"
+
+    def versions(self, story: str, doc: str) -> str:
+        return f"{self.prefix}v:{story}:{doc}"
+
+    def version_hashes(self, story: str, doc: str) -> str:
+        return f"{self.prefix}vh:{story}:{doc}"
+
+    def tracked(self, story: str) -> str:
+        return f"{self.prefix}tracked:{story}"
+
+    def seen(self, story: str) -> str:
+        return f"{self.prefix}seen:{story}"
+
+    def alias(self, story: str) -> str:
+        return f"{self.prefix}alias:{story}"
+
+    def exact(self, story: str) -> str:
+        return f"{self.prefix}exact:{story}"
+
+    def signatures(self, story: str) -> str:
+        return f"{self.prefix}sig:{story}"
+
+    def lsh(self, story: str, band: int) -> str:
+        return f"{self.prefix}lsh:{story}:{band}"
+
+    def members(self, story: str, rep: str) -> str:
+        return f"{self.prefix}members:{story}:{rep}"
+
+    def lock(self, story: str) -> str:
+        return f"{self.prefix}lock:{story}"

@@ -1,0 +1,152 @@
+"""What is due when: feed polls, entries already seen, article revisits (all in Redis).
+
+Far-future schedules live in our own sorted sets, never as deferred arq jobs (a deferred job
+would keep a burst worker waiting, and a restart would lose nothing either way). Feeds are
+claimed with a lease by an atomic script, so two schedulers never poll the same feed at once;
+revisits are enqueued under deterministic job ids before they are removed, so a crash between
+the two repeats nothing.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from redis.asyncio import Redis
+from redis.asyncio.client import Pipeline
+
+from crawler.store.keys import Keys
+
+# KEYS[1] due zset; ARGV: max score, lease until, limit → feed urls due by then, now leased
+_CLAIM = """
+local due = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, tonumber(ARGV[3]))
+for _, member in ipairs(due) do
+  redis.call('ZADD', KEYS[1], 'XX', ARGV[2], member)
+end
+return due
+"""
+
+
+@dataclass(frozen=True, slots=True)
+class FeedState:
+    etag: str = ""
+    last_modified: str = ""
+    body_hash: str = ""
+    failures: int = 0
+    last_error: str = ""
+    status: str = "ok"  # ok | failing | gone
+    last_poll: str = ""
+    interval: float = 0.0
+
+    @classmethod
+    def from_redis(cls, raw: Mapping[bytes, bytes]) -> FeedState:
+        data = {k.decode(): v.decode() for k, v in raw.items()}
+        return cls(
+            etag=data.get("etag", ""),
+            last_modified=data.get("last_modified", ""),
+            body_hash=data.get("body_hash", ""),
+            failures=int(data.get("failures", "0")),
+            last_error=data.get("last_error", ""),
+            status=data.get("status", "ok"),
+            last_poll=data.get("last_poll", ""),
+            interval=float(data.get("interval", "0") or 0),
+        )
+
+    def fields(self) -> dict[str, str]:
+        return {
+            "etag": self.etag,
+            "last_modified": self.last_modified,
+            "body_hash": self.body_hash,
+            "failures": str(self.failures),
+            "last_error": self.last_error,
+            "status": self.status,
+            "last_poll": self.last_poll,
+            "interval": str(self.interval),
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Revisit:
+    story: str
+    url: str
+    number: int
+
+    def member(self) -> str:
+        return json.dumps([self.story, self.url, self.number])
+
+    @classmethod
+    def parse(cls, member: bytes) -> Revisit:
+        story, url, number = json.loads(member)
+        return cls(story, url, int(number))
+
+
+class Schedule:
+    def __init__(self, redis: Redis, keys: Keys) -> None:
+        self._redis = redis
+        self._keys = keys
+        self._claim = redis.register_script(_CLAIM)
+
+    async def register_feeds(self, urls: Iterable[str], now: float) -> None:
+        """Add configured feeds (due now) and forget feeds no longer configured."""
+        wanted = set(urls)
+        known = {m.decode() for m in await self._redis.zrange(self._keys.feeds_due, 0, -1)}
+        async with self._redis.pipeline(transaction=True) as pipe:
+            for url in wanted - known:
+                pipe.zadd(self._keys.feeds_due, {url: now}, nx=True)
+            for url in known - wanted:
+                pipe.zrem(self._keys.feeds_due, url)
+            await pipe.execute()
+
+    async def claim_due_feeds(self, now: float, lease: float, limit: int = 100) -> list[str]:
+        due = await self._claim(keys=[self._keys.feeds_due], args=[now, now + lease, limit])
+        return [d.decode() for d in due]
+
+    async def claim_all_feeds(self, now: float, lease: float) -> list[str]:
+        """Every registered feed, whatever its schedule (``run --once``)."""
+        due = await self._claim(keys=[self._keys.feeds_due], args=["+inf", now + lease, 1_000_000])
+        return [d.decode() for d in due]
+
+    def queue_feed_state(
+        self, pipe: Pipeline, url: str, state: FeedState, next_due: float | None
+    ) -> None:
+        pipe.hset(self._keys.feed(url), mapping=state.fields())
+        due = float("inf") if next_due is None else next_due  # None: gone, never due again
+        pipe.zadd(self._keys.feeds_due, {url: due}, xx=True)
+
+    def queue_entry_stamps(self, pipe: Pipeline, stamps: Mapping[str, str]) -> None:
+        if stamps:
+            pipe.hset(self._keys.entries, mapping=dict(stamps))
+
+    def queue_revisit(self, pipe: Pipeline, revisit: Revisit, due: float) -> None:
+        pipe.zadd(self._keys.revisits, {revisit.member(): due})
+
+    async def feed_state(self, url: str) -> FeedState:
+        return FeedState.from_redis(await self._redis.hgetall(self._keys.feed(url)))
+
+    async def feed_states(self, urls: list[str]) -> dict[str, FeedState]:
+        async with self._redis.pipeline(transaction=False) as pipe:
+            for url in urls:
+                pipe.hgetall(self._keys.feed(url))
+            raw = await pipe.execute()
+        return {url: FeedState.from_redis(r) for url, r in zip(urls, raw, strict=True)}
+
+    async def next_poll(self, url: str) -> float | None:
+        return await self._redis.zscore(self._keys.feeds_due, url)
+
+    async def entry_stamps(self, entry_hashes: list[str]) -> list[str | None]:
+        if not entry_hashes:
+            return []
+        raw = await self._redis.hmget(self._keys.entries, entry_hashes)
+        return [r.decode() if r is not None else None for r in raw]
+
+    async def due_revisits(self, now: float, limit: int = 500) -> list[Revisit]:
+        raw = await self._redis.zrangebyscore(self._keys.revisits, "-inf", now, start=0, num=limit)
+        return [Revisit.parse(m) for m in raw]
+
+    async def done_revisits(self, revisits: list[Revisit]) -> None:
+        if revisits:
+            await self._redis.zrem(self._keys.revisits, *(r.member() for r in revisits))
+
+    async def pending_revisits(self) -> int:
+        return int(await self._redis.zcard(self._keys.revisits))

@@ -1,0 +1,50 @@
+"""arq job functions. The untyped ``ctx`` carries one typed :class:`Runtime` (``ctx["runtime"]``).
+
+Failure policy: a retryable fetch error or a Redis outage raises ``Retry`` with a growing
+delay (up to ``[worker] max_tries`` attempts); a permanent one (404, refused address, not an
+article) is logged and counted, and the job ends — it is not retried forever.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from arq import Retry
+from redis.exceptions import RedisError
+
+from crawler.errors import ExtractError, FetchError, HTTPStatusError, StoreError
+from crawler.pipeline import ArticleJob
+from crawler.runtime import Runtime
+
+log = logging.getLogger(__name__)
+
+
+async def process_article(
+    ctx: dict[str, Any], story: str, url: str, revisit: int = -1, reason: str = "new"
+) -> str:
+    runtime: Runtime = ctx["runtime"]
+    job = ArticleJob(story=story, url=url, revisit=revisit, reason=reason)
+    tries = int(ctx.get("job_try", 1))
+    try:
+        outcome = await runtime.pipeline.process(job)
+    except FetchError as exc:
+        if exc.retryable and tries < runtime.settings.worker.max_tries:
+            raise Retry(defer=_delay(runtime, tries, exc)) from exc
+        log.warning("giving up on %s: %s", url, exc)
+        outcome = "fetch-failed"
+    except ExtractError as exc:
+        log.info("not an article: %s", exc)
+        outcome = "not-an-article"
+    except (StoreError, RedisError) as exc:
+        log.warning("store unavailable while processing %s (%s); will retry", url, exc)
+        raise Retry(defer=_delay(runtime, tries, exc)) from exc
+    await runtime.store.count(**{f"jobs_{outcome.replace('-', '_')}": 1})
+    return outcome
+
+
+def _delay(runtime: Runtime, tries: int, exc: Exception) -> float:
+    delay: float = runtime.settings.worker.retry_delay * 2.0 ** (tries - 1)
+    if isinstance(exc, HTTPStatusError) and exc.retry_after:
+        delay = max(delay, exc.retry_after)
+    return min(delay, 3600.0)

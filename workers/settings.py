@@ -1,0 +1,69 @@
+"""``WorkerSettings`` for the arq command line, and the ``Worker`` newswatch runs itself."""
+
+from __future__ import annotations
+
+import contextlib
+from typing import Any
+
+from arq import Worker
+from arq.connections import RedisSettings
+from arq.worker import func
+
+from crawler.config import Settings, load_settings
+from crawler.errors import ConfigError
+from crawler.runtime import Runtime, open_runtime
+from workers.jobs import process_article
+
+
+def functions(settings: Settings) -> list[Any]:
+    return [func(process_article, max_tries=settings.worker.max_tries)]
+
+
+def build_worker(runtime: Runtime, *, burst: bool = False, poll_delay: float = 0.5) -> Worker:
+    """An arq ``Worker`` on ``runtime``'s queue; signals are handled by newswatch itself."""
+    settings = runtime.settings
+    return Worker(
+        functions=functions(settings),
+        queue_name=runtime.store.keys.queue,
+        redis_settings=RedisSettings.from_dsn(runtime.redis_url),
+        ctx={"runtime": runtime},
+        burst=burst,
+        poll_delay=poll_delay,
+        max_jobs=settings.worker.max_jobs,
+        job_timeout=settings.worker.job_timeout,
+        max_tries=settings.worker.max_tries,
+        handle_signals=False,
+        keep_result=3600,
+    )
+
+
+def build_worker_settings() -> type:
+    """A plain settings class, as arq's CLI expects."""
+    settings = load_settings()
+    if not settings.redis.url:
+        raise ConfigError(
+            "redis.url: `arq workers.WorkerSettings` needs an external Redis; set "
+            "NEWSWATCH_REDIS_URL or [redis] url, or run `newswatch worker` instead"
+        )
+    stack = contextlib.AsyncExitStack()
+
+    async def on_startup(ctx: dict[str, Any]) -> None:
+        ctx["runtime"] = await stack.enter_async_context(open_runtime(settings))
+
+    async def on_shutdown(ctx: dict[str, Any]) -> None:
+        await stack.aclose()
+
+    return type(
+        "WorkerSettings",
+        (),
+        {
+            "functions": functions(settings),
+            "queue_name": f"{settings.redis.key_prefix}queue",
+            "redis_settings": RedisSettings.from_dsn(settings.redis.url),
+            "on_startup": on_startup,
+            "on_shutdown": on_shutdown,
+            "max_jobs": settings.worker.max_jobs,
+            "job_timeout": settings.worker.job_timeout,
+            "max_tries": settings.worker.max_tries,
+        },
+    )
