@@ -23,7 +23,9 @@ from crawler.store import Store
 from crawler.store.embedded import EmbeddedValkey
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
-SEED_FILE = Path(__file__).resolve().parents[1] / "config" / "seeds" / "kazakhstan-order-restored.txt"
+SEED_FILE = (
+    Path(__file__).resolve().parents[1] / "config" / "seeds" / "kazakhstan-order-restored.txt"
+)
 
 
 def shared_path(*parts: str) -> Path:
@@ -66,9 +68,7 @@ async def store(redis_url: str, prefix: str) -> AsyncIterator[Store]:
 
 
 @pytest.fixture
-def make_settings(
-    redis_url: str, prefix: str, tmp_path: Path
-) -> Callable[..., Settings]:
+def make_settings(redis_url: str, prefix: str, tmp_path: Path) -> Callable[..., Settings]:
     """Settings on the test's Redis and prefix; keyword sections override the defaults."""
 
     def build(**sections: Any) -> Settings:

@@ -32,7 +32,9 @@ def _events(path: Path) -> list[dict[str, Any]]:
 async def test_developing_story_emits_exactly_the_expected_events(
     demo_site: DemoSite, redis_url: str, prefix: str, tmp_path: Path
 ) -> None:
-    config = demo_config(demo_site, tmp_path, write_seed(tmp_path), url=redis_url, key_prefix=prefix)
+    config = demo_config(
+        demo_site, tmp_path, write_seed(tmp_path), url=redis_url, key_prefix=prefix
+    )
     config["hook"] = [{"type": "jsonl", "path": str(tmp_path / "alerts.jsonl")}]
     settings = settings_from_mapping(config)
     alerts = tmp_path / "alerts.jsonl"
@@ -81,7 +83,9 @@ async def test_developing_story_emits_exactly_the_expected_events(
 async def test_every_event_follows_the_contract(
     demo_site: DemoSite, redis_url: str, prefix: str, tmp_path: Path
 ) -> None:
-    config = demo_config(demo_site, tmp_path, write_seed(tmp_path), url=redis_url, key_prefix=prefix)
+    config = demo_config(
+        demo_site, tmp_path, write_seed(tmp_path), url=redis_url, key_prefix=prefix
+    )
     config["hook"] = [{"type": "jsonl", "path": str(tmp_path / "alerts.jsonl")}]
     settings = settings_from_mapping(config)
     for step in (1, 2, 3):

@@ -38,6 +38,12 @@ STOPWORDS = frozenset(
     if not line.startswith("#")
     for w in line.split()
 )
+# words that open a name sequence without being part of the name
+NAME_PREFIXES = frozenset(
+    """the a an president general gen prime minister foreign interior defence defense mr mrs ms
+    dr sen senator rep king queen prince pope chancellor secretary spokesman spokeswoman
+    former acting deputy vice chief""".split()
+)
 _POSSESSIVE = re.compile(r"[’']s\b")
 _NAME = re.compile(
     r"\b([A-Z][\w’'-]*[a-z0-9][\w’'-]*|[A-Z]{2,6})(?:\s+(?:[A-Z][\w’'-]*[a-z][\w’'-]*|[A-Z]{2,6}))*"
@@ -79,10 +85,14 @@ def entities(text: str) -> frozenset[str]:
     found = set()
     for sentence in sentences(text):
         for match in _NAME.finditer(sentence):
-            name = _POSSESSIVE.sub("", match.group(0))
-            if match.start() == 0 and " " not in name and not name.isupper():
+            tokens = _POSSESSIVE.sub("", match.group(0)).split()
+            while tokens and tokens[0].lower() in NAME_PREFIXES:
+                tokens.pop(0)
+            if not tokens:
                 continue
-            lowered = name.lower()
+            if match.start() == 0 and len(tokens) == 1 and not tokens[0].isupper():
+                continue
+            lowered = " ".join(tokens).lower()
             if lowered not in STOPWORDS:
                 found.add(lowered)
     return frozenset(found)

@@ -1,0 +1,231 @@
+"""The fetcher against a real local server that misbehaves on purpose."""
+
+from __future__ import annotations
+
+import asyncio
+import gzip
+import ipaddress
+import zlib
+
+import pytest
+from aiohttp import web
+
+from crawler.config import CrawlerConfig
+from crawler.errors import (
+    BlockedAddressError,
+    ContentTypeError,
+    FetchError,
+    HTTPStatusError,
+    RedirectError,
+    TooLargeError,
+)
+from crawler.fetch import Fetcher, check_url, is_public
+from tests.conftest import LocalSite
+
+
+def _fetcher(**overrides: object) -> Fetcher:
+    base = {"allow_private_addresses": True, "total_timeout": 5.0, "read_timeout": 1.0}
+    return Fetcher(CrawlerConfig.model_validate({**base, **overrides}))
+
+
+async def test_conditional_get_round_trip(site: LocalSite) -> None:
+    async def handler(request: web.Request) -> web.Response:
+        if (
+            request.headers.get("If-None-Match") == '"v1"'
+            and request.headers.get("If-Modified-Since") == "Sun, 09 Jan 2022 08:00:00 GMT"
+        ):
+            return web.Response(status=304)
+        return web.Response(
+            text="<p>hi</p>",
+            content_type="text/html",
+            headers={"ETag": '"v1"', "Last-Modified": "Sun, 09 Jan 2022 08:00:00 GMT"},
+        )
+
+    url = site.route("/a", handler)
+    fetcher = _fetcher()
+    try:
+        first = await fetcher.fetch(url, "html")
+        again = await fetcher.fetch(url, "html", etag=first.etag, last_modified=first.last_modified)
+    finally:
+        await fetcher.close()
+    assert first.status == 200 and first.body == b"<p>hi</p>"
+    assert again.not_modified and again.body == b""
+
+
+async def test_endless_body_is_cut_at_the_cap(site: LocalSite) -> None:
+    async def endless(request: web.Request) -> web.StreamResponse:
+        response = web.StreamResponse(headers={"Content-Type": "text/html"})
+        await response.prepare(request)
+        try:
+            while True:
+                await response.write(b"x" * 65536)
+        except (ConnectionResetError, RuntimeError):
+            return response
+
+    url = site.route("/endless", endless)
+    fetcher = _fetcher(max_body_bytes=1_000_000)
+    try:
+        with pytest.raises(TooLargeError):
+            await fetcher.fetch(url, "html")
+    finally:
+        await fetcher.close()
+
+
+async def test_gzip_bomb_is_cut_on_decompressed_size(site: LocalSite) -> None:
+    bomb = gzip.compress(b"\0" * 50_000_000)
+    assert len(bomb) < 100_000
+
+    async def handler(request: web.Request) -> web.Response:
+        return web.Response(
+            body=bomb, headers={"Content-Encoding": "gzip", "Content-Type": "text/html"}
+        )
+
+    url = site.route("/bomb", handler)
+    fetcher = _fetcher(max_body_bytes=2_000_000)
+    try:
+        with pytest.raises(TooLargeError):
+            await fetcher.fetch(url, "html")
+    finally:
+        await fetcher.close()
+
+
+async def test_deflate_body_is_decoded(site: LocalSite) -> None:
+    async def handler(request: web.Request) -> web.Response:
+        return web.Response(
+            body=zlib.compress(b"<p>compressed</p>"),
+            headers={"Content-Encoding": "deflate", "Content-Type": "text/html"},
+        )
+
+    url = site.route("/deflate", handler)
+    fetcher = _fetcher()
+    try:
+        assert (await fetcher.fetch(url, "html")).body == b"<p>compressed</p>"
+    finally:
+        await fetcher.close()
+
+
+async def test_slow_drip_times_out(site: LocalSite) -> None:
+    async def drip(request: web.Request) -> web.StreamResponse:
+        response = web.StreamResponse(headers={"Content-Type": "text/html"})
+        await response.prepare(request)
+        await response.write(b"<p>")
+        await asyncio.sleep(3)
+        return response
+
+    url = site.route("/drip", drip)
+    fetcher = _fetcher(read_timeout=0.3)
+    try:
+        with pytest.raises(FetchError, match="timed out") as caught:
+            await fetcher.fetch(url, "html")
+    finally:
+        await fetcher.close()
+    assert caught.value.retryable
+
+
+async def test_redirect_loop_and_limit(site: LocalSite) -> None:
+    async def to_b(request: web.Request) -> web.Response:
+        raise web.HTTPFound("/b")
+
+    async def to_a(request: web.Request) -> web.Response:
+        raise web.HTTPFound("/a")
+
+    site.route("/a", to_b)
+    site.route("/b", to_a)
+    for n in range(8):
+
+        async def step(request: web.Request, n: int = n) -> web.Response:
+            raise web.HTTPFound(f"/r{n + 1}")
+
+        site.route(f"/r{n}", step)
+    fetcher = _fetcher(max_redirects=5)
+    try:
+        with pytest.raises(RedirectError, match="loop"):
+            await fetcher.fetch(site.url("/a"), "html")
+        with pytest.raises(RedirectError, match="more than 5"):
+            await fetcher.fetch(site.url("/r0"), "html")
+    finally:
+        await fetcher.close()
+
+
+async def test_private_addresses_are_refused_by_default(site: LocalSite) -> None:
+    site.text("/page", "<p>secret</p>")
+
+    async def to_private(request: web.Request) -> web.Response:
+        raise web.HTTPFound(site.url("/page"))
+
+    fetcher = Fetcher(CrawlerConfig())
+    try:
+        with pytest.raises(BlockedAddressError, match="allow_private_addresses"):
+            await fetcher.fetch(site.url("/page"), "html")
+        with pytest.raises(BlockedAddressError):
+            await fetcher.fetch(f"http://localhost:{site.port}/page", "html")
+    finally:
+        await fetcher.close()
+    assert site.hits.get("/page", 0) == 0
+
+
+@pytest.mark.parametrize(
+    "address",
+    [
+        "127.0.0.1",
+        "10.1.2.3",
+        "172.16.0.1",
+        "192.168.1.1",
+        "169.254.169.254",
+        "0.0.0.0",
+        "224.0.0.1",
+        "240.0.0.1",
+        "100.64.0.1",
+        "::1",
+        "fe80::1",
+        "fc00::1",
+        "::ffff:127.0.0.1",
+        "::ffff:10.0.0.1",
+        "2002:7f00:1::",
+        "::",
+    ],
+)
+def test_non_public_addresses(address: str) -> None:
+    assert not is_public(ipaddress.ip_address(address))
+    url_host = f"[{address}]" if ":" in address else address
+    with pytest.raises(BlockedAddressError):
+        check_url(f"http://{url_host}/x", allow_private=False)
+
+
+def test_public_addresses_and_schemes() -> None:
+    assert is_public(ipaddress.ip_address("93.184.216.34"))
+    assert is_public(ipaddress.ip_address("2606:2800:220:1:248:1893:25c8:1946"))
+    check_url("https://example.org/x", allow_private=False)
+    for url in ("file:///etc/passwd", "ftp://example.org/", "gopher://x/"):
+        with pytest.raises(BlockedAddressError):
+            check_url(url, allow_private=True)
+
+
+async def test_http_errors_are_typed(site: LocalSite) -> None:
+    async def busy(request: web.Request) -> web.Response:
+        return web.Response(status=503, headers={"Retry-After": "120"})
+
+    site.route("/busy", busy)
+    fetcher = _fetcher()
+    try:
+        with pytest.raises(HTTPStatusError) as caught:
+            await fetcher.fetch(site.url("/busy"), "html")
+        with pytest.raises(HTTPStatusError) as missing:
+            await fetcher.fetch(site.url("/missing"), "html")
+    finally:
+        await fetcher.close()
+    assert caught.value.retryable and caught.value.retry_after == 120
+    assert missing.value.status == 404 and not missing.value.retryable
+
+
+async def test_binary_content_type_is_refused_for_articles(site: LocalSite) -> None:
+    async def image(request: web.Request) -> web.Response:
+        return web.Response(body=b"\x89PNG\r\n", content_type="image/png")
+
+    site.route("/img", image)
+    fetcher = _fetcher()
+    try:
+        with pytest.raises(ContentTypeError):
+            await fetcher.fetch(site.url("/img"), "html")
+    finally:
+        await fetcher.close()

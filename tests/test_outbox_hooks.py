@@ -1,0 +1,139 @@
+"""Outbox and hooks: every event delivered once per hook, in order, across restarts."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from aiohttp import web
+
+from crawler.config import ConsoleHook, JsonlHook, WebhookHook
+from crawler.hooks import build_hook, describe
+from crawler.hooks.dispatcher import Dispatcher
+from crawler.models import Event
+from crawler.store import Store
+from tests.conftest import LocalSite
+
+
+def _event(n: int, etype: str = "article.related") -> Event:
+    return Event(
+        id=f"{etype}:{n}",
+        type=etype,
+        story="s",
+        at=datetime.now(UTC),
+        body={
+            "article": {
+                "url": f"https://x/{n}",
+                "canonical_url": f"https://x/{n}",
+                "title": "t",
+                "source": "x",
+                "version": 1,
+            },
+            "relevance": 0.5,
+            "shared_terms": ["a"],
+        },
+    )
+
+
+def _lines(path: Path) -> list[dict[str, Any]]:
+    return [json.loads(line) for line in path.read_text().splitlines()]
+
+
+async def test_adding_the_same_event_twice_keeps_one(store: Store) -> None:
+    await store.outbox.add([_event(1), _event(2)])
+    await store.outbox.add([_event(2), _event(1), _event(3)])
+    assert [e["id"] for e in await store.outbox.all_events()] == [
+        "article.related:1",
+        "article.related:2",
+        "article.related:3",
+    ]
+
+
+async def test_jsonl_hook_gets_each_event_once_across_restarts(
+    store: Store, tmp_path: Path
+) -> None:
+    path = tmp_path / "alerts.jsonl"
+    config = JsonlHook(type="jsonl", path=path, name="file")
+    first = Dispatcher(store, [build_hook(config, "ua")])
+    await first.start()
+    await store.outbox.add([_event(1), _event(2)])
+    assert await first.drain() == 2
+    await first.close()
+    # a crash after writing but before acknowledging: the event is still pending
+    await store.outbox.add([_event(3)])
+    pending = await store.outbox.read("file", "crashed-consumer")
+    path.write_text(path.read_text() + json.dumps(pending[0].event) + "\n")
+    second = Dispatcher(store, [build_hook(config, "ua")])
+    second._consumer = "crashed-consumer"
+    await second.start()
+    await second.drain()
+    await second.close()
+    assert [e["id"] for e in _lines(path)] == [
+        "article.related:1",
+        "article.related:2",
+        "article.related:3",
+    ]
+    assert await store.outbox.backlog("file") == 0
+
+
+async def test_webhook_retries_until_the_receiver_recovers(store: Store, site: LocalSite) -> None:
+    received: list[dict[str, Any]] = []
+    answers = [503, 200, 200]
+
+    async def receiver(request: web.Request) -> web.Response:
+        status = answers.pop(0) if answers else 200
+        if status == 200:
+            received.append(await request.json())
+            assert request.headers["Idempotency-Key"] == received[-1]["id"]
+        return web.Response(status=status)
+
+    url = site.route("/hook", receiver)
+    dispatcher = Dispatcher(
+        store, [build_hook(WebhookHook(type="webhook", url=url, name="w"), "ua")]
+    )
+    await dispatcher.start()
+    await store.outbox.add([_event(1), _event(2)])
+    assert await dispatcher.drain() == 0  # 503: nothing delivered, nothing lost
+    dispatcher._not_before.clear()  # the backoff has passed
+    assert await dispatcher.drain() == 2
+    await dispatcher.close()
+    assert [e["id"] for e in received] == ["article.related:1", "article.related:2"]
+
+
+async def test_permanent_refusal_is_dead_lettered_and_does_not_block(
+    store: Store, site: LocalSite
+) -> None:
+    async def receiver(request: web.Request) -> web.Response:
+        body = await request.json()
+        return web.Response(status=400 if body["id"].endswith(":1") else 204)
+
+    url = site.route("/hook", receiver)
+    dispatcher = Dispatcher(
+        store, [build_hook(WebhookHook(type="webhook", url=url, name="w"), "ua")]
+    )
+    await dispatcher.start()
+    await store.outbox.add([_event(1), _event(2)])
+    assert await dispatcher.drain() == 1
+    await dispatcher.close()
+    dead = await store.redis.lrange(f"{store.keys.prefix}dead:w", 0, -1)
+    assert len(dead) == 1 and json.loads(dead[0])["event"]["id"] == "article.related:1"
+
+
+async def test_hook_filters_by_event_type(store: Store, tmp_path: Path) -> None:
+    path = tmp_path / "facts.jsonl"
+    hook = build_hook(JsonlHook(type="jsonl", path=path, name="f", events=("fact.*",)), "ua")
+    dispatcher = Dispatcher(store, [hook])
+    await dispatcher.start()
+    await store.outbox.add([_event(1), _event(2, "fact.revised")])
+    await dispatcher.drain()
+    await dispatcher.close()
+    assert [e["type"] for e in _lines(path)] == ["fact.revised"]
+    assert await store.outbox.backlog("f") == 0
+
+
+def test_console_lines_are_readable() -> None:
+    line = describe(_event(1).to_json())
+    assert line.startswith("[article.related] s:") and "relevance 0.50" in line
+    assert isinstance(build_hook(ConsoleHook(type="console", name="c"), "ua").name, str)
