@@ -98,7 +98,8 @@ def content_sentences(text: str) -> list[str]:
         if in_related and _looks_like_heading(stripped):
             continue  # a headline in a related block
         in_related = False
-        out.extend(s for s in sentences(stripped) if not is_trivial(s))
+        if not is_trivial(stripped):  # a whole caption line, then sentence by sentence
+            out.extend(s for s in sentences(stripped) if not is_trivial(s))
     return out
 
 

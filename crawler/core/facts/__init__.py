@@ -14,9 +14,9 @@ and 30 wounded") counts the subject before it in the same sentence.
 
 **Not facts**: numbers in a hypothetical clause ("could kill thousands", "will send 1,000
 troops"); earlier, superseded figures ("the ministry had earlier said 164", "up from 164");
-dates, ages and measures ("January 2", "a 24-year-old", "12 days"); parts of a group
-counted elsewhere ("one of the wounded"); sentences about an earlier
-year or clearly in the past ("in 2019, 12 died", "two years ago"). Sentences that deny an event
+dates, labels, ages and measures ("January 2", "No. 5", "a 24-year-old", "12 days"); parts
+of a group counted elsewhere ("one of the wounded"); sentences about an earlier year or
+clearly in the past ("in 2019, 12 died", "two years ago"). Sentences that deny an event
 yield a fact of 0 ("no one was killed").
 
 Within a sentence a total comes first ("two died overnight, bringing the toll to 31": 31
@@ -128,7 +128,9 @@ def _classify(sentence: str, q: Quantity, rules: Rules) -> tuple[Fact, bool] | N
 
 def _not_a_count(before: str, after: str) -> bool:
     """A date, a denied or superseded figure, or a number in a hypothetical clause."""
-    if r.DENIED.search(before) or r.DATE.search(before) or r.PARTITIVE.match(after):
+    if r.DENIED.search(before) or r.PARTITIVE.match(after):
+        return True
+    if r.DATE.search(before) or r.LABEL.search(before):  # "January 2", "No. 5", "flight 370"
         return True
     if r.SUPERSEDED.search(" ".join(before.split()[-6:])):
         return True
