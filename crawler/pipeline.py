@@ -77,7 +77,7 @@ class ArticlePipeline:
             outcome = await self._revisions.revisit(story, tracked, page.fetched, page.article)
             return outcome
         finally:
-            await self._schedule_revisit(story, job, outcome)
+            await self._schedule_revisit(story, job, outcome, tracked)
 
     async def _fetch(self, url: str, tracked: TrackedArticle | None) -> Page | None:
         etag = last_modified = ""
@@ -187,9 +187,11 @@ class ArticlePipeline:
         ref = ArticleRef(page.fetched.url, page.canonical, page.article.title, source, 1)
         await self._revisions.queue_first_facts(pipe, story.id, ref, page.doc, rep, version)
 
-    async def _schedule_revisit(self, story: StoryConfig, job: ArticleJob, outcome: str) -> None:
+    async def _schedule_revisit(
+        self, story: StoryConfig, job: ArticleJob, outcome: str, tracked: TrackedArticle | None
+    ) -> None:
         """The next revisit (crawler/revisits.py): the story's schedule, sooner on signals."""
-        await self._revisits.after_fetch(story, job.url, job.revisit, outcome)
+        await self._revisits.after_fetch(story, job.url, job.revisit, outcome, tracked)
 
 
 def _now() -> datetime:

@@ -66,7 +66,8 @@ class RevisionTracker:
                 return await self._unchanged(current, fetched, article)
             known = await self._store.articles.number_for_hash(story.id, tracked.doc, new_hash)
             if known is not None:
-                await self._point_back(current, known, new_hash, article.title)
+                stamps = publisher_stamps(article.modified, fetched.last_modified)
+                await self._point_back(current, known, new_hash, article.title, stamps)
                 return "reverted"
             return await self._new_version(story, current, fetched, article)
 
@@ -89,12 +90,17 @@ class RevisionTracker:
         return "touched"
 
     async def _point_back(
-        self, current: TrackedArticle, number: int, content: str, title: str
+        self,
+        current: TrackedArticle,
+        number: int,
+        content: str,
+        title: str,
+        stamps: tuple[str, str],
     ) -> None:
+        articles = self._store.articles
         async with self._store.transaction() as pipe:
-            self._store.articles.queue_current(
-                pipe, current.story, current.doc, number, content, title
-            )
+            articles.queue_current(pipe, current.story, current.doc, number, content, title)
+            articles.queue_publisher_stamps(pipe, current.story, current.doc, *stamps)
             await pipe.execute()
         log.info("%s: %s is back to version %d", current.story, current.url, number)
 

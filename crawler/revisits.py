@@ -51,13 +51,23 @@ class RevisitPlanner:
     def __init__(self, store: Store) -> None:
         self._store = store
 
-    async def after_fetch(self, story: StoryConfig, url: str, number: int, outcome: str) -> None:
-        """Plan what follows a fetch of ``url``: revisit ``number`` (-1: not a scheduled one)."""
+    async def after_fetch(
+        self,
+        story: StoryConfig,
+        url: str,
+        number: int,
+        outcome: str,
+        tracked: TrackedArticle | None = None,
+    ) -> None:
+        """Plan what follows a fetch of ``url``: revisit ``number`` (-1: not a scheduled one).
+
+        ``tracked``: the article when the caller knows it (else it is looked up by URL).
+        """
         if number < 0 and outcome not in SUBSTANTIVE | SIGNALS:
             return
-        tracked = await self._tracked(story.id, url)
+        tracked = tracked or await self._tracked(story.id, url)
         if tracked is None:
-            return
+            return  # a revisit of an article never tracked (its first fetch failed): done
         now = time.time()
         due = next_revisit(story.revisit, _epoch(tracked.first_seen, now), now, outcome)
         if due is None:

@@ -28,6 +28,8 @@ class Page:
     modified: str
     feed_updated: str
     furniture: list[str] = field(default_factory=list)  # raw HTML inside <article>, after text
+    link: str = ""  # the feed entry's link when not the page's own path (e.g. a redirect)
+    canonical: str = ""  # the page's canonical path when not its own
 
 
 class Newsroom:
@@ -63,13 +65,15 @@ class Newsroom:
         modified: str | None = None,
         furniture: list[str] | None = None,
         signal: bool = True,
+        link: str = "",
+        canonical: str = "",
     ) -> str:
         """Put the page at ``path``; returns its URL."""
         old = self.pages.get(path)
         modified = modified or published
         feed_updated = modified if signal or old is None else old.feed_updated
         self.pages[path] = Page(
-            title, paragraphs, published, modified, feed_updated, furniture or []
+            title, paragraphs, published, modified, feed_updated, furniture or [], link, canonical
         )
         self.site.route(path, self._page(path))
         return self.url(path)
@@ -77,7 +81,7 @@ class Newsroom:
     async def _feed(self, request: web.Request) -> web.Response:
         entries = "".join(
             f"<entry><id>{self.url(path)}</id><title>{html.escape(p.title)}</title>"
-            f'<link href="{self.url(path)}"/><published>{p.published}</published>'
+            f'<link href="{self.url(p.link or path)}"/><published>{p.published}</published>'
             f"<updated>{p.feed_updated}</updated>"
             f"<summary>{html.escape(p.paragraphs[0])}</summary></entry>"
             for path, p in self.pages.items()
@@ -112,7 +116,7 @@ class Newsroom:
         return (
             '<!doctype html><html lang="en"><head><meta charset="utf-8">'
             f"<title>{html.escape(page.title)} | {self.name}</title>"
-            f'<link rel="canonical" href="{self.url(path)}">'
+            f'<link rel="canonical" href="{self.url(page.canonical or path)}">'
             f'<script type="application/ld+json">{json.dumps(ld)}</script>'
             f"</head><body><header><nav>{self.name} · World</nav></header>"
             f"<main><article><h1>{html.escape(page.title)}</h1>{text}"

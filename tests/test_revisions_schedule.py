@@ -12,6 +12,7 @@ from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 
 import pytest
+from aiohttp import web
 
 from crawler.config import Settings
 from crawler.revisits import next_revisit, stamps_moved
@@ -113,6 +114,23 @@ async def test_schedule_and_a_moved_date_modified(
         "story", (await store.articles.tracked_docs("story"))[0]
     )
     assert len(versions) == 1  # a touch is not a new version
+
+
+async def test_revisits_continue_for_a_redirected_page_with_another_canonical(
+    post: Newsroom, make_settings: Callable[..., Settings], store: Store, tmp_path: Path
+) -> None:
+    async def redirect(request: web.Request) -> web.Response:
+        raise web.HTTPFound(post.url("/amp/report.html"))
+
+    post.site.route("/r/1", redirect)
+    settings = _settings(make_settings, tmp_path, post, ["0s", "1h"])
+    post.publish(
+        "/amp/report.html", A_TITLE, A_V1, "2022-01-09T08:00:00Z", link="/r/1", canonical=REPORT
+    )
+    await run_once(settings)
+    await run_once(settings)  # revisit 0 of the page fetched at /amp/report.html
+    assert post.site.hits["/amp/report.html"] == 2
+    assert list(await _pending(store)) == [1]  # the schedule goes on
 
 
 async def test_a_live_article_stays_on_the_short_interval(

@@ -77,7 +77,16 @@ def fact_revised(
     (``article.source`` and ``previous_source``) and carries ``previous_article``.
     """
     scope = "article" if previous is None else "story"
-    identity = (article.canonical_url, scope, new.kind, new.subject, _reading(old), _reading(new))
+    identity: tuple[object, ...] = (
+        article.canonical_url,
+        scope,
+        new.kind,
+        new.subject,
+        _reading(old),
+        _reading(new),
+    )
+    if previous is not None:
+        identity += (previous.canonical_url,)
     body: dict[str, Any] = {
         "article": article.to_json(),
         "scope": scope,
