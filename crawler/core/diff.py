@@ -37,6 +37,9 @@ TRIVIAL = tuple(
         r"^(©|copyright\b|all rights reserved)",
     )
 )
+_TRIVIAL = re.compile("|".join(f"(?:{p.pattern})" for p in TRIVIAL), _I)
+FURNITURE_MAX = 200  # characters: furniture is short; longer lines are text
+HEADING_MAX = 140  # characters: a related-link headline is no longer than this
 # a line that opens a block of links to other stories
 RELATED = re.compile(
     r"^(related( (stories|articles|coverage|content|news|links))?|read more|see also|more on "
@@ -71,9 +74,11 @@ class FactChange:
 
 
 def is_trivial(sentence: str) -> bool:
-    """Furniture: too short, a stamp, a date line, a caption, a prompt."""
+    """Furniture: too short, a stamp, a date line, a caption, a prompt (all short lines)."""
+    if len(sentence) > FURNITURE_MAX:
+        return False
     key = sentence_key(sentence)
-    if len(key) < 3 or any(p.search(sentence) for p in TRIVIAL):
+    if len(key) < 3 or _TRIVIAL.search(sentence):
         return True
     return _is_date_line(key)
 
@@ -83,13 +88,21 @@ def _is_date_line(key: str) -> bool:
     return bool(tokens) and all(t.isdigit() or t in _DATE_WORDS for t in tokens)
 
 
-def content_sentences(text: str) -> list[str]:
-    """The sentences of ``text`` that carry content (furniture and related blocks dropped)."""
+def content_sentences(text: str, skip: Counter[str] | None = None) -> list[str]:
+    """The sentences of ``text`` that carry content (furniture and related blocks dropped).
+
+    ``skip``: long lines (paragraphs) to leave out, e.g. those both versions share.
+    """
     out: list[str] = []
     in_related = False
+    skip = Counter(skip or ())
     for line in text.split("\n"):
         stripped = line.strip()
         if not stripped:
+            continue
+        if skip[stripped] > 0:
+            skip[stripped] -= 1
+            in_related = False  # a paragraph ends a related block
             continue
         marker = RELATED.match(stripped)
         if marker and (marker["colon"] or _looks_like_heading(stripped)):
@@ -105,7 +118,7 @@ def content_sentences(text: str) -> list[str]:
 
 def _looks_like_heading(line: str) -> bool:
     """Short and without a full stop: a heading or a link text, not a paragraph."""
-    return len(line) <= 140 and not re.search(r"[.…][\"'”’)]?$", line.strip())
+    return len(line) <= HEADING_MAX and not re.search(r"[.…][\"'”’)]?$", line.strip())
 
 
 def _key(sentence: str) -> str:
@@ -113,22 +126,31 @@ def _key(sentence: str) -> str:
 
 
 def diff_text(old: str, new: str) -> TextChange:
-    """Sentences added to and removed from ``old`` to make ``new`` (furniture ignored)."""
-    old_sentences = content_sentences(old)
-    new_sentences = content_sentences(new)
-    old_keys = Counter(_key(s) for s in old_sentences)
-    new_keys = Counter(_key(s) for s in new_sentences)
+    """Sentences added to and removed from ``old`` to make ``new`` (furniture ignored).
+
+    Paragraphs both versions share (long lines, exactly equal) are left out before splitting:
+    their sentences would cancel out anyway.
+    """
+    shared = _paragraphs(old) & _paragraphs(new)
+    old_keyed = [(s, _key(s)) for s in content_sentences(old, shared)]
+    new_keyed = [(s, _key(s)) for s in content_sentences(new, shared)]
+    old_keys = Counter(k for _, k in old_keyed)
+    new_keys = Counter(k for _, k in new_keyed)
     return TextChange(
-        added=_surplus(new_sentences, new_keys - old_keys),
-        removed=_surplus(old_sentences, old_keys - new_keys),
+        added=_surplus(new_keyed, new_keys - old_keys),
+        removed=_surplus(old_keyed, old_keys - new_keys),
     )
 
 
-def _surplus(ordered: list[str], extra: Counter[str]) -> tuple[str, ...]:
+def _paragraphs(text: str) -> Counter[str]:
+    lines = (line.strip() for line in text.split("\n"))
+    return Counter(line for line in lines if len(line) > HEADING_MAX)
+
+
+def _surplus(keyed: list[tuple[str, str]], extra: Counter[str]) -> tuple[str, ...]:
     out = []
     remaining = Counter(extra)
-    for sentence in ordered:
-        key = _key(sentence)
+    for sentence, key in keyed:
         if remaining[key] > 0:
             out.append(sentence)
             remaining[key] -= 1
