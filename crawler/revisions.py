@@ -210,12 +210,13 @@ def _reports(origin: _Origin, version: Version, previous: Version | None) -> lis
 def reported_at(version: Version, previous: Version | None) -> datetime:
     """When the publisher stated this version's figures (never later than we saw them).
 
-    A first version: its modification, else publication time. A later version: its
-    modification time when that moved, else the time we fetched it.
+    A first version: its modification (or publication) time, whichever is later. A later
+    version: its modification time when that moved, else the time we fetched it.
     """
     seen = version.fetched_at
     if previous is None:
-        when = version.modified or version.published or seen
+        stated = [t for t in (version.published, version.modified) if t is not None]
+        when = max(stated, default=seen)
     elif version.modified and (previous.modified is None or version.modified > previous.modified):
         when = version.modified
     else:

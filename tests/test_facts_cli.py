@@ -141,6 +141,7 @@ async def test_timeline_command(
     config.write_text(
         f'[redis]\nurl = "{redis_url}"\nkey_prefix = "{prefix}"\n'
         f'[[story]]\nid = "story"\nseed = "{SEED_FILE}"\n'
+        f'[[story]]\nid = "quiet"\nseed = "{SEED_FILE}"\n'
     )
     code, out, err = await _run("--config", str(config), "timeline", "story", cwd=tmp_path)
     assert code == 0, err
@@ -152,5 +153,7 @@ async def test_timeline_command(
     assert code == 0, err
     people = next(f for f in json.loads(out)["facts"] if f["kind"] == "killed")
     assert [e["effect"] for e in people["timeline"]] == ["seed", "first"]
+    code, out, err = await _run("--config", str(config), "timeline", "quiet", cwd=tmp_path)
+    assert code == 0 and "story quiet: no facts recorded yet" in out, err
     code, _, err = await _run("--config", str(config), "timeline", "nope", cwd=tmp_path)
     assert code == 2 and "unknown story 'nope'" in err

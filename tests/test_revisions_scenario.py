@@ -200,6 +200,16 @@ async def test_developing_story(
     assert "killed/people: at least 164" in out and "killed/people: 225" in out
     assert "killed/security forces: 18" in out and "killed/people: 230" in out
     assert out.count("(current)") == 1 and "(current)" in out.split("v5")[1].split("\n")[0]
+    await inspect.history(settings, url, "story", True)
+    data = json.loads(capsys.readouterr().out)["story"]
+    assert data["current"] == 5 and [v["version"] for v in data["versions"]] == [1, 2, 3, 4, 5]
+    first = data["versions"][0]
+    assert first["etag"] == "" and first["last_modified"].endswith("GMT")
+    assert first["modified"] == "2022-01-09T08:00:00+00:00" and first["text"].startswith("ALMATY")
+    assert {(f["kind"], f["value"], f["low"], f["high"]) for f in first["facts"]} == {
+        ("killed", 164, 164, None),
+        ("arrested", 8000, None, 8000),
+    }
 
     # timeline: per key, the values over time with source and version
     await facts_cli.timeline(settings, "story", True)
