@@ -13,7 +13,8 @@ import pytest
 from crawler.cli import facts as facts_cli
 from crawler.config import Settings
 from crawler.core.facts.story import Report, judge
-from crawler.models import ArticleRef, Fact
+from crawler.models import ArticleRef, Fact, Version
+from crawler.revisions import reported_at
 from crawler.roles import run_once
 from tests.newsroom import Newsroom
 from tests.test_revisions_scenario import (
@@ -155,3 +156,27 @@ async def test_earlier_reports_and_copies_join_the_timeline_without_alerts(
         (229, digest.source, "copy"),
     ]
     assert (people["current"]["value"], people["current"]["source"]) == (227, herald.source)
+
+
+def _version(number: int, published: int | None, modified: int | None, fetched: int) -> Version:
+    def day(d: int | None) -> datetime | None:
+        return None if d is None else datetime(2022, 1, d, tzinfo=UTC)
+
+    fetched_at = day(fetched)
+    assert fetched_at is not None
+    return Version(number, "h", "t", "x", (), fetched_at, day(published), day(modified))
+
+
+@pytest.mark.parametrize(
+    ("version", "previous", "day"),
+    [
+        (_version(1, 9, 10, 20), None, 10),  # first version: its latest stated time
+        (_version(1, 9, None, 20), None, 9),
+        (_version(1, None, None, 20), None, 20),  # no time stated: when we saw it
+        (_version(1, 25, None, 20), None, 20),  # never later than we saw it
+        (_version(2, 9, 15, 20), _version(1, 9, 10, 12), 15),  # the modification moved
+        (_version(2, 9, 10, 20), _version(1, 9, 10, 12), 20),  # it did not: when we saw it
+    ],
+)
+def test_reading_time(version: Version, previous: Version | None, day: int) -> None:
+    assert reported_at(version, previous) == datetime(2022, 1, day, tzinfo=UTC)
