@@ -23,6 +23,7 @@ from crawler.store.keys import Keys, doc_id
 from crawler.store.outbox import Delivery, Outbox
 from crawler.store.schedule import FeedState, Revisit, Schedule
 from crawler.store.terms import TermStore
+from crawler.store.timeline import TimelineStore
 
 __all__ = [
     "CopyMatch",
@@ -46,6 +47,7 @@ class Store:
         self.schedule = Schedule(redis, self.keys)
         self.outbox = Outbox(redis, self.keys)
         self.terms = TermStore(redis, self.keys)
+        self.timeline = TimelineStore(redis, self.keys)
 
     @classmethod
     async def connect(cls, url: str, prefix: str) -> Store:

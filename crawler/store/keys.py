@@ -19,6 +19,8 @@ Per story ``s`` and document ``d`` (a hash of the canonical URL):
     {p}lsh:{s}:{band}        hash band key → first d in that bucket
     {p}members:{s}:{rep}     list of the copies in a cluster
     {p}lock:{s}              short lock around copy detection + insert
+    {p}sf:{s}                hash "kind|subject" → the story's current reading of that fact
+    {p}tl:{s}                hash "kind|subject|doc|version" → one report (the fact timeline)
 """
 
 from __future__ import annotations
@@ -111,3 +113,9 @@ class Keys:
 
     def lock(self, story: str) -> str:
         return f"{self.prefix}lock:{story}"
+
+    def story_facts(self, story: str) -> str:
+        return f"{self.prefix}sf:{story}"
+
+    def timeline(self, story: str) -> str:
+        return f"{self.prefix}tl:{story}"
