@@ -82,8 +82,8 @@ class StoryConfig(_Section):
     id: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
     seed: str = Field(min_length=1)
     revisit: tuple[Duration, ...] = (600.0, 3600.0, 21600.0, 86400.0)
-    min_relevance: float = Field(0.12, ge=0.0, le=1.0)
-    duplicate_similarity: float = Field(0.5, gt=0.0, le=1.0)
+    min_relevance: float = Field(0.15, ge=0.0, le=1.0)
+    duplicate_similarity: float = Field(0.3, gt=0.0, le=1.0)
     discover: bool = False
 
 

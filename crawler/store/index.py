@@ -1,20 +1,30 @@
-"""The copy index in Redis: exact text hashes and MinHash LSH bands, per story.
+"""The copy index in Redis: exact text hashes, MinHash LSH bands and anchors, per story.
 
 Every worker process sees every article. A lookup is one pipelined round trip for the exact
-hash and the band buckets (``BANDS`` field reads) plus one for the candidates' signatures, so
-its cost does not grow with the number of stored articles. Each bucket remembers the first
-document that landed in it: a later copy finds that one, and through it the cluster.
+hash, the ``BANDS`` band buckets and the text's anchors (one ``HMGET``), plus one ``HMGET`` for
+at most ``MAX_CANDIDATES`` candidates' signatures: its cost depends on the looked-up text,
+never on how many articles are stored (``bench/dedup.py`` measures it at 1k, 10k and 100k).
+
+Each bucket and each anchor remembers the *first* document that landed in it (``HSETNX``): a
+later copy finds that one, and through it the cluster's representative. Only tracked articles
+(related and copies, and the seed) are indexed; unrelated ones are not.
+
+Memory per indexed article: one signature (516 bytes) plus ``BANDS`` band fields and about one
+anchor field per ``ANCHOR_EVERY`` shingles (~60 for an 800-word article).
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 
 from redis.asyncio import Redis
 from redis.asyncio.client import Pipeline
 
-from crawler.core.dedup import Fingerprint, band_keys, is_copy
+from crawler.core.dedup import BANDS, Fingerprint, band_keys, is_copy
 from crawler.store.keys import Keys
+
+MAX_CANDIDATES = 32
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,19 +42,12 @@ class CopyIndex:
         self, story: str, fp: Fingerprint, min_resemblance: float
     ) -> CopyMatch | None:
         """The best confirmed copy of ``fp`` among indexed documents, if any."""
-        k = self._keys
-        bands = band_keys(fp.signature)
-        async with self._redis.pipeline(transaction=False) as pipe:
-            pipe.hget(k.exact(story), fp.exact)
-            for band, key in enumerate(bands):
-                pipe.hget(k.lsh(story, band), key)
-            found = await pipe.execute()
-        if found[0]:
-            return CopyMatch(found[0].decode(), 1.0)
-        candidates = sorted({c.decode() for c in found[1:] if c})
+        exact, candidates = await self._candidates(story, fp)
+        if exact:
+            return CopyMatch(exact, 1.0)
         if not candidates:
             return None
-        signatures = await self._redis.hmget(k.signatures(story), candidates)
+        signatures = await self._redis.hmget(self._keys.signatures(story), candidates)
         best: CopyMatch | None = None
         for doc, raw in zip(candidates, signatures, strict=True):
             if not raw:
@@ -54,13 +57,33 @@ class CopyIndex:
                 best = CopyMatch(doc, similarity)
         return best
 
+    async def _candidates(self, story: str, fp: Fingerprint) -> tuple[str, list[str]]:
+        """(exact match or "", candidate docs ranked by how many buckets/anchors they share)."""
+        k = self._keys
+        async with self._redis.pipeline(transaction=False) as pipe:
+            pipe.hget(k.exact(story), fp.exact)
+            for band, key in enumerate(band_keys(fp.signature)):
+                pipe.hget(k.lsh(story, band), key)
+            if fp.anchors:
+                pipe.hmget(k.anchors(story), list(fp.anchors))
+            found = await pipe.execute()
+        if found[0]:
+            return found[0].decode(), []
+        hits: Counter[bytes] = Counter(d for d in found[1 : 1 + BANDS] if d)
+        if fp.anchors:
+            hits.update(d for d in found[-1] if d)
+        ranked = sorted(hits, key=lambda d: (-hits[d], d))[:MAX_CANDIDATES]
+        return "", [d.decode() for d in ranked]
+
     def queue_add(self, pipe: Pipeline, story: str, doc: str, fp: Fingerprint) -> None:
-        """Index ``doc``; existing bucket owners are kept (first seen wins)."""
+        """Index ``doc``; existing bucket and anchor owners are kept (first seen wins)."""
         k = self._keys
         pipe.hsetnx(k.exact(story), fp.exact, doc)
         pipe.hset(k.signatures(story), doc, fp.to_bytes())
         for band, key in enumerate(band_keys(fp.signature)):
             pipe.hsetnx(k.lsh(story, band), key, doc)
+        for anchor in fp.anchors:
+            pipe.hsetnx(k.anchors(story), anchor, doc)
 
     def queue_member(self, pipe: Pipeline, story: str, rep: str, doc: str) -> None:
         pipe.rpush(self._keys.members(story, rep), doc)

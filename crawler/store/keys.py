@@ -17,6 +17,7 @@ Per story ``s`` and document ``d`` (a hash of the canonical URL):
     {p}alias:{s}             hash hash(entry link) → d
     {p}exact:{s}             hash text hash → d;  {p}sig:{s}  hash d → MinHash signature
     {p}lsh:{s}:{band}        hash band key → first d in that bucket
+    {p}anchor:{s}            hash anchor shingle hash → first d that contained it
     {p}members:{s}:{rep}     list of the copies in a cluster
     {p}lock:{s}              short lock around copy detection + insert
 """
@@ -105,6 +106,9 @@ class Keys:
 
     def lsh(self, story: str, band: int) -> str:
         return f"{self.prefix}lsh:{story}:{band}"
+
+    def anchors(self, story: str) -> str:
+        return f"{self.prefix}anchor:{story}"
 
     def members(self, story: str, rep: str) -> str:
         return f"{self.prefix}members:{story}:{rep}"
