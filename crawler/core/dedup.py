@@ -138,22 +138,43 @@ def containment(a: Fingerprint, b: Fingerprint) -> float:
     share where both minima are equal estimates ``|A∩B| / |A|`` directly — much less noisy
     than deriving it from the Jaccard estimate and the sizes when the sizes differ a lot.
     """
-    small, large = (a, b) if a.size <= b.size else (b, a)
-    if small.size == 0:
-        return 0.0
-    holds_min = int(np.count_nonzero(small.signature <= large.signature))
-    if holds_min < MIN_ROWS_FOR_CONTAINMENT:
-        return 0.0
-    return int(np.count_nonzero(small.signature == large.signature)) / holds_min
+    _, contained = _estimates(a, np.array([b.size]), b.signature[None, :])
+    return float(contained[0])
+
+
+def _estimates(
+    fp: Fingerprint, sizes: npt.NDArray[np.int64], signatures: npt.NDArray[np.uint32]
+) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
+    """(Jaccard, containment) estimates of ``fp`` against each row of ``signatures``."""
+    equal = np.count_nonzero(signatures == fp.signature, axis=1)
+    mine_smaller = fp.size <= sizes
+    holds_min = np.where(
+        mine_smaller,
+        np.count_nonzero(fp.signature <= signatures, axis=1),
+        np.count_nonzero(signatures <= fp.signature, axis=1),
+    )
+    usable = (holds_min >= MIN_ROWS_FOR_CONTAINMENT) & (np.minimum(fp.size, sizes) > 0)
+    contained = np.where(usable, equal / np.maximum(holds_min, 1), 0.0)
+    return equal / NUM_PERM, contained
+
+
+def confirm(
+    fp: Fingerprint, candidates: list[Fingerprint], min_resemblance: float
+) -> list[tuple[bool, float]]:
+    """:func:`is_copy` of ``fp`` against every candidate, in one vectorised pass."""
+    if not candidates:
+        return []
+    sizes = np.array([c.size for c in candidates], dtype=np.int64)
+    jaccard, contained = _estimates(fp, sizes, np.stack([c.signature for c in candidates]))
+    similarity = np.maximum(jaccard, contained).round(4)
+    copy = (jaccard >= min_resemblance) | (contained >= CONTAINMENT_THRESHOLD)
+    big_enough = np.minimum(fp.size, sizes) >= MIN_SHINGLES
+    return [
+        (True, 1.0) if c.exact == fp.exact else (bool(k and ok), float(s) if ok else 0.0)
+        for c, k, s, ok in zip(candidates, copy, similarity, big_enough, strict=True)
+    ]
 
 
 def is_copy(a: Fingerprint, b: Fingerprint, min_resemblance: float) -> tuple[bool, float]:
     """Confirm a candidate pair; returns (is a copy, similarity reported in events)."""
-    if a.exact == b.exact:
-        return True, 1.0
-    if min(a.size, b.size) < MIN_SHINGLES:
-        return False, 0.0
-    jaccard = resemblance(a.signature, b.signature)
-    contained = containment(a, b)
-    similarity = round(max(jaccard, contained), 4)
-    return jaccard >= min_resemblance or contained >= CONTAINMENT_THRESHOLD, similarity
+    return confirm(a, [b], min_resemblance)[0]

@@ -21,10 +21,11 @@ from dataclasses import dataclass
 from redis.asyncio import Redis
 from redis.asyncio.client import Pipeline
 
-from crawler.core.dedup import BANDS, Fingerprint, band_keys, is_copy
+from crawler.core.dedup import BANDS, Fingerprint, band_keys, confirm
 from crawler.store.keys import Keys
 
 MAX_CANDIDATES = 32
+MIN_ANCHOR_HITS = 2
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,12 +48,13 @@ class CopyIndex:
             return CopyMatch(exact, 1.0)
         if not candidates:
             return None
-        signatures = await self._redis.hmget(self._keys.signatures(story), candidates)
+        raw = await self._redis.hmget(self._keys.signatures(story), candidates)
+        stored = [
+            (d, Fingerprint.from_bytes("", r)) for d, r in zip(candidates, raw, strict=True) if r
+        ]
+        verdicts = confirm(fp, [f for _, f in stored], min_resemblance)
         best: CopyMatch | None = None
-        for doc, raw in zip(candidates, signatures, strict=True):
-            if not raw:
-                continue
-            copy, similarity = is_copy(fp, Fingerprint.from_bytes("", raw), min_resemblance)
+        for (doc, _), (copy, similarity) in zip(stored, verdicts, strict=True):
             if copy and (best is None or similarity > best.similarity):
                 best = CopyMatch(doc, similarity)
         return best
@@ -69,10 +71,13 @@ class CopyIndex:
             found = await pipe.execute()
         if found[0]:
             return found[0].decode(), []
-        hits: Counter[bytes] = Counter(d for d in found[1 : 1 + BANDS] if d)
-        if fp.anchors:
-            hits.update(d for d in found[-1] if d)
-        ranked = sorted(hits, key=lambda d: (-hits[d], d))[:MAX_CANDIDATES]
+        banded = Counter(d for d in found[1 : 1 + BANDS] if d)
+        anchored = Counter(d for d in (found[-1] if fp.anchors else []) if d)
+        # one agreeing band is strong evidence (J ≳ 0.2); one shared anchor is not (a common
+        # phrase), two are: a text contained in another shares ~1 anchor per 16 shingles
+        score = {d: 4 * banded[d] + anchored[d] for d in banded | anchored}
+        kept = [d for d in score if banded[d] or anchored[d] >= MIN_ANCHOR_HITS]
+        ranked = sorted(kept, key=lambda d: (-score[d], d))[:MAX_CANDIDATES]
         return "", [d.decode() for d in ranked]
 
     def queue_add(self, pipe: Pipeline, story: str, doc: str, fp: Fingerprint) -> None:
