@@ -72,8 +72,7 @@ def old_fingerprint(text: str) -> np.ndarray:
     b = rng.integers(0, 2**63, size=NUM_PERM, dtype=np.uint64)
     tokens = words(text)
     hashed = {
-        xxhash.xxh64_intdigest(" ".join(tokens[i : i + 3]).encode())
-        for i in range(len(tokens) - 2)
+        xxhash.xxh64_intdigest(" ".join(tokens[i : i + 3]).encode()) for i in range(len(tokens) - 2)
     }
     values = np.fromiter(hashed, dtype=np.uint64, count=len(hashed))
     with np.errstate(over="ignore"):
