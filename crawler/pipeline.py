@@ -18,7 +18,7 @@ from crawler.config import Settings, StoryConfig
 from crawler.core import events
 from crawler.core.dedup import Fingerprint, fingerprint
 from crawler.core.extract import decode_html, extract_article
-from crawler.core.relevance import needed_terms, relevance, weights
+from crawler.core.relevance import needed_terms, relevance, top_terms, weights
 from crawler.core.urls import canonical_url, choose_canonical, source_of
 from crawler.fetch import Fetcher, FetchResult
 from crawler.models import Article, Decision, SeedProfile, Verdict
@@ -170,6 +170,9 @@ class ArticlePipeline:
         self._store.index.queue_add(pipe, story.id, page.doc, fp)
         if rep:
             self._store.index.queue_member(pipe, story.id, rep, page.doc)
+        if decision.verdict == "related":  # the story's profile grows with what is related
+            text = f"{page.article.title}\n{page.article.text}"
+            self._store.discovery.queue_grow(pipe, story.id, top_terms(text))
         make = events.duplicate if decision.verdict == "duplicate" else events.related
         self._store.outbox.queue_add(pipe, [make(story.id, article_ref(tracked, 1), decision)])
         if story.revisit:

@@ -71,6 +71,8 @@ async def run_roles(settings: Settings, scheduler: bool = True, worker: bool = T
         tasks = [asyncio.create_task(_report(runtime, stop))]
         if scheduler:
             tasks.append(asyncio.create_task(runtime.scheduler.run(stop)))
+            if runtime.discovery is not None:
+                tasks.append(asyncio.create_task(runtime.discovery.run(stop, runtime.scheduler)))
         arq_worker = build_worker(runtime) if worker else None
         if arq_worker is not None:
             tasks.append(asyncio.create_task(arq_worker.async_run()))

@@ -42,6 +42,8 @@ PRIOR_DOCS = 50  # pseudo-documents in which every term is assumed absent (smoot
 TOP_TERMS = 40
 MAX_NAME_WORDS = 4  # longer capitalised runs are headlines or menus, not names
 SHARED_TERMS = 10
+PREFILTER_MIN_TERMS = 2
+PREFILTER_CORE = 10
 
 STOPWORDS = frozenset(
     w
@@ -161,7 +163,7 @@ def relevance(
         score=round(score, 4),
         cosine=round(cosine, 4),
         entity_overlap=round(overlap, 4),
-        shared_terms=tuple(_surface_forms(text, top)),
+        shared_terms=tuple(surface_forms(text, top)),
     )
 
 
@@ -175,7 +177,7 @@ def needed_terms(seed_terms: Iterable[str], seed_entities: Iterable[str], text: 
     )
 
 
-def _surface_forms(text: str, stems: list[str]) -> list[str]:
+def surface_forms(text: str, stems: list[str]) -> list[str]:
     """Each stem as the article first writes it ("protests", not "protest")."""
     wanted = set(stems)
     first: dict[str, str] = {}
@@ -186,6 +188,14 @@ def _surface_forms(text: str, stems: list[str]) -> list[str]:
     return [first.get(s, s) for s in stems]
 
 
+def top_terms(text: str, count: int = 20) -> dict[str, float]:
+    """The ``count`` heaviest stems of ``text`` (lead-weighted counts), summing to 1."""
+    counts = terms(text)
+    top = sorted(counts, key=lambda t: (-counts[t], t))[:count]
+    total = sum(counts[t] for t in top) or 1.0
+    return {t: counts[t] / total for t in top}
+
+
 def strongest_terms(seed_weights: Mapping[str, float], count: int = TOP_TERMS) -> list[str]:
     """The seed's heaviest terms (for the pre-filter and discovery queries)."""
     return sorted(seed_weights, key=lambda t: (-seed_weights[t], t))[:count]
@@ -194,9 +204,18 @@ def strongest_terms(seed_weights: Mapping[str, float], count: int = TOP_TERMS) -
 def passes_prefilter(
     title_and_summary: str, key_terms: Iterable[str], seed_entities: Iterable[str]
 ) -> bool:
-    """Cheap check on a feed entry: does it mention any of the seed's key terms or names?"""
-    found = vocabulary(title_and_summary)
-    if any(t in found for t in key_terms):
-        return True
+    """Cheap check on a feed entry (``key_terms`` strongest first): does it name one of the
+    seed's people, places or organisations, use one of its ``PREFILTER_CORE`` strongest
+    terms, or at least ``PREFILTER_MIN_TERMS`` of the others?
+
+    One shared common word ("build", "support") is not enough: most entries of a world news
+    feed share one with any long seed.
+    """
     lowered = title_and_summary.lower()
-    return any(e in lowered for e in seed_entities)
+    if any(re.search(rf"\b{re.escape(e)}\b", lowered) for e in seed_entities):
+        return True
+    found = vocabulary(title_and_summary)
+    ranked = list(key_terms)
+    if any(t in found for t in ranked[:PREFILTER_CORE]):
+        return True
+    return sum(t in found for t in set(ranked)) >= PREFILTER_MIN_TERMS

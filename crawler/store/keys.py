@@ -20,6 +20,9 @@ Per story ``s`` and document ``d`` (a hash of the canonical URL):
     {p}anchor:{s}            hash anchor shingle hash → first d that contained it
     {p}members:{s}:{rep}     list of the copies in a cluster
     {p}lock:{s}              short lock around copy detection + insert
+    {p}grown:{s}             hash stem → weight learned from the story's related articles
+    {p}discovery:{s}         set of the story's current news-search feed URLs
+    {p}skipped:{s}           stream of feed entries the pre-filter skipped (capped)
 """
 
 from __future__ import annotations
@@ -115,3 +118,12 @@ class Keys:
 
     def lock(self, story: str) -> str:
         return f"{self.prefix}lock:{story}"
+
+    def grown(self, story: str) -> str:
+        return f"{self.prefix}grown:{story}"
+
+    def discovery(self, story: str) -> str:
+        return f"{self.prefix}discovery:{story}"
+
+    def skipped(self, story: str) -> str:
+        return f"{self.prefix}skipped:{story}"
