@@ -18,6 +18,7 @@ from aiohttp import web
 from crawler.cli.story import story as story_command
 from crawler.config import Settings
 from crawler.demo.stories import UNRELATED, UNRELATED_TITLE
+from crawler.errors import ConfigError
 from crawler.pipeline import ArticleJob
 from crawler.roles import run_once
 from crawler.runtime import open_runtime
@@ -167,3 +168,35 @@ async def test_skipped_entries_are_kept_listed_and_rechecked(
     assert site.hits["/a/cycle-lanes.html"] == 1  # fetched and judged now
     assert await store.discovery.skipped("story") == []
     assert (await store.stats())["entries_rechecked"] == 1
+
+
+async def test_a_broken_search_service_is_a_failing_feed_not_a_crash(
+    make_settings: Callable[..., Settings], site: LocalSite, store: Store
+) -> None:
+    same = site.text("/a/withdrawal.html", page(SAME_EVENT_TITLE, SAME_EVENT))
+    site.route(GOOGLE, SearchService([(SAME_EVENT_TITLE, same, SAME_EVENT[0])]))
+
+    async def quota_exceeded(request: web.Request) -> web.Response:
+        return web.Response(text="Please limit requests to one every 5 seconds", status=429)
+
+    site.route(GDELT, quota_exceeded)
+    summary = await run_once(_settings(make_settings, site, discover=True))
+    assert summary.feeds == 2 and summary.failed_feeds == 1
+    events = await store.outbox.all_events()
+    assert [e["article"]["url"] for e in events] == [same]
+
+
+@pytest.mark.parametrize(
+    ("section", "key"),
+    [
+        ({"google_news_url": "ftp://news.example/search"}, "discovery.google_news_url"),
+        ({"terms": 0}, "discovery.terms"),
+        ({"timespan": "forever"}, "discovery.timespan"),
+        ({"interval": "soon"}, "discovery.interval"),
+    ],
+)
+def test_bad_discovery_settings_name_the_key(
+    make_settings: Callable[..., Settings], section: dict[str, Any], key: str
+) -> None:
+    with pytest.raises(ConfigError, match=key.replace(".", r"\.")):
+        make_settings(discovery=section)
