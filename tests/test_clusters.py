@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
 import html
 import json
+import sys
 from collections.abc import AsyncIterator, Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -12,6 +15,8 @@ import pytest
 from crawler.cli.story import story as story_command
 from crawler.config import Settings
 from crawler.core.seed import parse_seed_text
+from crawler.demo.runner import write_seed
+from crawler.demo.site import DemoSite
 from crawler.pipeline import ArticleJob
 from crawler.runtime import Runtime, open_runtime
 from crawler.store.clusters import read_clusters
@@ -136,3 +141,42 @@ async def test_story_command_lists_clusters(
     text = capsys.readouterr().out
     assert text.startswith("story story: 2 cluster(s), 3 tracked article(s)")
     assert "    copy  " in text and copy in text and spun in text
+
+
+async def test_story_command_as_a_user_runs_it(tmp_path: Path) -> None:
+    site = DemoSite()
+    await site.start()
+    try:
+        site.advance(1)
+        site.advance(2)  # the report and its syndicated copy
+        seed = write_seed(tmp_path)
+        feeds = "".join(f'[[feed]]\nurl = "{u}"\n' for u in site.feeds)
+        config = tmp_path / "newswatch.toml"
+        config.write_text(
+            "[crawler]\nallow_private_addresses = true\n"
+            f'[[story]]\nid = "k"\nseed = "{seed}"\nrevisit = ["1h"]\n{feeds}'
+        )
+        assert (await _cli(tmp_path, "--config", str(config), "run", "--once"))[0] == 0
+        code, out, err = await _cli(tmp_path, "--config", str(config), "story", "k", "--json")
+        assert code == 0, err
+        (cluster,) = json.loads(out)["clusters"]
+        urls = {cluster["representative"]["url"], *(c["url"] for c in cluster["copies"])}
+        assert urls == {site.report_url, site.copy_url}
+        code, _, err = await _cli(tmp_path, "--config", str(config), "story", "nope")
+        assert code == 2 and "unknown story 'nope'" in err
+    finally:
+        await site.stop()
+
+
+async def _cli(cwd: Path, *args: str) -> tuple[int, str, str]:
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "crawler.cli",
+        *args,
+        cwd=cwd,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    out, err = await asyncio.wait_for(process.communicate(), 120)
+    return process.returncode or 0, out.decode(), err.decode()
