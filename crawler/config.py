@@ -124,12 +124,31 @@ class FactsConfig(_Section):
 _KIND = re.compile(r"[a-z][a-z_]{0,31}")
 
 
+class DiscoveryConfig(_Section):
+    """News-search feeds for stories with ``discover = true`` (see crawler/discovery.py)."""
+
+    google_news_url: str = "https://news.google.com/rss/search"
+    gdelt_url: str = "https://api.gdeltproject.org/api/v2/doc/doc"
+    interval: Duration = 900.0
+    refresh: Duration = 3600.0
+    terms: int = Field(4, ge=1, le=12)
+    language: str = Field("en-US", pattern=r"^[a-z]{2}(-[A-Z]{2})?$")
+    timespan: str = Field("1w", pattern=r"^[0-9]+(min|h|d|w|m)$")
+
+    @field_validator("google_news_url", "gdelt_url")
+    @classmethod
+    def _http(cls, value: str) -> str:
+        if not value.startswith(("http://", "https://")):
+            raise ValueError("expected an http:// or https:// URL")
+        return value
+
+
 class StoryConfig(_Section):
     id: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
     seed: str = Field(min_length=1)
     revisit: tuple[Duration, ...] = (600.0, 3600.0, 21600.0, 86400.0)
-    min_relevance: float = Field(0.12, ge=0.0, le=1.0)
-    duplicate_similarity: float = Field(0.5, gt=0.0, le=1.0)
+    min_relevance: float = Field(0.15, ge=0.0, le=1.0)
+    duplicate_similarity: float = Field(0.3, gt=0.0, le=1.0)
     discover: bool = False
 
 
@@ -185,6 +204,7 @@ class Settings(_Section):
     worker: WorkerConfig = WorkerConfig()
     scheduler: SchedulerConfig = SchedulerConfig()
     facts: FactsConfig = FactsConfig()
+    discovery: DiscoveryConfig = DiscoveryConfig()
     story: tuple[StoryConfig, ...] = Field(min_length=1)
     feed: tuple[FeedConfig, ...] = ()
     hook: tuple[HookConfig, ...] = ()

@@ -18,7 +18,7 @@ from crawler.config import Settings, StoryConfig
 from crawler.core import events
 from crawler.core.dedup import Fingerprint, fingerprint
 from crawler.core.extract import decode_html, extract_article
-from crawler.core.relevance import relevance, terms, weights
+from crawler.core.relevance import needed_terms, relevance, top_terms, weights
 from crawler.core.urls import canonical_url, choose_canonical, source_of
 from crawler.fetch import Fetcher, FetchResult
 from crawler.models import Article, ArticleRef, Decision, SeedProfile, Verdict
@@ -127,7 +127,7 @@ class ArticlePipeline:
             return Decision("duplicate", duplicate_of=rep_url, similarity=match.similarity), rep
         profile = self._profiles[story.id]
         text = f"{page.article.title}\n{page.article.text}"
-        stats = await self._store.terms.stats(set(profile.terms) | set(terms(text)))
+        stats = await self._store.terms.stats(needed_terms(profile.terms, profile.entities, text))
         score = relevance(weights(profile.terms, stats), profile.entities, text, stats)
         verdict: Verdict = "related" if score.score >= story.min_relevance else "unrelated"
         return Decision(verdict, relevance=score.score, shared_terms=score.shared_terms), ""
@@ -174,6 +174,9 @@ class ArticlePipeline:
         self._store.index.queue_add(pipe, story.id, page.doc, fp)
         if rep:
             self._store.index.queue_member(pipe, story.id, rep, page.doc)
+        if decision.verdict == "related":  # the story's profile grows with what is related
+            text = f"{page.article.title}\n{page.article.text}"
+            self._store.discovery.queue_grow(pipe, story.id, top_terms(text))
         make = events.duplicate if decision.verdict == "duplicate" else events.related
         self._store.outbox.queue_add(pipe, [make(story.id, article_ref(tracked, 1), decision)])
         if story.revisit:

@@ -76,6 +76,8 @@ async def run_roles(
         tasks = [asyncio.create_task(_report(runtime, stop))]
         if scheduler:
             tasks.append(asyncio.create_task(runtime.scheduler.run(stop)))
+            if runtime.discovery is not None:
+                tasks.append(asyncio.create_task(runtime.discovery.run(stop, runtime.scheduler)))
         if worker:
             tasks.append(asyncio.create_task(_supervise_worker(runtime, stop)))
             tasks.append(asyncio.create_task(runtime.dispatcher.run(stop)))

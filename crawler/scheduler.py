@@ -68,6 +68,11 @@ class Scheduler:
     async def register(self) -> None:
         await self._store.schedule.register_feeds(self._feeds, time.time())
 
+    async def set_extra_feeds(self, feeds: list[FeedConfig]) -> None:
+        """Feeds added at run time (discovery's news searches), replacing earlier extras."""
+        self._feeds = {f.url: f for f in (*self._settings.feed, *feeds)}
+        await self.register()
+
     async def poll_all(self) -> list[PollResult]:
         """Poll every configured feed now, whatever its schedule (``run --once``)."""
         claimed = await self._store.schedule.claim_all_feeds(time.time(), self._lease)
@@ -118,6 +123,7 @@ class Scheduler:
         keys = [stable_hash(canonical_url(e.link), size=8) for e in entries]
         stamps = await self._store.schedule.entry_stamps(keys)
         fresh: dict[str, str] = {}
+        passed_over: list[tuple[str, FeedEntry]] = []  # skipped, but kept for re-checks
         queued = skipped = 0
         for entry, key, old in zip(entries, keys, stamps, strict=True):
             stamp = _entry_stamp(entry)
@@ -126,6 +132,7 @@ class Scheduler:
             for story in feed.stories or tuple(self._profiles):
                 if old is None and not self._prefilter(story, entry):
                     skipped += 1
+                    passed_over.append((story, entry))
                     continue
                 queued += await self._enqueue_entry(story, entry, signal=old is not None)
             fresh[key] = stamp
@@ -139,6 +146,8 @@ class Scheduler:
                 ],
             )
             self._store.schedule.queue_entry_stamps(pipe, fresh)
+            for story, entry in passed_over:
+                self._store.discovery.queue_skip(pipe, story, entry)
             await pipe.execute()
         await self._store.count(
             entries_new=len(fresh), entries_queued=queued, entries_skipped=skipped

@@ -60,6 +60,9 @@ def build_parser() -> argparse.ArgumentParser:
     timeline = sub.add_parser("timeline", help="a story's facts over time, with their sources")
     timeline.add_argument("story", help="story id")
     timeline.add_argument("--json", action="store_true")
+    story = sub.add_parser("story", help="a story's copy clusters: representative, copies")
+    story.add_argument("story", help="story id")
+    story.add_argument("--json", action="store_true")
     status = sub.add_parser("status", help="feeds, queue and counters")
     status.add_argument("--json", action="store_true")
     return parser
@@ -117,6 +120,10 @@ async def _dispatch(args: argparse.Namespace) -> int:
             settings, scheduler=args.command != "worker", worker=args.command != "scheduler"
         )
         return 0
+    if args.command == "story":
+        from crawler.cli.story import story
+
+        return await story(settings, args.story, args.json)
     if args.command == "history":
         return await inspect.history(settings, args.url, args.story, args.json)
     if args.command == "timeline":
