@@ -25,7 +25,7 @@ def extract_article(html: str, url: str = "") -> Article:
         raise ExtractError(f"not an HTML document (binary content){_at(url)}")
     tree = LexborHTMLParser(html)
     meta = read_metadata(tree, url)
-    text = extract_body(tree)
+    text = extract_body(tree, meta.title)
     if not text and not meta.title:
         raise ExtractError(f"no article text or title found{_at(url)}")
     return Article(

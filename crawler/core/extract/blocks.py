@@ -1,0 +1,84 @@
+"""Step 3 of the cascade: the container's text as paragraphs, one per line.
+
+A walk in document order: block elements and ``<br>`` end a line, inline elements and text
+continue it, table cells are joined by spaces. Subtrees that name themselves boilerplate
+(:data:`~.patterns.BOILERPLATE_PARTS` in a class/id token, an ARIA landmark role, ``hidden``)
+are skipped — unless they hold most of the container's text, so a wrapper called
+``content-with-sidebar`` is not mistaken for a sidebar. Lines mostly made of link text are
+navigation and are dropped.
+"""
+
+from __future__ import annotations
+
+from selectolax.lexbor import LexborNode
+
+from crawler.core.extract.markers import boilerplate_block
+from crawler.core.extract.patterns import CELL_TAGS, INLINE_TAGS, MAX_LINK_DENSITY, SKIP_TAGS
+from crawler.core.text import normalize_space
+
+WRAPPER_SHARE = 0.5
+
+
+class _Lines:
+    """Collects text fragments into lines, tracking how much of each line is link text."""
+
+    __slots__ = ("lines", "linked", "parts", "plain")
+
+    def __init__(self) -> None:
+        self.lines: list[str] = []
+        self.parts: list[str] = []
+        self.plain = 0
+        self.linked = 0
+
+    def add(self, text: str, in_link: bool) -> None:
+        self.parts.append(text)
+        if in_link:
+            self.linked += len(text)
+        else:
+            self.plain += len(text)
+
+    def end(self) -> None:
+        if not self.parts:
+            return
+        line = normalize_space("".join(self.parts))
+        if line and self.linked <= MAX_LINK_DENSITY * (self.plain + self.linked):
+            self.lines.append(line)
+        self.parts.clear()
+        self.plain = self.linked = 0
+
+
+def paragraphs(container: LexborNode) -> list[str]:
+    """The container's text, one paragraph per list item."""
+    out = _Lines()
+    budget = len(container.text(deep=True)) * WRAPPER_SHARE
+    _walk(container, out, False, budget)
+    out.end()
+    return out.lines
+
+
+def _walk(node: LexborNode, out: _Lines, in_link: bool, budget: float) -> None:
+    child = node.child
+    while child is not None:
+        tag = child.tag
+        if tag == "-text":
+            text = child.text_content
+            if text:
+                out.add(text, in_link)
+        elif tag in INLINE_TAGS:
+            if tag != "span" or not _skipped(child, budget):
+                _walk(child, out, in_link or tag == "a", budget)
+        elif tag == "br":
+            out.end()
+        elif tag in CELL_TAGS:
+            out.add(" ", False)
+            _walk(child, out, in_link, budget)
+            out.add(" ", False)
+        elif tag not in SKIP_TAGS and not _skipped(child, budget):
+            out.end()
+            _walk(child, out, in_link, budget)
+            out.end()
+        child = child.next
+
+
+def _skipped(node: LexborNode, budget: float) -> bool:
+    return boilerplate_block(node) and len(node.text(deep=True)) < budget

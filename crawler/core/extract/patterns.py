@@ -1,0 +1,122 @@
+"""What the extraction cascade looks for, kept as data.
+
+Every rule here is generic: HTML semantics, schema.org/microformat conventions and the class
+names that common CMSs (WordPress, Drupal, Arc, Brightspot, Blogger, …) give their article
+bodies. None is keyed to a host name. Matching on ``class``/``id`` is done per token, on
+lower-cased ``-``/``_`` separated parts, so ``related-stories`` and ``relatedStories`` match
+``related`` but ``content-with-sidebar`` does not match ``sidebar`` as a boilerplate *block*
+unless the token itself names one.
+"""
+
+from __future__ import annotations
+
+import re
+
+# Removed before anything else: never article text.
+DROP_TAGS = [
+    "script",
+    "style",
+    "noscript",
+    "template",
+    "svg",
+    "math",
+    "iframe",
+    "object",
+    "embed",
+    "canvas",
+    "video",
+    "audio",
+    "picture",
+    "img",
+    "button",
+    "select",
+    "textarea",
+    "input",
+    "nav",
+    "aside",
+    "figure",
+    "figcaption",
+    "dialog",
+]
+
+# Elements that do not break a line of text.
+INLINE_TAGS = frozenset(
+    """a abbr acronym b bdi bdo big cite code data del dfn em font i ins kbd mark nobr q rp rt
+    ruby s samp small span strike strong sub sup time tt u var wbr label output""".split()
+)
+# Table cells and list-like inline separators: a space between their texts.
+CELL_TAGS = frozenset({"td", "th"})
+HEADING_TAGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
+# Tags whose subtree is skipped inside the article container.
+# (Not ``form``: some CMSs wrap the whole page in one.)
+SKIP_TAGS = frozenset({"header", "footer", "h1", "-comment", "head", "title", "meta", "link"})
+
+# Step 2a of the cascade: containers that name themselves the article body, best first.
+# The first selector whose best match holds enough text wins (then checked against step 2b).
+BODY_SELECTORS = (
+    '[itemprop="articleBody"]',
+    '[itemprop="articlebody"]',
+    '[data-component="text-block"]',
+    ".article-body, .article__body, .articleBody, .article_body, .ArticleBody",
+    ".story-body, .story__body, .storyBody, .story-content, .StoryBody",
+    ".entry-content, .post-content, .post-body, .post__content, .postContent, .post-entry",
+    ".article-content, .article__content, .articleContent, .article-text, .article__text",
+    ".content-body, .body-text, .article-copy, .text-content, .news-body, .news_body",
+    ".field-name-body, .field--name-body, .RichTextArticleBody, .rich-text",
+    "[class*='article-body'], [class*='ArticleBody'], [class*='articleBody']",
+    "[class*='story-body'], [class*='StoryBody'], [class*='entry-content']",
+    "[id*='article-body'], [id*='articleBody'], [id*='story-body'], [id*='post-body']",
+    "[id*='article-content'], [id*='articleContent'], [id*='news-body'], [id*='newsBody']",
+    "article",
+)
+
+# Class/id parts that name a block that is not article text (teasers, sharing, newsletters,
+# captions, bylines, ads …). Matched against each ``-``/``_``/camelCase part of a token.
+BOILERPLATE_PARTS = frozenset(
+    """related relateds recommended recommendations recirc recirculation readmore morestories
+    outbrain taboola newsletter newsletters subscribe subscription signup promo promos
+    promotion advert advertisement advertising ads ad adv advertorial sponsor sponsored share
+    shares sharing sharebar social socials comment comments disqus breadcrumb breadcrumbs
+    caption captions credit credits byline bylines author authors dateline timestamp tags tag
+    tagged topics keywords toolbar tools print popup modal overlay cookie cookies consent
+    gdpr paywall banner widget widgets sidebar rail carousel slideshow gallery video videos
+    playlist podcast trending popular mostread donate donation footnote
+    pagination pager skip hidden visually sr screenreader nocontent noprint teaser teasers
+    inline-related ticker liveblog-nav meta metadata follow feedback rating reactions
+    """.split()
+)
+# The subset that names a whole region of the page; used when weighing where the prose is.
+REGION_PARTS = frozenset(
+    """related relateds recommended recommendations recirc recirculation morestories outbrain
+    taboola newsletter newsletters comment comments disqus sidebar rail footer trending popular
+    mostread nocontent promo promos sponsored teaser teasers""".split()
+)
+# Phrases made of several parts ("read-more", "most-read", "more-stories", "see-also").
+BOILERPLATE_PAIRS = frozenset(
+    {
+        ("read", "more"),
+        ("most", "read"),
+        ("most", "popular"),
+        ("more", "stories"),
+        ("more", "from"),
+        ("see", "also"),
+        ("you", "may"),
+        ("also", "like"),
+        ("sign", "up"),
+        ("up", "next"),
+    }
+)
+# A token with one of these parts describes the page layout, not the element itself.
+LAYOUT_PARTS = frozenset("with has no without layout enabled disabled template".split())
+NEVER_BOILERPLATE_TAGS = frozenset({"html", "body", "article", "main"})
+
+ROLE_BOILERPLATE = frozenset(
+    {"navigation", "banner", "complementary", "contentinfo", "search", "dialog", "alert"}
+)
+
+TOKEN_SPLIT = re.compile(r"[-_\s:./]+|(?<=[a-z])(?=[A-Z])")
+
+# A block kept as a paragraph needs this many word characters unless it ends like a sentence.
+MIN_BLOCK_CHARS = 2
+# Share of a block's text inside links above which the block is navigation, not prose.
+MAX_LINK_DENSITY = 0.5
