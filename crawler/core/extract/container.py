@@ -11,9 +11,10 @@ b. **density** — every text node's length is credited to its nearest block ele
    element that still holds the bulk of the page's prose. This finds ``<div>``/``<br>``
    bodies and CMS-specific paragraph markup as well as plain ``<p>`` runs.
 
-The hint wins when it agrees with the density (one contains the other and the hint holds at
-least :data:`HINT_MIN_SHARE` of what the density picked); otherwise the element holding more
-prose wins. Lengths count characters, so CJK text (no spaces) weighs what it says.
+The hint wins, unless it wraps the density's pick (the pick is then the tighter frame of
+the same text) or holds less than :data:`HINT_MIN_SHARE` of the prose inside the pick (then
+it names a fragment, such as a lead paragraph). Where no selector matches, the density's pick
+is the container. Lengths count characters, so CJK text (no spaces) weighs what it says.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ from crawler.core.extract.patterns import BODY_SELECTORS, INLINE_TAGS
 
 PROSE_MIN_CHARS = 25
 DESCEND_SHARE = 0.7
-HINT_MIN_SHARE = 0.6
+HINT_MIN_SHARE = 0.2
 HINT_MIN_CHARS = 150
 WRAPPER_SHARE = 0.5
 
@@ -52,9 +53,11 @@ def find_container(body: LexborNode) -> LexborNode | None:
         return hint
     if hint is None:
         return dense
-    if contains(hint, dense) or contains(dense, hint):
-        return hint if prose.of(hint) >= HINT_MIN_SHARE * prose.of(dense) else dense
-    return hint if prose.of(hint) > prose.of(dense) else dense
+    if contains(hint, dense):
+        return dense
+    if contains(dense, hint) and prose.of(hint) < HINT_MIN_SHARE * prose.of(dense):
+        return dense
+    return hint
 
 
 def measure_prose(body: LexborNode) -> Prose:
