@@ -10,8 +10,8 @@ layout of the public article-extraction-benchmark. The metric is that benchmark'
 overlaps normalised to sum to 1; precision is the mean over pages with a non-empty prediction,
 recall the mean over all pages, F1 the harmonic mean of those two means.
 
-Both extractors start from the page's raw bytes (newswatch: ``decode_html`` then
-``extract_article``; trafilatura: its default ``extract()``, which decodes bytes itself), in the
+Both extractors start from the page's raw bytes (newswatch: ``extract_article`` on the
+bytes, which decodes them; trafilatura: its default ``extract()``, which decodes bytes itself), in the
 same process. Throughput is the best of ``--repeat`` full passes over all pages for each.
 The last output line is one JSON object with every figure.
 """
@@ -102,13 +102,12 @@ def score(pages: list[Page], predictions: dict[str, str]) -> Score:
 
 
 def newswatch_extractor() -> Extractor:
-    from crawler.core.extract import decode_html, extract_article
+    from crawler.core.extract import extract_article
     from crawler.errors import ExtractError
 
     def run(html: bytes, url: str) -> str:
-        text, _ = decode_html(html)
         try:
-            return extract_article(text, url).text
+            return extract_article(html, url).text
         except ExtractError:
             return ""
 

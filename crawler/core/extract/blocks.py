@@ -13,10 +13,17 @@ from __future__ import annotations
 from selectolax.lexbor import LexborNode
 
 from crawler.core.extract.markers import boilerplate_block
-from crawler.core.extract.patterns import CELL_TAGS, INLINE_TAGS, MAX_LINK_DENSITY, SKIP_TAGS
+from crawler.core.extract.patterns import (
+    CELL_TAGS,
+    DROP_TAGS,
+    INLINE_TAGS,
+    MAX_LINK_DENSITY,
+    SKIP_TAGS,
+)
 from crawler.core.text import normalize_space
 
 WRAPPER_SHARE = 0.5
+_SKIP = SKIP_TAGS.union(DROP_TAGS)
 
 
 class _Lines:
@@ -73,7 +80,7 @@ def _walk(node: LexborNode, out: _Lines, in_link: bool, budget: float) -> None:
             out.add(" ", False)
             _walk(child, out, in_link, budget)
             out.add(" ", False)
-        elif tag not in SKIP_TAGS and not _skipped(child, budget):
+        elif tag not in _SKIP and not _skipped(child, budget):
             out.end()
             _walk(child, out, in_link, budget)
             out.end()

@@ -1,10 +1,11 @@
-"""Article body: the cascade's steps 1–4 on a parsed page.
+"""Article body: the cascade's steps on a parsed page. Elements that never hold article
+text (:data:`~.patterns.DROP_TAGS`) are not removed from the tree — removing costs more than
+stepping over them — but skipped by every step.
 
-1. **prune** — drop elements that never hold article text (:data:`~.patterns.DROP_TAGS`);
-2. **container** — find the element holding the article (:mod:`.container`: self-declared
+1. **container** — find the element holding the article (:mod:`.container`: self-declared
    body selectors checked against a prose-density descent);
-3. **paragraphs** — walk the container, skipping boilerplate blocks (:mod:`.blocks`);
-4. **tidy** — drop the headline if the container repeats it.
+2. **paragraphs** — walk the container, skipping boilerplate blocks (:mod:`.blocks`);
+3. **tidy** — drop the headline if the container repeats it.
 """
 
 from __future__ import annotations
@@ -13,7 +14,6 @@ from selectolax.lexbor import LexborHTMLParser
 
 from crawler.core.extract.blocks import paragraphs
 from crawler.core.extract.container import find_container
-from crawler.core.extract.patterns import DROP_TAGS
 from crawler.core.text import normalize_space
 
 
@@ -22,7 +22,6 @@ def extract_body(tree: LexborHTMLParser, title: str = "") -> str:
     body = tree.body
     if body is None:
         return ""
-    tree.strip_tags(DROP_TAGS)
     container = find_container(body)
     if container is None:
         return ""

@@ -1,4 +1,4 @@
-"""Bytes → text for HTML: declared charset, BOM, ``<meta charset>``, then detection."""
+"""Bytes → text for HTML: BOM, declared charset, ``<meta charset>``, UTF-8, then detection."""
 
 from __future__ import annotations
 
@@ -15,44 +15,65 @@ _BOMS = (
     (codecs.BOM_UTF16_LE, "utf-16"),
     (codecs.BOM_UTF16_BE, "utf-16"),
 )
+# How far into the page a <meta charset> is looked for (WHATWG says 1024 bytes; real pages
+# often put it after a long run of other <meta> tags).
+META_SCAN_BYTES = 8192
+# charset-normalizer looks at this much of a page whose charset nobody declared.
+DETECT_BYTES = 200_000
 
 
-def decode_html(body: bytes, declared: str | None = None) -> tuple[str, str]:
-    """Return ``(text, charset used)``.
+def sniff_charset(body: bytes, declared: str | None = None) -> tuple[str, int]:
+    """Return ``(python codec name, length of a byte-order mark to skip)`` for ``body``.
 
     Order: BOM (it cannot lie), the HTTP header's charset, ``<meta charset>`` in the first
-    4 KB, then charset-normalizer's detection, then UTF-8 with replacement characters. A
-    declared charset that fails to decode strictly is skipped, so a page served as UTF-8 but
-    written in windows-1251 still reads correctly.
+    8 KB, UTF-8 (a page that decodes strictly as UTF-8 is UTF-8), then charset-normalizer's
+    detection, then UTF-8 with replacement characters. A declared charset that fails to
+    decode strictly is skipped, so a page served as UTF-8 but written in windows-1251 still
+    reads correctly.
     """
     for bom, name in _BOMS:
         if body.startswith(bom):
-            return body[len(bom) :].decode(name, errors="replace"), name
+            return name, len(bom)
     candidates = [declared] if declared else []
-    match = _META_CHARSET.search(body[:4096])
+    match = _META_CHARSET.search(body[:META_SCAN_BYTES])
     if match:
         candidates.append(match.group(1).decode("ascii", "ignore"))
+    candidates.append("utf-8")
     for name in candidates:
-        text = _strict(body, name)
-        if text is not None:
-            return text, _normal_name(name)
-    guess = from_bytes(body[:200_000]).best()
+        codec = _codec(name)
+        if codec is not None and _decodes(body, codec):
+            return codec, 0
+    guess = from_bytes(body[:DETECT_BYTES]).best()
     if guess is not None and guess.encoding:
-        return body.decode(guess.encoding, errors="replace"), guess.encoding
-    return body.decode("utf-8", errors="replace"), "utf-8"
+        return _codec(guess.encoding) or "utf-8", 0
+    return "utf-8", 0
 
 
-def _strict(body: bytes, name: str) -> str | None:
+def decode_html(body: bytes, declared: str | None = None) -> tuple[str, str]:
+    """Return ``(text, charset used)``; see :func:`sniff_charset` for the order of evidence."""
+    codec, skip = sniff_charset(body, declared)
+    return body[skip:].decode(codec, errors="replace"), codec
+
+
+def _decodes(body: bytes, codec: str) -> bool:
     try:
-        return body.decode(_normal_name(name), errors="strict")
-    except (LookupError, UnicodeDecodeError):
-        return None
+        body.decode(codec, errors="strict")
+    except (UnicodeDecodeError, LookupError):
+        return False
+    return True
 
 
-def _normal_name(name: str) -> str:
-    name = name.strip().lower()
+def _codec(name: str) -> str | None:
+    """Python's canonical codec name for a charset label, or None for an unknown label."""
+    label = name.strip().lower()
     # WHATWG: labels that mean windows-1252 in browsers
-    return "cp1252" if name in ("iso-8859-1", "latin1", "latin-1", "us-ascii", "ascii") else name
+    if label in ("iso-8859-1", "latin1", "latin-1", "us-ascii", "ascii", "iso8859-1"):
+        return "cp1252"
+    try:
+        found = codecs.lookup(label).name
+    except LookupError:
+        return None
+    return "utf-8" if found == "utf-8" else found
 
 
 def looks_binary(text: str) -> bool:

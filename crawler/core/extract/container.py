@@ -1,20 +1,25 @@
 """Step 2 of the cascade: find the element that holds the article.
 
-Two independent opinions, then a reconciliation:
+One pass over the page's text nodes measures where the prose is; two opinions follow:
 
-a. **hint** — the best match of :data:`~.patterns.BODY_SELECTORS` (containers that call
-   themselves the article body), tried in order;
-b. **density** — every text node's length is credited to its nearest block element; blocks
-   with enough text outside links are *prose*; each prose block's length is added to all its
-   ancestors. Starting at ``<body>`` we descend into the child holding most prose while it
-   holds at least :data:`DESCEND_SHARE` of its parent's prose: the result is the smallest
-   element that still holds the bulk of the page's prose. This finds ``<div>``/``<br>``
+a. **density** — every text node's length is credited to its nearest block element; blocks
+   with :data:`PROSE_MIN_CHARS` outside links are *prose*, and each prose block's length is
+   added to all its ancestors. Starting at ``<body>`` we descend into the child holding most
+   prose while it holds at least :data:`DESCEND_SHARE` of its parent's: the result is the
+   smallest element that still holds the bulk of the prose. This finds ``<div>``/``<br>``
    bodies and CMS-specific paragraph markup as well as plain ``<p>`` runs.
+b. **hint** — among the ancestors of prose, the element in the best tier of
+   :data:`~.patterns.BODY_HINTS` (``itemprop=articleBody``, ``entry-content``, …) holding
+   the most prose (at least :data:`HINT_MIN_CHARS`).
+
+Prose under never-text tags (``<aside>``, ``<figure>``, …) and under regions that name
+themselves boilerplate (comments, related, sidebar) is not counted — unless such a region
+holds :data:`WRAPPER_SHARE` of all prose: then it is a wrapper with an unlucky name.
 
 The hint wins, unless it wraps the density's pick (the pick is then the tighter frame of
 the same text) or holds less than :data:`HINT_MIN_SHARE` of the prose inside the pick (then
-it names a fragment, such as a lead paragraph). Where no selector matches, the density's pick
-is the container. Lengths count characters, so CJK text (no spaces) weighs what it says.
+it names a fragment, such as a lead paragraph). Lengths count characters, so CJK text (no
+spaces) weighs what it says.
 """
 
 from __future__ import annotations
@@ -23,8 +28,8 @@ from dataclasses import dataclass
 
 from selectolax.lexbor import LexborNode
 
-from crawler.core.extract.markers import strong_boilerplate
-from crawler.core.extract.patterns import BODY_SELECTORS, INLINE_TAGS
+from crawler.core.extract.markers import NEVER_TEXT, NO_HINT, REGION, classify
+from crawler.core.extract.patterns import INLINE_TAGS
 
 PROSE_MIN_CHARS = 25
 DESCEND_SHARE = 0.7
@@ -35,10 +40,11 @@ WRAPPER_SHARE = 0.5
 
 @dataclass(slots=True)
 class Prose:
-    """Prose characters held by each element (keyed by ``mem_id``), and the nodes."""
+    """Prose characters held by each element (keyed by ``mem_id``), and the best hint."""
 
     held: dict[int, int]
     nodes: dict[int, LexborNode]
+    hint: LexborNode | None = None
 
     def of(self, node: LexborNode) -> int:
         return self.held.get(node.mem_id, 0)
@@ -48,11 +54,9 @@ def find_container(body: LexborNode) -> LexborNode | None:
     """The element holding the article text, or ``None`` when the page has no prose."""
     prose = measure_prose(body)
     dense = _descend(body, prose)
-    hint = _hint(body, prose)
-    if dense is None:
-        return hint
-    if hint is None:
-        return dense
+    hint = prose.hint
+    if dense is None or hint is None:
+        return hint or dense
     if contains(hint, dense):
         return dense
     if contains(dense, hint) and prose.of(hint) < HINT_MIN_SHARE * prose.of(dense):
@@ -61,19 +65,13 @@ def find_container(body: LexborNode) -> LexborNode | None:
 
 
 def measure_prose(body: LexborNode) -> Prose:
-    """Credit each prose block's text (outside links) to the block and all its ancestors.
-
-    Blocks inside an element that names itself boilerplate (comments, related stories, …) are
-    left out, so a long comment thread does not outweigh a short article.
-    """
+    """Find the prose blocks and credit them to their ancestors."""
     blocks: dict[int, list[int]] = {}
     nodes: dict[int, LexborNode] = {}
     for node in body.traverse(include_text=True):
-        if node.tag != "-text":
+        if not node.is_text_node or node.is_empty_text_node:
             continue
-        text = node.text_content
-        if not text or text.isspace():
-            continue
+        text = node.text_content or ""
         parent = node.parent
         in_link = False
         while parent is not None and parent.tag in INLINE_TAGS:
@@ -91,38 +89,59 @@ def measure_prose(body: LexborNode) -> Prose:
 
 
 def _credit(body: LexborNode, blocks: dict[int, list[int]], nodes: dict[int, LexborNode]) -> Prose:
-    """Add each prose block to its ancestors, leaving out boilerplate-marked regions.
-
-    A marked region holding at least :data:`WRAPPER_SHARE` of the page's prose is a wrapper
-    with an unlucky name (``penci_sidebar`` around the whole post), not boilerplate.
-    """
-    raw: dict[int, int] = {}
-    marked: dict[int, bool] = {}
+    up: dict[int, int] = {}
+    marks: dict[int, tuple[int, int]] = {}
     chains: list[tuple[int, list[int]]] = []
     for key, (plain, linked) in blocks.items():
-        if plain < PROSE_MIN_CHARS or linked > plain:
-            continue
-        chain = []
-        node: LexborNode | None = nodes[key]
-        while node is not None:
-            mem = node.mem_id
-            if mem not in marked:
-                nodes[mem] = node
-                marked[mem] = strong_boilerplate(node)
-            chain.append(mem)
-            raw[mem] = raw.get(mem, 0) + plain
-            node = node.parent
-        chains.append((plain, chain))
+        if plain >= PROSE_MIN_CHARS and linked <= plain:
+            chains.append((plain, _chain(nodes[key], up, marks, nodes)))
+    never = frozenset(mem for mem, (kind, _) in marks.items() if kind == NEVER_TEXT)
+    raw = _sum(chains, never)
     limit = WRAPPER_SHARE * raw.get(body.mem_id, 0)
-    tainted = {mem for mem, flag in marked.items() if flag and raw[mem] < limit}
-    if not tainted:
-        return Prose(raw, nodes)
+    regions = [m for m, (kind, _) in marks.items() if kind == REGION and raw.get(m, 0) < limit]
+    held = _sum(chains, never.union(regions)) if regions else raw
+    prose = Prose(held, nodes)
+    hints = [
+        (tier, -held.get(mem, 0), mem)
+        for mem, (_, tier) in marks.items()
+        if tier < NO_HINT and held.get(mem, 0) >= HINT_MIN_CHARS
+    ]
+    if hints:
+        prose.hint = nodes[min(hints)[2]]
+    return prose
+
+
+def _chain(
+    start: LexborNode,
+    up: dict[int, int],
+    marks: dict[int, tuple[int, int]],
+    nodes: dict[int, LexborNode],
+) -> list[int]:
+    """mem_ids from ``start`` to the root; each element is looked at once per page."""
+    node: LexborNode | None = start
+    mem = start.mem_id
+    while node is not None and mem not in up:
+        nodes.setdefault(mem, node)
+        marks[mem] = classify(node)
+        parent = node.parent
+        up[mem] = parent.mem_id if parent is not None else 0
+        node, mem = parent, up[mem]
+    chain = []
+    mem = start.mem_id
+    while mem:
+        chain.append(mem)
+        mem = up.get(mem, 0)
+    return chain
+
+
+def _sum(chains: list[tuple[int, list[int]]], excluded: frozenset[int]) -> dict[int, int]:
     held: dict[int, int] = {}
     for plain, chain in chains:
-        if tainted.isdisjoint(chain):
-            for mem in chain:
-                held[mem] = held.get(mem, 0) + plain
-    return Prose(held, nodes)
+        if excluded and not excluded.isdisjoint(chain):
+            continue
+        for mem in chain:
+            held[mem] = held.get(mem, 0) + plain
+    return held
 
 
 def _descend(body: LexborNode, prose: Prose) -> LexborNode | None:
@@ -141,17 +160,6 @@ def _descend(body: LexborNode, prose: Prose) -> LexborNode | None:
         if best is None or best_held < DESCEND_SHARE * total:
             return node
         node, total = best, best_held
-
-
-def _hint(body: LexborNode, prose: Prose) -> LexborNode | None:
-    for selector in BODY_SELECTORS:
-        matches = body.css(selector)
-        if not matches:
-            continue
-        best = max(matches, key=prose.of)
-        if prose.of(best) >= HINT_MIN_CHARS:
-            return best
-    return None
 
 
 def contains(outer: LexborNode, inner: LexborNode) -> bool:

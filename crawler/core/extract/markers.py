@@ -1,22 +1,24 @@
-"""Does an element name itself boilerplate? (class/id tokens, ARIA roles, ``hidden``).
+"""What an element says about itself: boilerplate region, never-text tag, article-body hint.
 
 A class or id token is split into lower-cased parts at ``-``, ``_`` and camelCase humps;
 it marks boilerplate when one part is in :data:`~.patterns.BOILERPLATE_PARTS` (or two
 neighbours form a :data:`~.patterns.BOILERPLATE_PAIRS` phrase), unless a part says the token
 describes the page's layout rather than the element (``has-sidebar``, ``with-ads``).
+Every answer is cached on the attribute strings, which repeat a lot within and across pages.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from functools import lru_cache
 from itertools import pairwise
 
 from selectolax.lexbor import LexborNode
 
 from crawler.core.extract.patterns import (
+    BODY_HINTS,
     BOILERPLATE_PAIRS,
     BOILERPLATE_PARTS,
+    DROP_TAGS,
     LAYOUT_PARTS,
     NEVER_BOILERPLATE_TAGS,
     REGION_PARTS,
@@ -24,18 +26,39 @@ from crawler.core.extract.patterns import (
     TOKEN_SPLIT,
 )
 
+NO_HINT = len(BODY_HINTS)
+_DROP = frozenset(DROP_TAGS)
+TEXT, REGION, NEVER_TEXT = 0, 1, 2
+
+
+def classify(node: LexborNode) -> tuple[int, int]:
+    """``(kind, hint tier)`` of an element that may hold article text.
+
+    ``kind``: :data:`NEVER_TEXT` for a tag that never holds article text, :data:`REGION`
+    for a region that names itself boilerplate (comments, related stories, sidebar …),
+    else :data:`TEXT`. ``hint tier``: index into :data:`BODY_HINTS`, or :data:`NO_HINT`.
+    """
+    tag = node.tag or ""
+    if tag in _DROP:
+        return NEVER_TEXT, NO_HINT
+    attrs = node.attributes
+    if not attrs:
+        return TEXT, _hint_tier(tag, "", "", "")
+    classes = attrs.get("class") or ""
+    ident = attrs.get("id") or ""
+    tier = _hint_tier(tag, attrs.get("itemprop") or "", classes, ident)
+    if tag in NEVER_BOILERPLATE_TAGS:
+        return TEXT, tier
+    region = (
+        "hidden" in attrs
+        or (attrs.get("role") or "") in ROLE_BOILERPLATE
+        or strong_marker(f"{classes} {ident}")
+    )
+    return (REGION if region else TEXT), tier
+
 
 def boilerplate_block(node: LexborNode) -> bool:
-    """True when ``node`` says it is not article text."""
-    return _marked(node, boilerplate_marker)
-
-
-def strong_boilerplate(node: LexborNode) -> bool:
-    """True when ``node`` says it is a whole non-article region (comments, related, sidebar)."""
-    return _marked(node, strong_marker)
-
-
-def _marked(node: LexborNode, marker: Callable[[str], bool]) -> bool:
+    """True when ``node`` says it is not article text (a teaser, caption, share bar …)."""
     if node.tag in NEVER_BOILERPLATE_TAGS:
         return False
     attrs = node.attributes
@@ -44,7 +67,7 @@ def _marked(node: LexborNode, marker: Callable[[str], bool]) -> bool:
     return (
         "hidden" in attrs
         or (attrs.get("role") or "") in ROLE_BOILERPLATE
-        or marker(f"{attrs.get('class') or ''} {attrs.get('id') or ''}")
+        or boilerplate_marker(f"{attrs.get('class') or ''} {attrs.get('id') or ''}")
     )
 
 
@@ -70,3 +93,21 @@ def _match(marker: str, vocabulary: frozenset[str]) -> bool:
         if any(pair in BOILERPLATE_PAIRS for pair in pairwise(parts)):
             return True
     return False
+
+
+@lru_cache(maxsize=8192)
+def _hint_tier(tag: str, itemprop: str, classes: str, ident: str) -> int:
+    values = {
+        "tag": {tag},
+        "itemprop": {itemprop.lower()},
+        "class": set(classes.lower().split()),
+        "id": {ident.lower()},
+    }
+    for tier, (kind, tokens) in enumerate(BODY_HINTS):
+        if kind.endswith("*"):
+            haystack = (classes if kind == "class*" else ident).lower()
+            if any(token in haystack for token in tokens):
+                return tier
+        elif not values[kind].isdisjoint(tokens):
+            return tier
+    return NO_HINT

@@ -51,23 +51,25 @@ HEADING_TAGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 # (Not ``form``: some CMSs wrap the whole page in one.)
 SKIP_TAGS = frozenset({"header", "footer", "h1", "-comment", "head", "title", "meta", "link"})
 
-# Step 2a of the cascade: containers that name themselves the article body, best first.
-# The first selector whose best match holds enough text wins (then checked against step 2b).
-BODY_SELECTORS = (
-    '[itemprop="articleBody"]',
-    '[itemprop="articlebody"]',
-    '[data-component="text-block"]',
-    ".article-body, .article__body, .articleBody, .article_body, .ArticleBody",
-    ".story-body, .story__body, .storyBody, .story-content, .StoryBody",
-    ".entry-content, .post-content, .post-body, .post__content, .postContent, .post-entry",
-    ".article-content, .article__content, .articleContent, .article-text, .article__text",
-    ".content-body, .body-text, .article-copy, .text-content, .news-body, .news_body",
-    ".field-name-body, .field--name-body, .RichTextArticleBody, .rich-text",
-    "[class*='article-body'], [class*='ArticleBody'], [class*='articleBody']",
-    "[class*='story-body'], [class*='StoryBody'], [class*='entry-content']",
-    "[id*='article-body'], [id*='articleBody'], [id*='story-body'], [id*='post-body']",
-    "[id*='article-content'], [id*='articleContent'], [id*='news-body'], [id*='newsBody']",
-    "article",
+# Step 2a of the cascade: elements that name themselves the article body, best tier first.
+# Kinds: ``itemprop`` / ``class`` / ``id`` equal (case-insensitive) to a listed token,
+# ``class*`` / ``id*`` containing one, ``tag`` the element's name. Within a tier the element
+# holding most prose wins; it must hold HINT_MIN_CHARS of prose (see container.py).
+BODY_HINTS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("itemprop", ("articlebody",)),
+    ("class", ("article-body", "article__body", "articlebody", "article_body")),
+    ("class", ("story-body", "story__body", "storybody", "story-content", "story-text")),
+    ("class", ("entry-content", "post-content", "post-body", "post__content", "postcontent")),
+    ("class", ("post-entry", "entry-body")),
+    ("class", ("article-content", "article__content", "articlecontent", "article-text")),
+    ("class", ("article__text", "content-body", "body-text", "article-copy", "text-content")),
+    ("class", ("news-body", "news_body", "news-content")),
+    ("class", ("field-name-body", "field--name-body", "richtextarticlebody", "rich-text")),
+    ("class*", ("article-body", "articlebody", "article_body", "story-body", "storybody")),
+    ("class*", ("entry-content", "post-content", "article-content", "articlecontent")),
+    ("id*", ("article-body", "articlebody", "story-body", "storybody", "post-body")),
+    ("id*", ("article-content", "articlecontent", "news-body", "newsbody", "post-content")),
+    ("tag", ("article",)),
 )
 
 # Class/id parts that name a block that is not article text (teasers, sharing, newsletters,
