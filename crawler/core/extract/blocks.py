@@ -20,7 +20,6 @@ from crawler.core.extract.patterns import (
     MAX_LINK_DENSITY,
     SKIP_TAGS,
 )
-from crawler.core.text import normalize_space
 
 WRAPPER_SHARE = 0.5
 _SKIP = SKIP_TAGS.union(DROP_TAGS)
@@ -47,7 +46,7 @@ class _Lines:
     def end(self) -> None:
         if not self.parts:
             return
-        line = normalize_space("".join(self.parts))
+        line = " ".join("".join(self.parts).split())
         if line and self.linked <= MAX_LINK_DENSITY * (self.plain + self.linked):
             self.lines.append(line)
         self.parts.clear()

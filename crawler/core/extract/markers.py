@@ -43,17 +43,25 @@ def classify(node: LexborNode) -> tuple[int, int]:
         return NEVER_TEXT, NO_HINT
     attrs = node.attributes
     if not attrs:
-        return TEXT, _hint_tier(tag, "", "", "")
-    classes = attrs.get("class") or ""
-    ident = attrs.get("id") or ""
-    tier = _hint_tier(tag, attrs.get("itemprop") or "", classes, ident)
+        return _classify(tag, "", "", "", "", False)
+    return _classify(
+        tag,
+        attrs.get("class") or "",
+        attrs.get("id") or "",
+        attrs.get("itemprop") or "",
+        attrs.get("role") or "",
+        "hidden" in attrs,
+    )
+
+
+@lru_cache(maxsize=16384)
+def _classify(
+    tag: str, classes: str, ident: str, itemprop: str, role: str, hidden: bool
+) -> tuple[int, int]:
+    tier = _hint_tier(tag, itemprop, classes, ident)
     if tag in NEVER_BOILERPLATE_TAGS:
         return TEXT, tier
-    region = (
-        "hidden" in attrs
-        or (attrs.get("role") or "") in ROLE_BOILERPLATE
-        or strong_marker(f"{classes} {ident}")
-    )
+    region = hidden or role in ROLE_BOILERPLATE or strong_marker(f"{classes} {ident}")
     return (REGION if region else TEXT), tier
 
 
