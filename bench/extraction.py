@@ -11,8 +11,9 @@ overlaps normalised to sum to 1; precision is the mean over pages with a non-emp
 recall the mean over all pages, F1 the harmonic mean of those two means.
 
 Both extractors start from the page's raw bytes (newswatch: ``extract_article`` on the
-bytes, which decodes them; trafilatura: its default ``extract()``, which decodes bytes itself), in the
-same process. Throughput is the best of ``--repeat`` full passes over all pages for each.
+bytes, which decodes them; trafilatura: its default ``extract()``, which decodes bytes
+itself), in the same process. Throughput is the best of ``--repeat`` full passes over all
+pages for each, the passes of the two interleaved so that load on the machine hits both alike.
 The last output line is one JSON object with every figure.
 """
 
@@ -126,17 +127,22 @@ def trafilatura_extractor() -> Extractor | None:
     return run
 
 
-def run_extractor(
-    extract: Extractor, pages: list[Page], repeat: int
-) -> tuple[dict[str, str], float]:
-    """Predictions and the best wall time of ``repeat`` passes over all pages."""
-    best = float("inf")
-    predictions: dict[str, str] = {}
+def run_extractors(
+    extractors: dict[str, Extractor], pages: list[Page], repeat: int
+) -> dict[str, tuple[dict[str, str], float]]:
+    """Predictions of each extractor and its best wall time over ``repeat`` full passes.
+
+    The passes are interleaved (A, B, A, B, …) so that a change in the machine's load
+    during the run affects both extractors alike.
+    """
+    best = dict.fromkeys(extractors, float("inf"))
+    predictions: dict[str, dict[str, str]] = {name: {} for name in extractors}
     for _ in range(max(1, repeat)):
-        start = time.perf_counter()
-        predictions = {page.id: extract(page.html, page.url) for page in pages}
-        best = min(best, time.perf_counter() - start)
-    return predictions, best
+        for name, extract in extractors.items():
+            start = time.perf_counter()
+            predictions[name] = {page.id: extract(page.html, page.url) for page in pages}
+            best[name] = min(best[name], time.perf_counter() - start)
+    return {name: (predictions[name], best[name]) for name in extractors}
 
 
 def _line(name: str, result: Score, seconds: float) -> str:
@@ -169,7 +175,12 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     ids = args.ids.read_text().split() if args.ids else None
     pages = load_pages(args.data, ids)
-    ours, ours_s = run_extractor(newswatch_extractor(), pages, args.repeat)
+    extractors: dict[str, Extractor] = {"newswatch": newswatch_extractor()}
+    baseline = trafilatura_extractor()
+    if baseline is not None:
+        extractors["trafilatura"] = baseline
+    runs = run_extractors(extractors, pages, args.repeat)
+    ours, ours_s = runs["newswatch"]
     ours_score = score(pages, ours)
     print(_line("newswatch", ours_score, ours_s))
     if args.out:
@@ -178,7 +189,6 @@ def main(argv: list[str] | None = None) -> int:
             encoding="utf-8",
         )
     result: dict[str, Any] = {"pages": len(pages), "newswatch": _figures(ours_score, ours_s)}
-    baseline = trafilatura_extractor()
     if baseline is None:
         print(
             "trafilatura is not installed: no baseline. Install it with "
@@ -188,7 +198,7 @@ def main(argv: list[str] | None = None) -> int:
     else:
         from importlib.metadata import version
 
-        theirs, theirs_s = run_extractor(baseline, pages, args.repeat)
+        theirs, theirs_s = runs["trafilatura"]
         theirs_score = score(pages, theirs)
         print(_line("trafilatura", theirs_score, theirs_s))
         ratio = theirs_s / ours_s if ours_s else 0.0

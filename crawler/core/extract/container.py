@@ -29,13 +29,16 @@ from dataclasses import dataclass
 from selectolax.lexbor import LexborNode
 
 from crawler.core.extract.markers import NEVER_TEXT, NO_HINT, REGION, classify
-from crawler.core.extract.patterns import INLINE_TAGS
+from crawler.core.extract.patterns import DROP_TAGS, INLINE_TAGS
 
 PROSE_MIN_CHARS = 25
 DESCEND_SHARE = 0.7
 HINT_MIN_SHARE = 0.2
 HINT_MIN_CHARS = 150
 WRAPPER_SHARE = 0.5
+NEVER_TEXT_TAGS = frozenset(DROP_TAGS)
+# Blocks that are never the container themselves: classified through their parent only.
+PARAGRAPH_TAGS = frozenset({"p", "li", "h2", "h3", "h4", "h5", "h6", "dd", "dt"})
 
 
 @dataclass(slots=True)
@@ -89,17 +92,33 @@ def measure_prose(body: LexborNode) -> Prose:
 
 
 def _credit(body: LexborNode, blocks: dict[int, list[int]], nodes: dict[int, LexborNode]) -> Prose:
+    """Credit prose to the blocks and every ancestor (paragraphs grouped by parent first)."""
     up: dict[int, int] = {}
     marks: dict[int, tuple[int, int]] = {}
-    chains: list[tuple[int, list[int]]] = []
+    own: dict[int, int] = {}
+    grouped: dict[int, int] = {}
     for key, (plain, linked) in blocks.items():
-        if plain >= PROSE_MIN_CHARS and linked <= plain:
-            chains.append((plain, _chain(nodes[key], up, marks, nodes)))
+        if plain < PROSE_MIN_CHARS or linked > plain:
+            continue
+        block = nodes[key]
+        tag = block.tag
+        if tag in NEVER_TEXT_TAGS:
+            continue
+        if tag not in PARAGRAPH_TAGS:  # a <div>/<td>/<section> with text may be the container
+            grouped[key] = grouped.get(key, 0) + plain
+            continue
+        own[key] = plain
+        parent = block.parent
+        if parent is not None:
+            mem = parent.mem_id
+            nodes.setdefault(mem, parent)
+            grouped[mem] = grouped.get(mem, 0) + plain
+    chains = [(plain, _chain(nodes[mem], up, marks, nodes)) for mem, plain in grouped.items()]
     never = frozenset(mem for mem, (kind, _) in marks.items() if kind == NEVER_TEXT)
-    raw = _sum(chains, never)
+    raw = _sum(chains, never, own)
     limit = WRAPPER_SHARE * raw.get(body.mem_id, 0)
     regions = [m for m, (kind, _) in marks.items() if kind == REGION and raw.get(m, 0) < limit]
-    held = _sum(chains, never.union(regions)) if regions else raw
+    held = _sum(chains, never.union(regions), own) if regions else raw
     prose = Prose(held, nodes)
     hints = [
         (tier, -held.get(mem, 0), mem)
@@ -134,8 +153,10 @@ def _chain(
     return chain
 
 
-def _sum(chains: list[tuple[int, list[int]]], excluded: frozenset[int]) -> dict[int, int]:
-    held: dict[int, int] = {}
+def _sum(
+    chains: list[tuple[int, list[int]]], excluded: frozenset[int], own: dict[int, int]
+) -> dict[int, int]:
+    held = dict(own)
     for plain, chain in chains:
         if excluded and not excluded.isdisjoint(chain):
             continue
