@@ -12,9 +12,12 @@ _META_CHARSET = re.compile(
 )
 _BOMS = (
     (codecs.BOM_UTF8, "utf-8"),
-    (codecs.BOM_UTF16_LE, "utf-16"),
-    (codecs.BOM_UTF16_BE, "utf-16"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
 )
+# Among detections that read a page equally well, the web's own fallback wins (WHATWG).
+PREFERRED_GUESS = "cp1252"
+GUESS_TOLERANCE = 0.01
 # How far into the page a <meta charset> is looked for (WHATWG says 1024 bytes; real pages
 # often put it after a long run of other <meta> tags).
 META_SCAN_BYTES = 8192
@@ -27,7 +30,8 @@ def sniff_charset(body: bytes, declared: str | None = None) -> tuple[str, int]:
 
     Order: BOM (it cannot lie), the HTTP header's charset, ``<meta charset>`` in the first
     8 KB, UTF-8 (a page that decodes strictly as UTF-8 is UTF-8), then charset-normalizer's
-    detection, then UTF-8 with replacement characters. A declared charset that fails to
+    detection (windows-1252 when it reads the page as well as the best guess), then UTF-8
+    with replacement characters. A declared charset that fails to
     decode strictly is skipped, so a page served as UTF-8 but written in windows-1251 still
     reads correctly.
     """
@@ -43,10 +47,24 @@ def sniff_charset(body: bytes, declared: str | None = None) -> tuple[str, int]:
         codec = _codec(name)
         if codec is not None and _decodes(body, codec):
             return codec, 0
-    guess = from_bytes(body[:DETECT_BYTES]).best()
-    if guess is not None and guess.encoding:
-        return _codec(guess.encoding) or "utf-8", 0
-    return "utf-8", 0
+    return _codec(_detect(body[:DETECT_BYTES]) or "utf-8") or "utf-8", 0
+
+
+def _detect(sample: bytes) -> str | None:
+    """charset-normalizer's best guess; windows-1252 when it reads the page as well.
+
+    Short Latin-script texts decode without "mess" in several code pages (cp1250, cp1258,
+    cp1252 …) that differ in a few letters; windows-1252 is by far the most common of them.
+    """
+    results = from_bytes(sample)
+    best = results.best()
+    if best is None:
+        return None
+    for match in results:
+        readings = match.could_be_from_charset or [match.encoding]
+        if match.chaos <= best.chaos + GUESS_TOLERANCE and PREFERRED_GUESS in readings:
+            return PREFERRED_GUESS
+    return best.encoding
 
 
 def decode_html(body: bytes, declared: str | None = None) -> tuple[str, str]:
@@ -73,7 +91,7 @@ def _codec(name: str) -> str | None:
         found = codecs.lookup(label).name
     except LookupError:
         return None
-    return "utf-8" if found == "utf-8" else found
+    return found
 
 
 def looks_binary(text: str) -> bool:

@@ -178,8 +178,8 @@ def _descend(body: LexborNode, prose: Prose) -> LexborNode | None:
             if held > best_held:
                 best, best_held = child, held
             child = child.next
-        if best is None or best_held < DESCEND_SHARE * total:
-            return node
+        if best is None or best_held < DESCEND_SHARE * total or best.tag in PARAGRAPH_TAGS:
+            return node  # (a single paragraph is never the container: its parent is)
         node, total = best, best_held
 
 
