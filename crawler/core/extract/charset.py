@@ -18,6 +18,7 @@ _BOMS = (
 # Among detections that read a page equally well, the web's own fallback wins (WHATWG).
 PREFERRED_GUESS = "cp1252"
 GUESS_TOLERANCE = 0.01
+_CONTROL = re.compile("[\x00-\x08\x0b\x0e-\x1f\ufffd]")
 # How far into the page a <meta charset> is looked for (WHATWG says 1024 bytes; real pages
 # often put it after a long run of other <meta> tags).
 META_SCAN_BYTES = 8192
@@ -99,5 +100,4 @@ def looks_binary(text: str) -> bool:
     sample = text[:2048]
     if not sample:
         return False
-    control = sum(1 for ch in sample if (ch < " " and ch not in "\t\n\r\f") or ch == "\ufffd")
-    return control / len(sample) > 0.1
+    return len(_CONTROL.findall(sample)) / len(sample) > 0.1
