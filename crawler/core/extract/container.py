@@ -13,8 +13,10 @@ b. **hint** — among the ancestors of prose, the element in the best tier of
    the most prose (at least :data:`HINT_MIN_CHARS`).
 
 Prose under never-text tags (``<aside>``, ``<figure>``, …) and under regions that name
-themselves boilerplate (comments, related, sidebar) is not counted — unless such a region
-holds :data:`WRAPPER_SHARE` of all prose: then it is a wrapper with an unlucky name.
+themselves boilerplate (comments, related, newsletter …) is not counted; nor under a
+``sidebar`` unless it holds :data:`WRAPPER_SHARE` of all prose (then it is a wrapper with an
+unlucky name). Only elements holding :data:`HINT_MIN_CHARS` of prose are asked for their
+names: reading attributes is the costly part.
 
 The hint wins, unless it wraps the density's pick (the pick is then the tighter frame of
 the same text) or holds less than :data:`HINT_MIN_SHARE` of the prose inside the pick (then
@@ -28,7 +30,7 @@ from dataclasses import dataclass
 
 from selectolax.lexbor import LexborNode
 
-from crawler.core.extract.markers import NEVER_TEXT, NO_HINT, REGION, classify
+from crawler.core.extract.markers import NO_HINT, REGION, SOFT_REGION, classify
 from crawler.core.extract.patterns import DROP_TAGS, INLINE_TAGS
 
 PROSE_MIN_CHARS = 25
@@ -94,7 +96,6 @@ def measure_prose(body: LexborNode) -> Prose:
 def _credit(body: LexborNode, blocks: dict[int, list[int]], nodes: dict[int, LexborNode]) -> Prose:
     """Credit prose to the blocks and every ancestor (paragraphs grouped by parent first)."""
     up: dict[int, int] = {}
-    marks: dict[int, tuple[int, int]] = {}
     own: dict[int, int] = {}
     grouped: dict[int, int] = {}
     for key, (plain, linked) in blocks.items():
@@ -113,12 +114,21 @@ def _credit(body: LexborNode, blocks: dict[int, list[int]], nodes: dict[int, Lex
             mem = parent.mem_id
             nodes.setdefault(mem, parent)
             grouped[mem] = grouped.get(mem, 0) + plain
-    chains = [(plain, _chain(nodes[mem], up, marks, nodes)) for mem, plain in grouped.items()]
-    never = frozenset(mem for mem, (kind, _) in marks.items() if kind == NEVER_TEXT)
-    raw = _sum(chains, never, own)
+    never: set[int] = set()
+    chains = [(plain, _chain(nodes[mem], up, never, nodes)) for mem, plain in grouped.items()]
+    raw = _sum(chains, frozenset(never), own)
+    # Only elements holding enough prose to matter are asked what they are (costly).
+    marks = {m: classify(nodes[m]) for m, held in raw.items() if held >= HINT_MIN_CHARS}
     limit = WRAPPER_SHARE * raw.get(body.mem_id, 0)
-    regions = [m for m, (kind, _) in marks.items() if kind == REGION and raw.get(m, 0) < limit]
-    held = _sum(chains, never.union(regions), own) if regions else raw
+    regions = [
+        m
+        for m, (kind, _) in marks.items()
+        if kind == REGION or (kind == SOFT_REGION and raw[m] < limit)
+    ]
+    held = _sum(chains, frozenset(never.union(regions)), own) if regions else raw
+    if not held.get(body.mem_id):
+        held = raw  # everything is named boilerplate: the names are not telling
+
     prose = Prose(held, nodes)
     hints = [
         (tier, -held.get(mem, 0), mem)
@@ -131,17 +141,15 @@ def _credit(body: LexborNode, blocks: dict[int, list[int]], nodes: dict[int, Lex
 
 
 def _chain(
-    start: LexborNode,
-    up: dict[int, int],
-    marks: dict[int, tuple[int, int]],
-    nodes: dict[int, LexborNode],
+    start: LexborNode, up: dict[int, int], never: set[int], nodes: dict[int, LexborNode]
 ) -> list[int]:
     """mem_ids from ``start`` to the root; each element is looked at once per page."""
     node: LexborNode | None = start
     mem = start.mem_id
     while node is not None and mem not in up:
         nodes.setdefault(mem, node)
-        marks[mem] = classify(node)
+        if node.tag in NEVER_TEXT_TAGS:
+            never.add(mem)
         parent = node.parent
         up[mem] = parent.mem_id if parent is not None else 0
         node, mem = parent, up[mem]

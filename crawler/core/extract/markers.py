@@ -23,20 +23,23 @@ from crawler.core.extract.patterns import (
     NEVER_BOILERPLATE_TAGS,
     REGION_PARTS,
     ROLE_BOILERPLATE,
+    SOFT_REGION_PARTS,
     TOKEN_SPLIT,
 )
 
 NO_HINT = len(BODY_HINTS)
 _DROP = frozenset(DROP_TAGS)
-TEXT, REGION, NEVER_TEXT = 0, 1, 2
+TEXT, REGION, SOFT_REGION, NEVER_TEXT = 0, 1, 2, 3
 
 
 def classify(node: LexborNode) -> tuple[int, int]:
     """``(kind, hint tier)`` of an element that may hold article text.
 
     ``kind``: :data:`NEVER_TEXT` for a tag that never holds article text, :data:`REGION`
-    for a region that names itself boilerplate (comments, related stories, sidebar …),
-    else :data:`TEXT`. ``hint tier``: index into :data:`BODY_HINTS`, or :data:`NO_HINT`.
+    for a region that names itself boilerplate (comments, related stories …),
+    :data:`SOFT_REGION` for one that may also be a badly named wrapper (``sidebar``,
+    ``hidden``), else :data:`TEXT`. ``hint tier``: index into :data:`BODY_HINTS`, or
+    :data:`NO_HINT`.
     """
     tag = node.tag or ""
     if tag in _DROP:
@@ -61,8 +64,12 @@ def _classify(
     tier = _hint_tier(tag, itemprop, classes, ident)
     if tag in NEVER_BOILERPLATE_TAGS:
         return TEXT, tier
-    region = hidden or role in ROLE_BOILERPLATE or strong_marker(f"{classes} {ident}")
-    return (REGION if region else TEXT), tier
+    marker = f"{classes} {ident}"
+    if role in ROLE_BOILERPLATE or strong_marker(marker):
+        return REGION, tier
+    if hidden or soft_marker(marker):
+        return SOFT_REGION, tier
+    return TEXT, tier
 
 
 def boilerplate_block(node: LexborNode) -> bool:
@@ -82,23 +89,29 @@ def boilerplate_block(node: LexborNode) -> bool:
 @lru_cache(maxsize=8192)
 def boilerplate_marker(marker: str) -> bool:
     """True when a class/id token names a non-article block (``related-posts``, ``adSlot``)."""
-    return _match(marker, BOILERPLATE_PARTS)
+    return _match(marker, BOILERPLATE_PARTS, BOILERPLATE_PAIRS)
 
 
 @lru_cache(maxsize=8192)
 def strong_marker(marker: str) -> bool:
     """True when a class/id token names a non-article region (``comment-list``)."""
-    return _match(marker, REGION_PARTS)
+    return _match(marker, REGION_PARTS, frozenset())
 
 
-def _match(marker: str, vocabulary: frozenset[str]) -> bool:
+@lru_cache(maxsize=8192)
+def soft_marker(marker: str) -> bool:
+    """True when a class/id token names a region that may be a wrapper (``sidebar``)."""
+    return _match(marker, SOFT_REGION_PARTS, frozenset())
+
+
+def _match(marker: str, vocabulary: frozenset[str], pairs: frozenset[tuple[str, str]]) -> bool:
     for token in marker.split():
         parts = [p.lower() for p in TOKEN_SPLIT.split(token) if p]
         if any(p in LAYOUT_PARTS for p in parts):
             continue
         if any(p in vocabulary for p in parts):
             return True
-        if any(pair in BOILERPLATE_PAIRS for pair in pairwise(parts)):
+        if pairs and any(pair in pairs for pair in pairwise(parts)):
             return True
     return False
 
