@@ -69,7 +69,9 @@ def read_metadata(tree: LexborHTMLParser, url: str) -> Metadata:
     head = tree.head
     scope: LexborHTMLParser | LexborNode = tree if head is None else head
     meta = _meta_map(scope) or _meta_map(tree)
-    ld = _json_ld_article(scope) or (_json_ld_article(tree) if scope is head else {})
+    ld = _json_ld_article(scope)
+    if not ld and scope is head and not _complete(meta):
+        ld = _json_ld_article(tree)  # JSON-LD in the body: looked for only when needed
     published = (
         parse_date(_ld_str(ld, "datePublished"))
         or _first_date(meta, PUBLISHED_META)
@@ -84,6 +86,15 @@ def read_metadata(tree: LexborHTMLParser, url: str) -> Metadata:
         published=published,
         modified=modified,
         language=_language(tree, meta, ld),
+    )
+
+
+def _complete(meta: dict[str, str]) -> bool:
+    """True when the meta tags already give a title, a publication date and an author."""
+    return bool(
+        _first(meta, TITLE_META)
+        and _first_date(meta, PUBLISHED_META)
+        and _meta_author(meta)
     )
 
 
