@@ -4,11 +4,13 @@ A class or id token is split into lower-cased parts at ``-``, ``_`` and camelCas
 it marks boilerplate when one part is in :data:`~.patterns.BOILERPLATE_PARTS` (or two
 neighbours form a :data:`~.patterns.BOILERPLATE_PAIRS` phrase), unless a part says the token
 describes the page's layout rather than the element (``has-sidebar``, ``with-ads``).
-Every answer is cached on the attribute strings, which repeat a lot within and across pages.
+Answers are cached per attribute string (class strings repeat a lot within and across
+pages of one site); :func:`clear_caches` forgets them.
 """
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from itertools import pairwise
 
@@ -32,6 +34,9 @@ _DROP = frozenset(DROP_TAGS)
 TEXT, REGION, SOFT_REGION, NEVER_TEXT = 0, 1, 2, 3
 
 
+_BOILERPLATE, _REGION, _SOFT = 1, 2, 4
+
+
 def classify(node: LexborNode) -> tuple[int, int]:
     """``(kind, hint tier)`` of an element that may hold article text.
 
@@ -45,29 +50,20 @@ def classify(node: LexborNode) -> tuple[int, int]:
     if tag in _DROP:
         return NEVER_TEXT, NO_HINT
     attrs = node.attributes
-    if not attrs:
-        return _classify(tag, "", "", "", "", False)
-    return _classify(
-        tag,
-        attrs.get("class") or "",
-        attrs.get("id") or "",
-        attrs.get("itemprop") or "",
-        attrs.get("role") or "",
-        "hidden" in attrs,
+    classes = attrs.get("class") or ""
+    ident = attrs.get("id") or ""
+    tier = min(
+        _tier("tag", tag),
+        _tier("class", classes) if classes else NO_HINT,
+        _tier("id", ident) if ident else NO_HINT,
+        _tier("itemprop", attrs.get("itemprop") or "") if "itemprop" in attrs else NO_HINT,
     )
-
-
-@lru_cache(maxsize=16384)
-def _classify(
-    tag: str, classes: str, ident: str, itemprop: str, role: str, hidden: bool
-) -> tuple[int, int]:
-    tier = _hint_tier(tag, itemprop, classes, ident)
     if tag in NEVER_BOILERPLATE_TAGS:
         return TEXT, tier
-    marker = f"{classes} {ident}"
-    if role in ROLE_BOILERPLATE or strong_marker(marker):
+    named = _names(classes) | _names(ident)
+    if named & _REGION or (attrs.get("role") or "") in ROLE_BOILERPLATE:
         return REGION, tier
-    if hidden or soft_marker(marker):
+    if named & _SOFT or "hidden" in attrs:
         return SOFT_REGION, tier
     return TEXT, tier
 
@@ -79,56 +75,57 @@ def boilerplate_block(node: LexborNode) -> bool:
     attrs = node.attributes
     if not attrs:
         return False
-    return (
+    return bool(
         "hidden" in attrs
         or (attrs.get("role") or "") in ROLE_BOILERPLATE
-        or boilerplate_marker(f"{attrs.get('class') or ''} {attrs.get('id') or ''}")
+        or (_names(attrs.get("class") or "") | _names(attrs.get("id") or "")) & _BOILERPLATE
     )
 
 
-@lru_cache(maxsize=8192)
-def boilerplate_marker(marker: str) -> bool:
-    """True when a class/id token names a non-article block (``related-posts``, ``adSlot``)."""
-    return _match(marker, BOILERPLATE_PARTS, BOILERPLATE_PAIRS)
-
-
-@lru_cache(maxsize=8192)
-def strong_marker(marker: str) -> bool:
-    """True when a class/id token names a non-article region (``comment-list``)."""
-    return _match(marker, REGION_PARTS, frozenset())
-
-
-@lru_cache(maxsize=8192)
-def soft_marker(marker: str) -> bool:
-    """True when a class/id token names a region that may be a wrapper (``sidebar``)."""
-    return _match(marker, SOFT_REGION_PARTS, frozenset())
-
-
-def _match(marker: str, vocabulary: frozenset[str], pairs: frozenset[tuple[str, str]]) -> bool:
-    for token in marker.split():
-        parts = [p.lower() for p in TOKEN_SPLIT.split(token) if p]
-        if any(p in LAYOUT_PARTS for p in parts):
+@lru_cache(maxsize=16384)
+def _names(value: str) -> int:
+    """What the tokens of one class or id attribute say, as a bit set (cached per string)."""
+    found = 0
+    for token in value.split():
+        ordered = [p.lower() for p in TOKEN_SPLIT.split(token) if p]
+        parts = set(ordered)
+        if not parts or not parts.isdisjoint(LAYOUT_PARTS):
             continue
-        if any(p in vocabulary for p in parts):
-            return True
-        if pairs and any(pair in pairs for pair in pairwise(parts)):
-            return True
-    return False
+        if not parts.isdisjoint(BOILERPLATE_PARTS) or (
+            len(ordered) > 1 and not BOILERPLATE_PAIRS.isdisjoint(pairwise(ordered))
+        ):
+            found |= _BOILERPLATE
+        if not parts.isdisjoint(REGION_PARTS):
+            found |= _REGION
+        if not parts.isdisjoint(SOFT_REGION_PARTS):
+            found |= _SOFT
+    return found
 
 
-@lru_cache(maxsize=8192)
-def _hint_tier(tag: str, itemprop: str, classes: str, ident: str) -> int:
-    values = {
-        "tag": {tag},
-        "itemprop": {itemprop.lower()},
-        "class": set(classes.lower().split()),
-        "id": {ident.lower()},
-    }
-    for tier, (kind, tokens) in enumerate(BODY_HINTS):
-        if kind.endswith("*"):
-            haystack = (classes if kind == "class*" else ident).lower()
-            if any(token in haystack for token in tokens):
-                return tier
-        elif not values[kind].isdisjoint(tokens):
+# BODY_HINTS compiled per attribute: [(tier, exact tokens or None, substring pattern or None)]
+_HINTS: dict[str, list[tuple[int, frozenset[str] | None, re.Pattern[str] | None]]] = {}
+for _index, (_kind, _tokens) in enumerate(BODY_HINTS):
+    _HINTS.setdefault(_kind.rstrip("*"), []).append(
+        (_index, None, re.compile("|".join(map(re.escape, _tokens))))
+        if _kind.endswith("*")
+        else (_index, frozenset(_tokens), None)
+    )
+
+
+@lru_cache(maxsize=16384)
+def _tier(kind: str, value: str) -> int:
+    """The best :data:`BODY_HINTS` tier that ``value`` (of attribute ``kind``) matches."""
+    lowered = value.lower()
+    tokens = set(lowered.split()) if kind == "class" else {lowered}
+    for tier, exact, pattern in _HINTS.get(kind, ()):
+        if exact is not None and not tokens.isdisjoint(exact):
+            return tier
+        if pattern is not None and pattern.search(lowered):
             return tier
     return NO_HINT
+
+
+def clear_caches() -> None:
+    """Forget what was learnt about class/id strings (benchmarks measure cold passes)."""
+    _names.cache_clear()
+    _tier.cache_clear()

@@ -92,9 +92,7 @@ def read_metadata(tree: LexborHTMLParser, url: str) -> Metadata:
 def _complete(meta: dict[str, str]) -> bool:
     """True when the meta tags already give a title, a publication date and an author."""
     return bool(
-        _first(meta, TITLE_META)
-        and _first_date(meta, PUBLISHED_META)
-        and _meta_author(meta)
+        _first(meta, TITLE_META) and _first_date(meta, PUBLISHED_META) and _meta_author(meta)
     )
 
 
