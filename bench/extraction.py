@@ -13,7 +13,7 @@ recall the mean over all pages, F1 the harmonic mean of those two means.
 Both extractors start from the page's raw bytes (newswatch: ``extract_article`` on the
 bytes, which decodes them; trafilatura: its default ``extract()``, which decodes bytes
 itself), in the same process. Throughput counts each page with its fastest of ``--repeat`` runs, the
-two extractors interleaved page by page, so that load on the machine hits both alike;
+passes of the two extractors alternating, so that load on the machine hits both alike;
 CPU-time figures are printed beside the wall-clock ones. F1 is also given for two halves of
 the pages (sorted ids, even and odd positions): newswatch's heuristics were tuned looking at
 the first half only, so the second is a held-out check against overfitting. The last output
@@ -147,21 +147,20 @@ def run_extractors(
 ) -> dict[str, Run]:
     """Run every extractor ``repeat`` times on every page; keep each page's best times.
 
-    Timing is per page and interleaved (page 1: A, B; page 2: A, B; …), and each page counts
-    with its fastest of ``repeat`` runs, so a burst of load from other processes on the
-    machine inflates neither extractor's figure (the minimum is the usual estimate of a
-    cost under noise, as in ``timeit``). CPU time (``time.process_time``) is kept beside
-    wall-clock time. ``before_pass`` runs before each pass (newswatch empties its caches of
+    Passes alternate (A, B, A, B, …) and each page counts with its fastest of ``repeat``
+    runs, so a burst of load from other processes on the machine inflates neither
+    extractor's figure (the minimum is the usual estimate of a cost under noise, as in
+    ``timeit``). CPU time (``time.process_time``) is kept beside wall-clock time. ``before_pass`` runs before each pass (newswatch empties its caches of
     class-name answers there, so every pass is a first visit to these 123 sites).
     """
     wall = {name: [float("inf")] * len(pages) for name in extractors}
     cpu = {name: [float("inf")] * len(pages) for name in extractors}
     predictions: dict[str, dict[str, str]] = {name: {} for name in extractors}
     for _ in range(max(1, repeat)):
-        if before_pass is not None:
-            before_pass()
-        for index, page in enumerate(pages):
-            for name, extract in extractors.items():
+        for name, extract in extractors.items():
+            if before_pass is not None:
+                before_pass()
+            for index, page in enumerate(pages):
                 start, start_cpu = time.perf_counter(), time.process_time()
                 predictions[name][page.id] = extract(page.html, page.url)
                 wall[name][index] = min(wall[name][index], time.perf_counter() - start)
