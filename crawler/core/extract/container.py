@@ -96,24 +96,7 @@ def measure_prose(body: LexborNode) -> Prose:
 def _credit(body: LexborNode, blocks: dict[int, list[int]], nodes: dict[int, LexborNode]) -> Prose:
     """Credit prose to the blocks and every ancestor (paragraphs grouped by parent first)."""
     up: dict[int, int] = {}
-    own: dict[int, int] = {}
-    grouped: dict[int, int] = {}
-    for key, (plain, linked) in blocks.items():
-        if plain < PROSE_MIN_CHARS or linked > plain:
-            continue
-        block = nodes[key]
-        tag = block.tag
-        if tag in NEVER_TEXT_TAGS:
-            continue
-        if tag not in PARAGRAPH_TAGS:  # a <div>/<td>/<section> with text may be the container
-            grouped[key] = grouped.get(key, 0) + plain
-            continue
-        own[key] = plain
-        parent = block.parent
-        if parent is not None:
-            mem = parent.mem_id
-            nodes.setdefault(mem, parent)
-            grouped[mem] = grouped.get(mem, 0) + plain
+    own, grouped = _group(blocks, nodes)
     never: set[int] = set()
     chains = [(plain, _chain(nodes[mem], up, never, nodes)) for mem, plain in grouped.items()]
     raw = _sum(chains, frozenset(never), own)
@@ -138,6 +121,31 @@ def _credit(body: LexborNode, blocks: dict[int, list[int]], nodes: dict[int, Lex
     if hints:
         prose.hint = nodes[min(hints)[2]]
     return prose
+
+
+def _group(
+    blocks: dict[int, list[int]], nodes: dict[int, LexborNode]
+) -> tuple[dict[int, int], dict[int, int]]:
+    """``(prose of each paragraph, prose to credit from each element up)``."""
+    own: dict[int, int] = {}
+    grouped: dict[int, int] = {}
+    for key, (plain, linked) in blocks.items():
+        if plain < PROSE_MIN_CHARS or linked > plain:
+            continue
+        block = nodes[key]
+        tag = block.tag
+        if tag in NEVER_TEXT_TAGS:
+            continue
+        if tag not in PARAGRAPH_TAGS:  # a <div>/<td>/<section> with text may be the container
+            grouped[key] = grouped.get(key, 0) + plain
+            continue
+        own[key] = plain
+        parent = block.parent
+        if parent is not None:
+            mem = parent.mem_id
+            nodes.setdefault(mem, parent)
+            grouped[mem] = grouped.get(mem, 0) + plain
+    return own, grouped
 
 
 def _chain(

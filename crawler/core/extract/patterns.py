@@ -3,16 +3,16 @@
 Every rule here is generic: HTML semantics, schema.org/microformat conventions and the class
 names that common CMSs (WordPress, Drupal, Arc, Brightspot, Blogger, …) give their article
 bodies. None is keyed to a host name. Matching on ``class``/``id`` is done per token, on
-lower-cased ``-``/``_`` separated parts, so ``related-stories`` and ``relatedStories`` match
-``related`` but ``content-with-sidebar`` does not match ``sidebar`` as a boilerplate *block*
-unless the token itself names one.
+lower-cased parts split at ``-``, ``_`` and camelCase humps, so ``related-stories`` and
+``relatedStories`` both say ``related``, while ``content-with-sidebar`` (a layout word,
+``with``) says nothing (see :mod:`.markers`).
 """
 
 from __future__ import annotations
 
 import re
 
-# Removed before anything else: never article text.
+# Never article text: skipped by every step of the cascade.
 DROP_TAGS = [
     "script",
     "style",
@@ -49,9 +49,8 @@ INLINE_TAGS = frozenset(
     """a abbr acronym b bdi bdo big cite code data del dfn em font i ins kbd mark nobr q rp rt
     ruby s samp small span strike strong sub sup time tt u var wbr label output""".split()
 )
-# Table cells and list-like inline separators: a space between their texts.
+# Table cells: a space between their texts, a row is a line.
 CELL_TAGS = frozenset({"td", "th"})
-HEADING_TAGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 # Tags whose subtree is skipped inside the article container.
 # (Not ``form``: some CMSs wrap the whole page in one.)
 SKIP_TAGS = frozenset({"header", "footer", "h1", "-comment", "head", "title", "meta", "link"})
@@ -89,7 +88,7 @@ BOILERPLATE_PARTS = frozenset(
     gdpr paywall banner widget widgets sidebar rail carousel slideshow gallery video videos
     playlist podcast trending popular mostread donate donation footnote
     pagination pager skip hidden visually sr screenreader nocontent noprint teaser teasers
-    inline-related ticker liveblog-nav meta metadata follow feedback rating reactions
+    ticker meta metadata follow feedback rating reactions
     """.split()
 )
 # The subset that names a whole region of the page; used when weighing where the prose is.
@@ -126,7 +125,5 @@ ROLE_BOILERPLATE = frozenset(
 
 TOKEN_SPLIT = re.compile(r"[-_\s:./]+|(?<=[a-z])(?=[A-Z])")
 
-# A block kept as a paragraph needs this many word characters unless it ends like a sentence.
-MIN_BLOCK_CHARS = 2
 # Share of a block's text inside links above which the block is navigation, not prose.
 MAX_LINK_DENSITY = 0.5
