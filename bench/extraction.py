@@ -150,7 +150,8 @@ def run_extractors(
     Passes alternate (A, B, A, B, …) and each page counts with its fastest of ``repeat``
     runs, so a burst of load from other processes on the machine inflates neither
     extractor's figure (the minimum is the usual estimate of a cost under noise, as in
-    ``timeit``). CPU time (``time.process_time``) is kept beside wall-clock time. ``before_pass`` runs before each pass (newswatch empties its caches of
+    ``timeit``). CPU time (``time.process_time``) is kept beside wall-clock time.
+    ``before_pass`` runs before each pass of each extractor (newswatch empties its caches of
     class-name answers there, so every pass is a first visit to these 123 sites).
     """
     wall = {name: [float("inf")] * len(pages) for name in extractors}

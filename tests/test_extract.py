@@ -338,3 +338,11 @@ def test_plain_text_input_is_an_error_or_text_never_a_crash() -> None:
         extract_article("just a few words")
     article = extract_article(" ".join(BODY))
     assert article.text == " ".join(BODY)
+
+
+def test_absurdly_deep_markup_and_json_ld_do_not_crash() -> None:
+    deep_inline = "<span>" * 5000 + LEAD
+    deep_blocks = "<div><b>" * 3000 + SECOND
+    deep_json = '<script type="application/ld+json">' + "[" * 100_000 + "]" * 100_000 + "</script>"
+    for body in (deep_inline, deep_blocks):
+        assert extract_article(page(body, deep_json)).text.strip() in BODY

@@ -56,34 +56,46 @@ class _Lines:
 def paragraphs(container: LexborNode) -> list[str]:
     """The container's text, one paragraph per list item."""
     out = _Lines()
-    budget = len(container.text(deep=True)) * WRAPPER_SHARE
-    _walk(container, out, False, budget)
+    _walk(container, out, len(container.text(deep=True)) * WRAPPER_SHARE)
     out.end()
     return out.lines
 
 
-def _walk(node: LexborNode, out: _Lines, in_link: bool, budget: float) -> None:
-    child = node.child
-    while child is not None:
-        tag = child.tag
+_VISIT, _END_LINE, _SPACE = 0, 1, 2
+
+
+def _walk(container: LexborNode, out: _Lines, budget: float) -> None:
+    """Document-order walk with an explicit stack (a page may nest thousands deep)."""
+    stack: list[tuple[int, LexborNode | None, bool]] = [(_VISIT, container.child, False)]
+    while stack:
+        action, node, in_link = stack.pop()
+        if action == _END_LINE:
+            out.end()
+            continue
+        if action == _SPACE:
+            out.add(" ", False)
+            continue
+        if node is None:
+            continue
+        stack.append((_VISIT, node.next, in_link))
+        tag = node.tag
         if tag == "-text":
-            text = child.text_content
+            text = node.text_content
             if text:
                 out.add(text, in_link)
         elif tag in INLINE_TAGS:
-            if tag != "span" or not _skipped(child, budget):
-                _walk(child, out, in_link or tag == "a", budget)
+            if tag != "span" or not _skipped(node, budget):
+                stack.append((_VISIT, node.child, in_link or tag == "a"))
         elif tag == "br":
             out.end()
         elif tag in CELL_TAGS:
             out.add(" ", False)
-            _walk(child, out, in_link, budget)
-            out.add(" ", False)
-        elif tag not in _SKIP and not _skipped(child, budget):
+            stack.append((_SPACE, None, False))
+            stack.append((_VISIT, node.child, in_link))
+        elif tag not in _SKIP and not _skipped(node, budget):
             out.end()
-            _walk(child, out, in_link, budget)
-            out.end()
-        child = child.next
+            stack.append((_END_LINE, None, False))
+            stack.append((_VISIT, node.child, in_link))
 
 
 def _skipped(node: LexborNode, budget: float) -> bool:

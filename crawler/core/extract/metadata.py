@@ -52,6 +52,7 @@ ARTICLE_TYPES = frozenset(
 )  # fmt: skip
 _BY = re.compile(r"^\s*(?:by|por|di|von|par|от|автор)\s*:?\s+", re.IGNORECASE)
 _LD = 'script[type="application/ld+json"]'
+LD_MAX_DEPTH = 4
 
 
 @dataclass(frozen=True, slots=True)
@@ -193,19 +194,22 @@ def _json_ld_article(scope: LexborHTMLParser | LexborNode) -> dict[str, Any]:
 def _load_json(node: LexborNode) -> Any:
     try:
         return json.loads(node.text(deep=True) or "null", strict=False)
-    except ValueError:
+    except (ValueError, RecursionError):  # broken or absurdly nested JSON: no metadata
         return None
 
 
-def _ld_items(data: Any) -> Iterator[dict[str, Any]]:
+def _ld_items(data: Any, depth: int = 0) -> Iterator[dict[str, Any]]:
+    """Objects of a JSON-LD document: top level, lists and ``@graph`` (a few levels deep)."""
+    if depth > LD_MAX_DEPTH:
+        return
     if isinstance(data, list):
         for item in data:
-            yield from _ld_items(item)
+            yield from _ld_items(item, depth + 1)
     elif isinstance(data, dict):
         yield data
         graph = data.get("@graph")
         if graph is not None:
-            yield from _ld_items(graph)
+            yield from _ld_items(graph, depth + 1)
 
 
 def _ld_str(ld: dict[str, Any], key: str) -> str:
