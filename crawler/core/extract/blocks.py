@@ -61,41 +61,49 @@ def paragraphs(container: LexborNode) -> list[str]:
     return out.lines
 
 
-_VISIT, _END_LINE, _SPACE = 0, 1, 2
+_NOTHING, _END_LINE, _SPACE = 0, 1, 2
 
 
 def _walk(container: LexborNode, out: _Lines, budget: float) -> None:
-    """Document-order walk with an explicit stack (a page may nest thousands deep)."""
-    stack: list[tuple[int, LexborNode | None, bool]] = [(_VISIT, container.child, False)]
-    while stack:
-        action, node, in_link = stack.pop()
-        if action == _END_LINE:
+    """Document-order walk with an explicit stack (a page may nest thousands deep).
+
+    Each stack frame is where to resume among a parent's children, the link state there, and
+    what to do once the parent's children are done (end the line, add a space, nothing).
+    """
+    stack: list[tuple[LexborNode | None, bool, int]] = []
+    node, in_link, on_exit = container.child, False, _NOTHING
+    while True:
+        while node is not None:
+            tag = node.tag
+            if tag == "-text":
+                text = node.text_content
+                if text:
+                    out.add(text, in_link)
+            elif tag in INLINE_TAGS:
+                if tag != "span" or not _skipped(node, budget):
+                    stack.append((node.next, in_link, on_exit))
+                    node, in_link, on_exit = node.child, in_link or tag == "a", _NOTHING
+                    continue
+            elif tag == "br":
+                out.end()
+            elif tag in CELL_TAGS:
+                out.add(" ", False)
+                stack.append((node.next, in_link, on_exit))
+                node, on_exit = node.child, _SPACE
+                continue
+            elif tag not in _SKIP and not _skipped(node, budget):
+                out.end()
+                stack.append((node.next, in_link, on_exit))
+                node, on_exit = node.child, _END_LINE
+                continue
+            node = node.next
+        if on_exit == _END_LINE:
             out.end()
-            continue
-        if action == _SPACE:
+        elif on_exit == _SPACE:
             out.add(" ", False)
-            continue
-        if node is None:
-            continue
-        stack.append((_VISIT, node.next, in_link))
-        tag = node.tag
-        if tag == "-text":
-            text = node.text_content
-            if text:
-                out.add(text, in_link)
-        elif tag in INLINE_TAGS:
-            if tag != "span" or not _skipped(node, budget):
-                stack.append((_VISIT, node.child, in_link or tag == "a"))
-        elif tag == "br":
-            out.end()
-        elif tag in CELL_TAGS:
-            out.add(" ", False)
-            stack.append((_SPACE, None, False))
-            stack.append((_VISIT, node.child, in_link))
-        elif tag not in _SKIP and not _skipped(node, budget):
-            out.end()
-            stack.append((_END_LINE, None, False))
-            stack.append((_VISIT, node.child, in_link))
+        if not stack:
+            return
+        node, in_link, on_exit = stack.pop()
 
 
 def _skipped(node: LexborNode, budget: float) -> bool:
