@@ -3,8 +3,10 @@
 Sources, most reliable first: JSON-LD (``NewsArticle``/``Article``/… also inside
 ``@graph``), ``<meta>`` tags (OpenGraph and ``article:*``, parsely, sailthru, Dublin Core,
 schema.org ``itemprop``), then ``<time datetime>`` and the date in the URL. The meta keys are
-data (:data:`PUBLISHED_META` …), so a new CMS convention is a one-line change. Only ``<head>``
-is searched first; the body only when the head lacks something, which keeps this cheap.
+data (:data:`PUBLISHED_META` …), so a new CMS convention is a one-line change. Everything is
+collected with one query over the whole page (each query is a walk over every element), and
+the whole page it must be: an element a parser cannot keep in ``<head>`` moves every later
+``<meta>`` into ``<body>``.
 """
 
 from __future__ import annotations
@@ -39,10 +41,12 @@ AUTHOR_META = (
     "dc.creator", "dcterms.creator", "byl", "article_author",
 )  # fmt: skip
 LANGUAGE_META = ("inlanguage", "content-language", "dc.language", "language", "og:locale")
-# One query (each query costs a walk over the page): the first match in document order.
-AUTHOR_SELECTOR = '[itemprop="author"], [rel="author"]'
+MARKUP = (
+    'meta[content], link[rel~="canonical"], script[type="application/ld+json"], '
+    'time[datetime], [itemprop="author"], [rel~="author"]'
+)
+MAX_BYLINE_CHARS = 100
 
-TIME_SELECTOR = "time[datetime]"
 ARTICLE_TYPES = frozenset(
     {
         "newsarticle", "article", "reportagenewsarticle", "blogposting", "analysisnewsarticle",
@@ -51,7 +55,6 @@ ARTICLE_TYPES = frozenset(
     }
 )  # fmt: skip
 _BY = re.compile(r"^\s*(?:by|por|di|von|par|от|автор)\s*:?\s+", re.IGNORECASE)
-_LD = 'script[type="application/ld+json"]'
 LD_MAX_DEPTH = 4
 
 
@@ -67,50 +70,71 @@ class Metadata:
 
 def read_metadata(tree: LexborHTMLParser, url: str) -> Metadata:
     """Collect the page's metadata (see the module docstring for the order of sources)."""
-    head = tree.head
-    scope: LexborHTMLParser | LexborNode = tree if head is None else head
-    meta = _meta_map(scope) or _meta_map(tree)
-    ld = _json_ld_article(scope)
-    if not ld and scope is head and not _complete(meta):
-        ld = _json_ld_article(tree)  # JSON-LD in the body: looked for only when needed
+    page = _Markup(tree)
+    meta = page.meta
+    ld = _json_ld_article(page.scripts)
     published = (
         parse_date(_ld_str(ld, "datePublished"))
         or _first_date(meta, PUBLISHED_META)
-        or _time_tag(tree)
+        or page.time()
         or url_date(url)
     )
     modified = parse_date(_ld_str(ld, "dateModified")) or _first_date(meta, MODIFIED_META)
     return Metadata(
         title=_title(tree, meta, ld),
-        canonical_url=_canonical(scope, meta),
-        byline=_ld_author(ld) or _meta_author(meta) or _page_author(tree),
+        canonical_url=page.canonical or meta.get("og:url", "").strip(),
+        byline=_ld_author(ld) or _meta_author(meta) or page.author(),
         published=published,
         modified=modified,
         language=_language(tree, meta, ld),
     )
 
 
-def _complete(meta: dict[str, str]) -> bool:
-    """True when the meta tags already give a title, a publication date and an author."""
-    return bool(
-        _first(meta, TITLE_META) and _first_date(meta, PUBLISHED_META) and _meta_author(meta)
-    )
+class _Markup:
+    """The page's metadata elements, sorted by kind, from one query (:data:`MARKUP`)."""
+
+    def __init__(self, tree: LexborHTMLParser) -> None:
+        self.meta: dict[str, str] = {}  # lower-cased key -> content of its first <meta>
+        self.canonical = ""
+        self.scripts: list[LexborNode] = []
+        self.times: list[LexborNode] = []
+        self.authors: list[LexborNode] = []
+        for node in tree.css(MARKUP):
+            self._sort(node, node.tag, node.attributes)
+
+    def _sort(self, node: LexborNode, tag: str | None, attrs: dict[str, str | None]) -> None:
+        if tag == "meta":
+            key = attrs.get("property") or attrs.get("name") or attrs.get("itemprop")
+            key = key or attrs.get("http-equiv")
+            if key:
+                self.meta.setdefault(key.lower(), attrs.get("content") or "")
+        elif tag == "script":
+            self.scripts.append(node)
+        elif tag == "time":
+            self.times.append(node)
+        elif tag == "link" and not self.canonical and "canonical" in _rel(attrs):
+            self.canonical = (attrs.get("href") or "").strip()
+        if attrs.get("itemprop") == "author" or "author" in _rel(attrs):
+            self.authors.append(node)
+
+    def time(self) -> datetime | None:
+        for node in self.times:
+            found = parse_date(node.attributes.get("datetime"))
+            if found:
+                return found
+        return None
+
+    def author(self) -> str:
+        for node in self.authors:
+            named = node.css_first('[itemprop="name"]') or node
+            text = _BY.sub("", normalize_space(named.text(separator=" ")))
+            if 0 < len(text) <= MAX_BYLINE_CHARS:
+                return text
+        return ""
 
 
-def _meta_map(scope: LexborHTMLParser | LexborNode) -> dict[str, str]:
-    """``{lower-cased key: content}`` of the first ``<meta>`` per key (values not normalised)."""
-    out: dict[str, str] = {}
-    for node in scope.css("meta[content]"):
-        attrs = node.attributes
-        key = (
-            attrs.get("property")
-            or attrs.get("name")
-            or attrs.get("itemprop")
-            or attrs.get("http-equiv")
-        )
-        if key:
-            out.setdefault(key.lower(), attrs.get("content") or "")
-    return out
+def _rel(attrs: dict[str, str | None]) -> list[str]:
+    return (attrs.get("rel") or "").lower().split()
 
 
 def _first(meta: dict[str, str], keys: tuple[str, ...]) -> str:
@@ -140,15 +164,6 @@ def _title(tree: LexborHTMLParser, meta: dict[str, str], ld: dict[str, Any]) -> 
     return normalize_space(title)
 
 
-def _canonical(scope: LexborHTMLParser | LexborNode, meta: dict[str, str]) -> str:
-    for node in scope.css("link[rel]"):
-        if "canonical" in (node.attributes.get("rel") or "").lower().split():
-            href = (node.attributes.get("href") or "").strip()
-            if href:
-                return href
-    return meta.get("og:url", "").strip()
-
-
 def _language(tree: LexborHTMLParser, meta: dict[str, str], ld: dict[str, Any]) -> str:
     root = tree.root
     lang = (root.attributes.get("lang") or "") if root is not None else ""
@@ -164,25 +179,8 @@ def _meta_author(meta: dict[str, str]) -> str:
     return ""
 
 
-def _page_author(tree: LexborHTMLParser) -> str:
-    node = tree.css_first(AUTHOR_SELECTOR)
-    if node is None:
-        return ""
-    named = node.css_first('[itemprop="name"]') or node
-    text = normalize_space(named.text(separator=" "))
-    return _BY.sub("", text) if 0 < len(text) <= 100 else ""
-
-
-def _time_tag(tree: LexborHTMLParser) -> datetime | None:
-    for node in tree.css(TIME_SELECTOR):
-        found = parse_date(node.attributes.get("datetime"))
-        if found:
-            return found
-    return None
-
-
-def _json_ld_article(scope: LexborHTMLParser | LexborNode) -> dict[str, Any]:
-    for node in scope.css(_LD):
+def _json_ld_article(scripts: list[LexborNode]) -> dict[str, Any]:
+    for node in scripts:
         for item in _ld_items(_load_json(node)):
             types = item.get("@type")
             names = types if isinstance(types, list) else [types]
