@@ -346,3 +346,14 @@ def test_absurdly_deep_markup_and_json_ld_do_not_crash() -> None:
     deep_json = '<script type="application/ld+json">' + "[" * 100_000 + "]" * 100_000 + "</script>"
     for body in (deep_inline, deep_blocks):
         assert extract_article(page(body, deep_json)).text.strip() in BODY
+
+
+def test_embedded_quotes_are_kept_but_share_bars_are_not() -> None:
+    body = (
+        f"<article><p>{LEAD}</p>"
+        '<div class="social-media-embed"><blockquote class="twitter-tweet"><p>'
+        f"{SECOND}</p></blockquote></div>"
+        '<div class="social-share"><a href="/fb">Facebook</a> <a href="/tw">Twitter</a>'
+        f'<a href="/mail">Email this story</a></div><p>{THIRD}</p></article>'
+    )
+    assert extract_article(page(body)).text.splitlines() == list(BODY)

@@ -82,7 +82,7 @@ BOILERPLATE_PARTS = frozenset(
     """related relateds recommended recommendations recirc recirculation readmore morestories
     outbrain taboola newsletter newsletters subscribe subscription signup promo promos
     promotion advert advertisement advertising ads ad adv advertorial sponsor sponsored share
-    shares sharing sharebar social socials comment comments disqus breadcrumb breadcrumbs
+    shares sharing sharebar comment comments disqus breadcrumb breadcrumbs
     caption captions credit credits byline bylines author authors dateline timestamp tags tag
     tagged topics keywords toolbar tools print popup modal overlay cookie cookies consent
     gdpr paywall banner widget widgets sidebar rail carousel slideshow gallery video videos
