@@ -357,3 +357,11 @@ def test_embedded_quotes_are_kept_but_share_bars_are_not() -> None:
         f'<a href="/mail">Email this story</a></div><p>{THIRD}</p></article>'
     )
     assert extract_article(page(body)).text.splitlines() == list(BODY)
+
+
+def test_indented_link_lists_inside_the_article_are_dropped() -> None:
+    links = "".join(
+        f'\n        <li>\n          <a href="/t{i}">Topic {i}</a>\n        </li>' for i in range(4)
+    )
+    body = f"<article>{paragraphs()}<ul class='x'>{links}\n      </ul></article>"
+    assert extract_article(page(body)).text.splitlines() == list(BODY)

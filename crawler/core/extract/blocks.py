@@ -38,10 +38,11 @@ class _Lines:
 
     def add(self, text: str, in_link: bool) -> None:
         self.parts.append(text)
+        size = len(text.strip())  # indentation between tags is not text
         if in_link:
-            self.linked += len(text)
+            self.linked += size
         else:
-            self.plain += len(text)
+            self.plain += size
 
     def end(self) -> None:
         if not self.parts:
