@@ -2,8 +2,8 @@
 text (:data:`~.patterns.DROP_TAGS`) are skipped by every step; the node-heavy ones
 (:data:`~.patterns.PRUNE_TAGS`: menus, icons, scripts) are removed first, in one call.
 
-1. **container** — find the element holding the article (:mod:`.container`: self-declared
-   body selectors checked against a prose-density descent);
+1. **container** — find the element holding the article (:mod:`.container`: a prose-density
+   descent checked against elements that name themselves the body);
 2. **paragraphs** — walk the container, skipping boilerplate blocks (:mod:`.blocks`);
 3. **tidy** — drop the headline if the container repeats it.
 """

@@ -5,9 +5,10 @@ One pass over the page's text nodes measures where the prose is; two opinions fo
 a. **density** — every text node's length is credited to its nearest block element; blocks
    with :data:`PROSE_MIN_CHARS` outside links are *prose*, and each prose block's length is
    added to all its ancestors. Starting at ``<body>`` we descend into the child holding most
-   prose while it holds at least :data:`DESCEND_SHARE` of its parent's: the result is the
-   smallest element that still holds the bulk of the prose. This finds ``<div>``/``<br>``
-   bodies and CMS-specific paragraph markup as well as plain ``<p>`` runs.
+   prose while it holds at least :data:`DESCEND_SHARE` of its parent's (but never into a
+   single paragraph): the result is the smallest element that still holds the bulk of the
+   prose. This finds ``<div>``/``<br>`` bodies and CMS-specific paragraph markup as well
+   as plain ``<p>`` runs.
 b. **hint** — among the ancestors of prose, the element in the best tier of
    :data:`~.patterns.BODY_HINTS` (``itemprop=articleBody``, ``entry-content``, …) holding
    the most prose (at least :data:`HINT_MIN_CHARS`).
