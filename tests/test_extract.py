@@ -333,11 +333,19 @@ def test_a_page_without_text_or_title_is_a_clear_error() -> None:
         extract_article('<html><body><div class="x"><img src="a.png"></div></body></html>')
 
 
-def test_plain_text_input_is_an_error_or_text_never_a_crash() -> None:
-    with pytest.raises(ExtractError):
-        extract_article("just a few words")
-    article = extract_article(" ".join(BODY))
-    assert article.text == " ".join(BODY)
+@pytest.mark.parametrize(
+    "text",
+    [" ".join(BODY), '{"error": "not found", "status": 404}', " ".join(BODY).encode("utf-16")],
+)
+def test_text_without_markup_is_not_a_web_page(text: str | bytes) -> None:
+    with pytest.raises(ExtractError, match="not an HTML document"):
+        extract_article(text)
+
+
+def test_a_page_after_a_long_run_of_blank_lines_is_not_empty() -> None:
+    html = "\n" * 5000 + page(paragraphs())
+    assert extract_article(html.encode()).text.splitlines() == list(BODY)
+    assert extract_article(html).text.splitlines() == list(BODY)
 
 
 def test_absurdly_deep_markup_and_json_ld_do_not_crash() -> None:

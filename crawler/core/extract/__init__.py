@@ -13,6 +13,8 @@ Selectors and vocabularies are data in :mod:`.patterns`.
 
 from __future__ import annotations
 
+import re
+
 from selectolax.lexbor import LexborHTMLParser
 
 from crawler.core.extract.body import extract_body
@@ -33,12 +35,19 @@ __all__ = [
 ]
 
 
+SAMPLE_BYTES = 2048  # looked at for control characters (binary content)
+MARKUP_SCAN = 65_536  # a document with no tag in this much of it is not HTML
+_TAG_TEXT = re.compile(r"<[A-Za-z!/?]")
+_TAG_BYTES = re.compile(rb"<[A-Za-z!/?]")
+
+
 def extract_article(html: str | bytes, url: str = "", charset: str | None = None) -> Article:
     """Extract title, body text (one paragraph per line) and metadata from ``html``.
 
     ``html`` is text, or the raw bytes of a response (then ``charset`` is the charset its
-    ``Content-Type`` declared, if any). Raises :class:`ExtractError` for an empty or binary
-    document and for a page with neither text nor title.
+    ``Content-Type`` declared, if any). Raises :class:`ExtractError` for an empty document,
+    for binary content, for text without any markup (JSON, plain text: not a web page) and
+    for a page with neither text nor title.
     """
     tree = _parse(html, url, charset)
     meta = read_metadata(tree, url)
@@ -62,16 +71,23 @@ def _parse(html: str | bytes, url: str, charset: str | None) -> LexborHTMLParser
     if isinstance(html, bytes):
         codec, skip = sniff_charset(html, charset)
         if codec == "utf-8":
-            source = html[skip:]
-            sample = source[:2048].decode("utf-8", errors="replace")
+            source = html[skip:] if skip else html
+            sample = source[:SAMPLE_BYTES].decode("utf-8", errors="replace")
         else:
             source = sample = html[skip:].decode(codec, errors="replace")
     else:
         sample = html
-    if not sample.strip():
+    if not source or source.isspace():
         raise ExtractError(f"empty document{_at(url)}")
     if looks_binary(sample):
         raise ExtractError(f"not an HTML document (binary content){_at(url)}")
+    markup = (
+        _TAG_BYTES.search(source, 0, MARKUP_SCAN)
+        if isinstance(source, bytes)
+        else _TAG_TEXT.search(source, 0, MARKUP_SCAN)
+    )
+    if markup is None:
+        raise ExtractError(f"not an HTML document (no markup){_at(url)}")
     return LexborHTMLParser(source)
 
 
