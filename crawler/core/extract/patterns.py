@@ -68,7 +68,7 @@ BODY_HINTS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("class", ("article-content", "article__content", "articlecontent", "article-text")),
     ("class", ("article__text", "content-body", "body-text", "article-copy", "text-content")),
     ("class", ("news-body", "news_body", "news-content")),
-    ("class", ("field-name-body", "field--name-body", "richtextarticlebody", "rich-text")),
+    ("class", ("field-name-body", "field--name-body", "rich-text")),
     ("class*", ("article-body", "articlebody", "article_body", "story-body", "storybody")),
     ("class*", ("entry-content", "post-content", "article-content", "articlecontent")),
     ("id*", ("article-body", "articlebody", "story-body", "storybody", "post-body")),
