@@ -121,3 +121,9 @@ def test_decode_html_reports_the_charset_it_used() -> None:
 def test_utf8_is_preferred_over_detection_for_undeclared_pages() -> None:
     assert sniff_charset(html("ko").encode("utf-8")) == ("utf-8", 0)
     assert sniff_charset(codecs.BOM_UTF8 + b"<p>x</p>") == ("utf-8", 3)
+
+
+@pytest.mark.parametrize("label", ["base64", "rot13", "hex", "zlib", "idna", "utf-7", "undefined"])
+def test_codecs_that_are_not_charsets_are_ignored(label: str) -> None:
+    raw = html("ru", f'<meta charset="{label}">').encode("utf-8")
+    check(raw, "ru", charset=label)

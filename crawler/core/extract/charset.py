@@ -22,6 +22,11 @@ _CONTROL = re.compile("[\x00-\x08\x0b\x0e-\x1f\ufffd]")
 # How far into the page a <meta charset> is looked for (WHATWG says 1024 bytes; real pages
 # often put it after a long run of other <meta> tags).
 META_SCAN_BYTES = 8192
+CHECK_CHUNK = 16_384
+# Text codecs Python has that no browser reads pages in.
+NOT_CHARSETS = frozenset(
+    {"idna", "punycode", "undefined", "utf-7", "unicode-escape", "raw-unicode-escape", "mbcs"}
+)
 # charset-normalizer looks at this much of a page whose charset nobody declared.
 DETECT_BYTES = 200_000
 
@@ -75,24 +80,32 @@ def decode_html(body: bytes, declared: str | None = None) -> tuple[str, str]:
 
 
 def _decodes(body: bytes, codec: str) -> bool:
+    """True when ``body`` is valid in ``codec`` (checked in chunks: no page-sized string)."""
     try:
-        body.decode(codec, errors="strict")
+        decoder = codecs.getincrementaldecoder(codec)(errors="strict")
+        view = memoryview(body)
+        for start in range(0, len(body), CHECK_CHUNK):
+            decoder.decode(view[start : start + CHECK_CHUNK], False)
+        decoder.decode(b"", True)
     except (UnicodeDecodeError, LookupError):
         return False
     return True
 
 
 def _codec(name: str) -> str | None:
-    """Python's canonical codec name for a charset label, or None for an unknown label."""
+    """Python's codec for a charset label; None for unknown labels and non-text codecs."""
     label = name.strip().lower()
     # WHATWG: labels that mean windows-1252 in browsers
     if label in ("iso-8859-1", "latin1", "latin-1", "us-ascii", "ascii", "iso8859-1"):
         return "cp1252"
     try:
-        found = codecs.lookup(label).name
+        info = codecs.lookup(label)
     except LookupError:
         return None
-    return found
+    # base64, rot13, zlib … are codecs but not charsets: a page cannot choose them
+    if not getattr(info, "_is_text_encoding", True) or info.name in NOT_CHARSETS:
+        return None
+    return str(info.name)
 
 
 def looks_binary(text: str) -> bool:
