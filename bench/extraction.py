@@ -2,22 +2,24 @@
 
 Usage::
 
-    python -m bench.extraction --data ../shared/data/extraction-benchmark [--out PRED.json]
+    python -m bench.extraction --data DIR [--out PREDICTIONS.json] [--repeat 5]
 
-``DIR`` holds ``html/<id>.html.gz`` and ``ground-truth.json`` ({id: {articleBody, url}}), the
-layout of the public article-extraction-benchmark. The metric is that benchmark's: tokens are
-``\\w+`` runs, each text becomes 4-token shingles with counts, per page TP/FP/FN are the multiset
-overlaps normalised to sum to 1; precision is the mean over pages with a non-empty prediction,
-recall the mean over all pages, F1 the harmonic mean of those two means.
+``DIR`` (e.g. ``../shared/data/extraction-benchmark``) holds ``html/<id>.html.gz`` and
+``ground-truth.json`` ({id: {articleBody, url}}), the layout of the public
+article-extraction-benchmark. The metric is that benchmark's: tokens are ``\\w+`` runs, each
+text becomes 4-token shingles with counts, per page TP/FP/FN are the multiset overlaps
+normalised to sum to 1; precision is the mean over pages with a non-empty prediction, recall
+the mean over all pages, F1 the harmonic mean of those two means. ``--out`` writes
+newswatch's predictions as {id: {"articleBody": text}}.
 
 Both extractors start from the page's raw bytes (newswatch: ``extract_article`` on the
 bytes, which decodes them; trafilatura: its default ``extract()``, which decodes bytes
-itself), in the same process. Throughput counts each page with its fastest of ``--repeat`` runs, the
-passes of the two extractors alternating, so that load on the machine hits both alike;
-CPU-time figures are printed beside the wall-clock ones. F1 is also given for two halves of
-the pages (sorted ids, even and odd positions): newswatch's heuristics were tuned looking at
-the first half only, so the second is a held-out check against overfitting. The last output
-line is one JSON object with every figure.
+itself), in the same process. Throughput counts each page with its fastest of ``--repeat``
+runs, the passes of the two extractors alternating, so that load on the machine hits both
+alike; CPU-time figures are printed beside the wall-clock ones. F1 is also given for two
+halves of the pages (sorted ids, even and odd positions): newswatch's heuristics were tuned
+looking at the first half only, so the second is a held-out check against overfitting. The
+last output line is one JSON object with every figure.
 """
 
 from __future__ import annotations
