@@ -17,7 +17,7 @@ from redis.asyncio.client import Pipeline
 from crawler.config import Settings, StoryConfig
 from crawler.core import events
 from crawler.core.dedup import Fingerprint, fingerprint
-from crawler.core.extract import decode_html, extract_article
+from crawler.core.extract import extract_article
 from crawler.core.relevance import needed_terms, relevance, top_terms, weights
 from crawler.core.urls import canonical_url, choose_canonical, source_of
 from crawler.fetch import Fetcher, FetchResult
@@ -90,8 +90,7 @@ class ArticlePipeline:
         fetched = await self._fetcher.fetch(url, "html", etag=etag, last_modified=last_modified)
         if fetched.not_modified:
             return None
-        html, _ = decode_html(fetched.body, fetched.charset)
-        article = extract_article(html, fetched.url)
+        article = extract_article(fetched.body, fetched.url, charset=fetched.charset)
         canonical = choose_canonical(fetched.url, article.canonical_url)
         return Page(fetched, article, canonical, doc_id(canonical))
 

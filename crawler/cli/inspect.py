@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from crawler.config import CrawlerConfig, Settings, load_settings
-from crawler.core.extract import decode_html, extract_article
+from crawler.core.extract import extract_article
 from crawler.core.urls import canonical_url
 from crawler.errors import ConfigError, ExtractError
 from crawler.fetch import Fetcher
@@ -29,15 +29,13 @@ async def extract(source: str, as_json: bool, allow_private: bool, config: Path 
             fetched = await fetcher.fetch(source, "html")
         finally:
             await fetcher.close()
-        html, _ = decode_html(fetched.body, fetched.charset)
-        article = extract_article(html, fetched.url)
+        article = extract_article(fetched.body, fetched.url, charset=fetched.charset)
     else:
         try:
             raw = await asyncio.to_thread(Path(source).read_bytes)
         except OSError as exc:
             raise ExtractError(f"cannot read {source}: {exc.strerror}") from exc
-        html, _ = decode_html(raw)
-        article = extract_article(html, "")
+        article = extract_article(raw, "")
     print(
         json.dumps(article_json(article), ensure_ascii=False, indent=2)
         if as_json

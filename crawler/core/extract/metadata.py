@@ -1,7 +1,12 @@
-"""Article metadata from the page head: title, canonical URL, times, byline, language.
+"""Article metadata: title, canonical URL, byline, published/modified times, language.
 
-Sources are tried in order of reliability; the selectors are data so that adding a CMS
-convention is a one-line change.
+Sources, most reliable first: JSON-LD (``NewsArticle``/``Article``/… also inside
+``@graph``), ``<meta>`` tags (OpenGraph and ``article:*``, parsely, sailthru, Dublin Core,
+schema.org ``itemprop``), then ``<time datetime>`` and the date in the URL. The meta keys are
+data (:data:`PUBLISHED_META` …), so a new CMS convention is a one-line change. Everything is
+collected with one query over the whole page (each query is a walk over every element), and
+the whole page it must be: an element a parser cannot keep in ``<head>`` moves every later
+``<meta>`` into ``<body>``.
 """
 
 from __future__ import annotations
@@ -10,52 +15,47 @@ import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
+from crawler.core.extract.dates import parse_date, url_date
 from crawler.core.text import normalize_space
 
-TITLE_META = ("og:title", "twitter:title", "parsely-title", "sailthru.title", "dc.title")
+TITLE_META = ("og:title", "twitter:title", "parsely-title", "sailthru.title", "dc.title", "title")
 PUBLISHED_META = (
-    "article:published_time",
-    "og:article:published_time",
-    "parsely-pub-date",
-    "sailthru.date",
-    "dc.date",
-    "dc.date.issued",
-    "dcterms.created",
-    "pubdate",
-    "publishdate",
-    "date",
-    "datepublished",
-    "article.published",
-)
+    "article:published_time", "og:article:published_time", "article:published",
+    "datepublished", "parsely-pub-date", "sailthru.date", "dc.date.issued", "dcterms.issued",
+    "dc.date", "dcterms.date", "dcterms.created", "pubdate", "publishdate", "publish-date",
+    "pub_date", "published_at", "published", "article.published", "article_date_original",
+    "pdate", "date", "datecreated", "article.created",
+)  # fmt: skip
 MODIFIED_META = (
-    "article:modified_time",
-    "og:updated_time",
-    "og:article:modified_time",
-    "dcterms.modified",
-    "lastmod",
-    "datemodified",
-    "article.updated",
+    "article:modified_time", "og:article:modified_time", "article:modified", "og:updated_time",
+    "datemodified", "dcterms.modified", "dc.date.modified", "lastmod", "last-modified",
+    "article.updated", "article_date_updated", "updated-date",
+)  # fmt: skip
+AUTHOR_META = (
+    "author", "article:author", "og:article:author", "parsely-author", "sailthru.author",
+    "dc.creator", "dcterms.creator", "byl", "article_author",
+)  # fmt: skip
+LANGUAGE_META = ("inlanguage", "content-language", "dc.language", "language", "og:locale")
+MARKUP = (
+    'meta[content], link[rel~="canonical"], script[type="application/ld+json"], '
+    'time[datetime], [itemprop="author"], [rel~="author"]'
 )
-AUTHOR_META = ("author", "article:author", "parsely-author", "sailthru.author", "dc.creator")
+MAX_BYLINE_CHARS = 100
+
 ARTICLE_TYPES = frozenset(
     {
-        "newsarticle",
-        "article",
-        "reportagenewsarticle",
-        "blogposting",
-        "analysisnewsarticle",
-        "webpage",
-        "liveblogposting",
-        "opinionnewsarticle",
-        "backgroundnewsarticle",
+        "newsarticle", "article", "reportagenewsarticle", "blogposting", "analysisnewsarticle",
+        "liveblogposting", "opinionnewsarticle", "backgroundnewsarticle", "reviewnewsarticle",
+        "scholarlyarticle", "techarticle", "report", "socialmediaposting", "webpage",
     }
-)
-_URL_DATE = re.compile(r"/(20\d\d|19\d\d)[/-](0?[1-9]|1[0-2])[/-](0?[1-9]|[12]\d|3[01])(?:/|$|-)")
+)  # fmt: skip
+_BY = re.compile(r"^\s*(?:by|por|di|von|par|от|автор)\s*:?\s+", re.IGNORECASE)
+LD_MAX_DEPTH = 4
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,43 +69,85 @@ class Metadata:
 
 
 def read_metadata(tree: LexborHTMLParser, url: str) -> Metadata:
-    """Collect metadata: JSON-LD first, then meta tags, then ``<time>``, then the URL."""
-    meta = _meta_map(tree)
-    ld = _json_ld_article(tree)
+    """Collect the page's metadata (see the module docstring for the order of sources)."""
+    page = _Markup(tree)
+    meta = page.meta
+    ld = _json_ld_article(page.scripts)
     published = (
         parse_date(_ld_str(ld, "datePublished"))
         or _first_date(meta, PUBLISHED_META)
-        or _time_tag(tree)
-        or _url_date(url)
+        or page.time()
+        or url_date(url)
     )
+    modified = parse_date(_ld_str(ld, "dateModified")) or _first_date(meta, MODIFIED_META)
     return Metadata(
         title=_title(tree, meta, ld),
-        canonical_url=_canonical(tree, meta),
-        byline=_ld_author(ld) or _first(meta, AUTHOR_META),
+        canonical_url=page.canonical or meta.get("og:url", "").strip(),
+        byline=_ld_author(ld) or _meta_author(meta) or page.author(),
         published=published,
-        modified=parse_date(_ld_str(ld, "dateModified")) or _first_date(meta, MODIFIED_META),
+        modified=modified,
         language=_language(tree, meta, ld),
     )
 
 
-def _meta_map(tree: LexborHTMLParser) -> dict[str, str]:
-    out: dict[str, str] = {}
-    for node in tree.css("meta"):
-        attrs = node.attributes
-        key = attrs.get("property") or attrs.get("name") or attrs.get("itemprop")
-        value = attrs.get("content")
-        if key and value and key.lower() not in out:
-            out[key.lower()] = normalize_space(value)
-    return out
+class _Markup:
+    """The page's metadata elements, sorted by kind, from one query (:data:`MARKUP`)."""
+
+    def __init__(self, tree: LexborHTMLParser) -> None:
+        self.meta: dict[str, str] = {}  # lower-cased key -> content of its first <meta>
+        self.canonical = ""
+        self.scripts: list[LexborNode] = []
+        self.times: list[LexborNode] = []
+        self.authors: list[LexborNode] = []
+        for node in tree.css(MARKUP):
+            self._sort(node, node.tag, node.attributes)
+
+    def _sort(self, node: LexborNode, tag: str | None, attrs: dict[str, str | None]) -> None:
+        if tag == "meta":
+            key = attrs.get("property") or attrs.get("name") or attrs.get("itemprop")
+            key = key or attrs.get("http-equiv")
+            if key:
+                self.meta.setdefault(key.lower(), attrs.get("content") or "")
+        elif tag == "script":
+            self.scripts.append(node)
+        elif tag == "time":
+            self.times.append(node)
+        elif tag == "link" and not self.canonical and "canonical" in _rel(attrs):
+            self.canonical = (attrs.get("href") or "").strip()
+        if attrs.get("itemprop") == "author" or "author" in _rel(attrs):
+            self.authors.append(node)
+
+    def time(self) -> datetime | None:
+        for node in self.times:
+            found = parse_date(node.attributes.get("datetime"))
+            if found:
+                return found
+        return None
+
+    def author(self) -> str:
+        for node in self.authors:
+            named = node.css_first('[itemprop="name"]') or node
+            text = _BY.sub("", normalize_space(named.text(separator=" ")))
+            if 0 < len(text) <= MAX_BYLINE_CHARS:
+                return text
+        return ""
+
+
+def _rel(attrs: dict[str, str | None]) -> list[str]:
+    return (attrs.get("rel") or "").lower().split()
 
 
 def _first(meta: dict[str, str], keys: tuple[str, ...]) -> str:
-    return next((meta[k] for k in keys if meta.get(k)), "")
+    for key in keys:
+        value = normalize_space(meta.get(key, ""))
+        if value:
+            return value
+    return ""
 
 
 def _first_date(meta: dict[str, str], keys: tuple[str, ...]) -> datetime | None:
     for key in keys:
-        found = parse_date(meta.get(key, ""))
+        found = parse_date(meta.get(key))
         if found:
             return found
     return None
@@ -122,44 +164,23 @@ def _title(tree: LexborHTMLParser, meta: dict[str, str], ld: dict[str, Any]) -> 
     return normalize_space(title)
 
 
-def _canonical(tree: LexborHTMLParser, meta: dict[str, str]) -> str:
-    for node in tree.css("link[rel]"):
-        if "canonical" in (node.attributes.get("rel") or "").lower().split():
-            href = (node.attributes.get("href") or "").strip()
-            if href:
-                return href
-    return meta.get("og:url", "")
-
-
 def _language(tree: LexborHTMLParser, meta: dict[str, str], ld: dict[str, Any]) -> str:
-    html = tree.css_first("html")
-    lang = (html.attributes.get("lang") or "") if html else ""
-    lang = (
-        lang or _ld_str(ld, "inLanguage") or meta.get("og:locale", "") or meta.get("language", "")
-    )
-    return lang.replace("_", "-").split("-")[0].lower().strip()
+    root = tree.root
+    lang = (root.attributes.get("lang") or "") if root is not None else ""
+    lang = lang or _ld_str(ld, "inLanguage") or _first(meta, LANGUAGE_META)
+    return lang.replace("_", "-").split("-")[0].split(",")[0].lower().strip()
 
 
-def _time_tag(tree: LexborHTMLParser) -> datetime | None:
-    for node in tree.css("time[datetime]"):
-        found = parse_date(node.attributes.get("datetime") or "")
-        if found:
-            return found
-    return None
+def _meta_author(meta: dict[str, str]) -> str:
+    for key in AUTHOR_META:
+        value = normalize_space(meta.get(key, ""))
+        if value and not value.startswith(("http://", "https://", "@")):
+            return _BY.sub("", value)
+    return ""
 
 
-def _url_date(url: str) -> datetime | None:
-    match = _URL_DATE.search(url)
-    if not match:
-        return None
-    try:
-        return datetime(int(match[1]), int(match[2]), int(match[3]), tzinfo=UTC)
-    except ValueError:
-        return None
-
-
-def _json_ld_article(tree: LexborHTMLParser) -> dict[str, Any]:
-    for node in tree.css('script[type="application/ld+json"]'):
+def _json_ld_article(scripts: list[LexborNode]) -> dict[str, Any]:
+    for node in scripts:
         for item in _ld_items(_load_json(node)):
             types = item.get("@type")
             names = types if isinstance(types, list) else [types]
@@ -171,19 +192,22 @@ def _json_ld_article(tree: LexborHTMLParser) -> dict[str, Any]:
 def _load_json(node: LexborNode) -> Any:
     try:
         return json.loads(node.text(deep=True) or "null", strict=False)
-    except ValueError:
+    except (ValueError, RecursionError):  # broken or absurdly nested JSON: no metadata
         return None
 
 
-def _ld_items(data: Any) -> Iterator[dict[str, Any]]:
+def _ld_items(data: Any, depth: int = 0) -> Iterator[dict[str, Any]]:
+    """Objects of a JSON-LD document: top level, lists and ``@graph`` (a few levels deep)."""
+    if depth > LD_MAX_DEPTH:
+        return
     if isinstance(data, list):
         for item in data:
-            yield from _ld_items(item)
+            yield from _ld_items(item, depth + 1)
     elif isinstance(data, dict):
         yield data
         graph = data.get("@graph")
         if graph is not None:
-            yield from _ld_items(graph)
+            yield from _ld_items(graph, depth + 1)
 
 
 def _ld_str(ld: dict[str, Any], key: str) -> str:
@@ -194,26 +218,12 @@ def _ld_str(ld: dict[str, Any], key: str) -> str:
 
 
 def _ld_author(ld: dict[str, Any]) -> str:
-    author = ld.get("author")
+    author = ld.get("author") or ld.get("creator")
     people = author if isinstance(author, list) else [author]
     names = []
     for person in people:
         if isinstance(person, dict) and isinstance(person.get("name"), str):
             names.append(person["name"])
-        elif isinstance(person, str):
+        elif isinstance(person, str) and not person.startswith(("http://", "https://")):
             names.append(person)
-    return normalize_space(", ".join(names))
-
-
-def parse_date(value: str) -> datetime | None:
-    """Parse an ISO-8601-ish date; naive times are taken as UTC. Returns None when unsure."""
-    value = (value or "").strip()
-    if not value:
-        return None
-    value = value.replace("Z", "+00:00").replace(" ", "T", 1)
-    value = re.sub(r"([+-]\d\d)(\d\d)$", r"\1:\2", value)
-    try:
-        parsed = datetime.fromisoformat(value)
-    except ValueError:
-        return None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+    return normalize_space(", ".join(n for n in names if n.strip()))
