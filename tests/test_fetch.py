@@ -15,6 +15,7 @@ from crawler.errors import (
     BlockedAddressError,
     ContentTypeError,
     FetchError,
+    HostBusyError,
     HTTPStatusError,
     RedirectError,
     TooLargeError,
@@ -24,7 +25,12 @@ from tests.conftest import LocalSite
 
 
 def _fetcher(**overrides: object) -> Fetcher:
-    base = {"allow_private_addresses": True, "total_timeout": 5.0, "read_timeout": 1.0}
+    base = {
+        "allow_private_addresses": True,
+        "total_timeout": 5.0,
+        "read_timeout": 1.0,
+        "per_host_delay": 0.0,
+    }
     return Fetcher(CrawlerConfig.model_validate({**base, **overrides}))
 
 
@@ -208,14 +214,18 @@ async def test_http_errors_are_typed(site: LocalSite) -> None:
     site.route("/busy", busy)
     fetcher = _fetcher()
     try:
+        with pytest.raises(HTTPStatusError) as missing:
+            await fetcher.fetch(site.url("/missing"), "html")
         with pytest.raises(HTTPStatusError) as caught:
             await fetcher.fetch(site.url("/busy"), "html")
-        with pytest.raises(HTTPStatusError) as missing:
+        with pytest.raises(HostBusyError) as paused:  # Retry-After holds the whole host
             await fetcher.fetch(site.url("/missing"), "html")
     finally:
         await fetcher.close()
     assert caught.value.retryable and caught.value.retry_after == 120
     assert missing.value.status == 404 and not missing.value.retryable
+    assert paused.value.retryable and paused.value.retry_after is not None
+    assert 100 < paused.value.retry_after <= 120
 
 
 async def test_binary_content_type_is_refused_for_articles(site: LocalSite) -> None:

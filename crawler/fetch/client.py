@@ -11,16 +11,18 @@
 
 from __future__ import annotations
 
+import ipaddress
 import logging
+import socket
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 
 import aiohttp
 
-from crawler.config import CrawlerConfig
+from crawler.config import CrawlerConfig, env_proxies
 from crawler.errors import (
     BlockedAddressError,
     ContentTypeError,
@@ -30,6 +32,8 @@ from crawler.errors import (
     TooLargeError,
 )
 from crawler.fetch.guard import AddressRefused, GuardedResolver, check_url
+from crawler.fetch.politeness import HostGate, HostState, MemoryHostState
+from crawler.fetch.robots import MAX_ROBOTS_BYTES, RobotsRules
 
 log = logging.getLogger(__name__)
 
@@ -41,6 +45,22 @@ ACCEPT = {
     ),
     "any": "*/*",
 }
+BINARY_MAGIC = (
+    b"\x89PNG",
+    b"GIF8",
+    b"\xff\xd8\xff",
+    b"%PDF",
+    b"PK\x03\x04",
+    b"\x1f\x8b",
+    b"RIFF",
+    b"ID3",
+    b"OggS",
+    b"7z\xbc\xaf",
+    b"Rar!",
+    b"BZh",
+    b"\xfd7zXZ",
+)
+FEED_MARKERS = (b"<rss", b"<feed", b"<rdf:rdf", b"<channel")
 ALLOWED_TYPES = {
     "html": ("text/html", "application/xhtml", "text/plain"),
     "feed": ("xml", "rss", "atom", "rdf", "json", "text/plain", "text/html"),
@@ -81,14 +101,27 @@ class FetchResult:
 
 
 class Fetcher:
-    """Owns the process's ``ClientSession``; call :meth:`close` on shutdown."""
+    """Owns the process's ``ClientSession``; call :meth:`close` on shutdown.
 
-    def __init__(self, config: CrawlerConfig) -> None:
+    ``hosts`` is the per-host state shared with other processes (Redis in the scheduler and the
+    workers); without it, politeness and the robots.txt cache hold within this process only.
+    """
+
+    def __init__(
+        self,
+        config: CrawlerConfig,
+        hosts: HostState | None = None,
+        proxies: Mapping[str, str] | None = None,
+    ) -> None:
         self._config = config
+        proxies = env_proxies() if proxies is None else proxies
+        trusted = frozenset(h for p in proxies.values() if (h := urlsplit(p).hostname))
+        self._resolver = None if config.allow_private_addresses else GuardedResolver(trusted)
+        self._proxied = bool(proxies)
         connector = aiohttp.TCPConnector(
             limit=100,
-            limit_per_host=8,
-            resolver=None if config.allow_private_addresses else GuardedResolver(),
+            limit_per_host=config.per_host_concurrency + 2,
+            resolver=self._resolver,
             ttl_dns_cache=300,
         )
         self._session = aiohttp.ClientSession(
@@ -101,25 +134,49 @@ class Fetcher:
             headers={"User-Agent": config.user_agent},
             trust_env=True,
         )
+        state = hosts if hosts is not None else MemoryHostState()
+        self._gate = HostGate(
+            state,
+            config.per_host_concurrency,
+            config.per_host_delay,
+            lease=config.total_timeout + 10.0,
+        )
+        self._robots = RobotsRules(state, self._robots_txt, config.user_agent, config.robots_ttl)
 
     async def close(self) -> None:
         await self._session.close()
 
     async def fetch(
-        self, url: str, kind: str = "any", etag: str = "", last_modified: str = ""
+        self,
+        url: str,
+        kind: str = "any",
+        etag: str = "",
+        last_modified: str = "",
+        *,
+        robots: bool | None = None,
+        max_bytes: int | None = None,
     ) -> FetchResult:
-        """GET ``url`` following redirects; raise a :class:`FetchError` subtype on failure."""
+        """GET ``url`` following redirects; raise a :class:`FetchError` subtype on failure.
+
+        ``kind`` is ``"html"`` (articles, seeds), ``"feed"`` or ``"any"``; it picks the Accept
+        header, the content-type check and whether robots.txt is obeyed (``robots`` overrides).
+        """
         headers = {"Accept": ACCEPT[kind]}
         if etag:
             headers["If-None-Match"] = etag
         if last_modified:
             headers["If-Modified-Since"] = last_modified
+        obey = self._obeys_robots(kind) if robots is None else robots
+        cap = max_bytes or self._config.max_body_bytes
         seen: set[str] = set()
         current = url
         for _ in range(self._config.max_redirects + 1):
             check_url(current, self._config.allow_private_addresses)
             seen.add(current)
-            result, location = await self._one(current, headers, kind)
+            delay = await self._robots.check(current) if obey else None
+            if self._proxied and self._resolver is not None:
+                await self._check_proxied(current)
+            result, location = await self._paced(current, headers, kind, cap, delay)
             if location is None:
                 return result
             current = urljoin(current, location)
@@ -127,8 +184,48 @@ class Fetcher:
                 raise RedirectError(f"redirect loop via {current}", url=url)
         raise RedirectError(f"more than {self._config.max_redirects} redirects", url=url)
 
+    def _obeys_robots(self, kind: str) -> bool:
+        if kind == "html":
+            return self._config.obey_robots
+        if kind == "feed":
+            return self._config.obey_robots and self._config.robots_for_feeds
+        return False
+
+    async def _paced(
+        self, url: str, headers: dict[str, str], kind: str, cap: int, delay: float | None
+    ) -> tuple[FetchResult, str | None]:
+        host_delay = max(delay or 0.0, self._config.per_host_delay)
+        try:
+            async with self._gate.slot(url, host_delay):
+                return await self._one(url, headers, kind, cap)
+        except HTTPStatusError as exc:
+            if exc.status in (429, 503) and exc.retry_after:
+                await self._gate.pause(url, exc.retry_after)
+            raise
+
+    async def _robots_txt(self, url: str) -> bytes:
+        return (await self.fetch(url, "any", robots=False, max_bytes=MAX_ROBOTS_BYTES)).body
+
+    async def _check_proxied(self, url: str) -> None:
+        """Through a proxy only the proxy is resolved here: check the target's name first."""
+        host = urlsplit(url).hostname or ""
+        try:
+            ipaddress.ip_address(host)
+            return  # an IP literal: check_url has judged it
+        except ValueError:
+            pass
+        assert self._resolver is not None
+        try:
+            await self._resolver.resolve(host, 0, socket.AF_UNSPEC)
+        except AddressRefused as exc:
+            raise BlockedAddressError(
+                f"refused: {exc} (set crawler.allow_private_addresses = true to allow)", url=url
+            ) from exc
+        except OSError as exc:
+            raise FetchError(f"cannot resolve {host}: {exc}", url=url) from exc
+
     async def _one(
-        self, url: str, headers: dict[str, str], kind: str
+        self, url: str, headers: dict[str, str], kind: str, cap: int
     ) -> tuple[FetchResult, str | None]:
         try:
             async with self._session.get(url, headers=headers, allow_redirects=False) as resp:
@@ -141,8 +238,9 @@ class Fetcher:
                     raise HTTPStatusError(
                         resp.status, url=url, retry_after=retry_after(response_headers)
                     )
-                _check_type(url, response_headers.get("content-type", ""), kind)
-                body = await self._read_capped(resp, url)
+                media = _check_type(url, response_headers.get("content-type", ""), kind)
+                body = await _read_capped(resp, url, cap)
+                _sniff(url, body, media, kind)
                 return FetchResult(str(resp.url), resp.status, response_headers, body), None
         except FetchError:
             raise
@@ -161,27 +259,53 @@ class Fetcher:
         except (aiohttp.ClientError, ValueError) as exc:
             raise FetchError(f"HTTP error: {exc!r}", url=url) from exc
 
-    async def _read_capped(self, resp: aiohttp.ClientResponse, url: str) -> bytes:
-        cap = self._config.max_body_bytes
-        declared = resp.content_length
-        if declared is not None and declared > cap and not resp.headers.get("Content-Encoding"):
-            raise TooLargeError(f"body of {declared} bytes exceeds the cap of {cap}", url=url)
-        chunks: list[bytes] = []
-        size = 0
-        async for chunk in resp.content.iter_chunked(65536):
-            size += len(chunk)
-            if size > cap:
-                raise TooLargeError(f"body exceeds the cap of {cap} bytes", url=url)
-            chunks.append(chunk)
-        return b"".join(chunks)
+
+async def _read_capped(resp: aiohttp.ClientResponse, url: str, cap: int) -> bytes:
+    """Read the decompressed body chunk by chunk, stopping at ``cap`` bytes."""
+    declared = resp.content_length
+    if declared is not None and declared > cap and not resp.headers.get("Content-Encoding"):
+        raise TooLargeError(f"body of {declared} bytes exceeds the cap of {cap}", url=url)
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in resp.content.iter_chunked(65536):
+        size += len(chunk)
+        if size > cap:
+            raise TooLargeError(f"body exceeds the cap of {cap} bytes", url=url)
+        chunks.append(chunk)
+    return b"".join(chunks)
 
 
-def _check_type(url: str, content_type: str, kind: str) -> None:
+def _check_type(url: str, content_type: str, kind: str) -> str:
     media = content_type.split(";")[0].strip().lower()
     if not media:
-        return  # servers that send none are common; extraction checks the bytes
+        return media  # servers that send none are common; the body is sniffed instead
     if not any(token in media for token in ALLOWED_TYPES[kind]):
         raise ContentTypeError(f"unexpected content type {media!r} for {kind}", url=url)
+    return media
+
+
+def _sniff(url: str, body: bytes, media: str, kind: str) -> None:
+    """Check the bytes where the declared type proves nothing: binary served as HTML, an HTML
+    page served where a feed was expected."""
+    head = body[:1024]
+    if kind == "html" and looks_binary_bytes(head):
+        raise ContentTypeError(f"binary content served as {media or 'untyped'}", url=url)
+    if kind == "feed" and (not media or "html" in media or "text/plain" in media):
+        start = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+        if looks_binary_bytes(head) or not (
+            start.startswith((b"<?xml", b"{", b"<rss", b"<feed", b"<rdf"))
+            or any(marker in start for marker in FEED_MARKERS)
+        ):
+            raise ContentTypeError(
+                f"not a feed: {media or 'untyped'} content without RSS/Atom/JSON markup", url=url
+            )
+
+
+def looks_binary_bytes(head: bytes) -> bool:
+    """True for the first bytes of images, archives, PDFs and other non-text files."""
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return False  # UTF-16 text has NUL bytes
+    return head.startswith(BINARY_MAGIC) or b"\0" in head
 
 
 def retry_after(headers: Mapping[str, str]) -> float | None:
