@@ -36,8 +36,11 @@ class FeedState:
     failures: int = 0
     last_error: str = ""
     status: str = "ok"  # ok | failing | gone
-    last_poll: str = ""
-    interval: float = 0.0
+    last_poll: str = ""  # last attempt, ISO time
+    interval: float = 0.0  # current adaptive interval (seconds)
+    ttl: float = 0.0  # the feed's own <ttl> in seconds, kept for polls that do not parse
+    failing_since: str = ""  # when the current failure episode began (names its events)
+    last_ok: str = ""  # last successful poll, ISO time
 
     @classmethod
     def from_redis(cls, raw: Mapping[bytes, bytes]) -> FeedState:
@@ -51,6 +54,9 @@ class FeedState:
             status=data.get("status", "ok"),
             last_poll=data.get("last_poll", ""),
             interval=float(data.get("interval", "0") or 0),
+            ttl=float(data.get("ttl", "0") or 0),
+            failing_since=data.get("failing_since", ""),
+            last_ok=data.get("last_ok", ""),
         )
 
     def fields(self) -> dict[str, str]:
@@ -63,6 +69,9 @@ class FeedState:
             "status": self.status,
             "last_poll": self.last_poll,
             "interval": str(self.interval),
+            "ttl": str(self.ttl),
+            "failing_since": self.failing_since,
+            "last_ok": self.last_ok,
         }
 
 
@@ -88,7 +97,11 @@ class Schedule:
         self._claim = redis.register_script(_CLAIM)
 
     async def register_feeds(self, urls: Iterable[str], now: float) -> None:
-        """Add configured feeds (due now) and forget feeds no longer configured."""
+        """Add configured feeds (due now) and forget feeds no longer configured.
+
+        A forgotten feed's state goes too, so a feed removed after ``410 Gone`` and added again
+        later starts afresh.
+        """
         wanted = set(urls)
         known = {m.decode() for m in await self._redis.zrange(self._keys.feeds_due, 0, -1)}
         async with self._redis.pipeline(transaction=True) as pipe:
@@ -96,6 +109,7 @@ class Schedule:
                 pipe.zadd(self._keys.feeds_due, {url: now}, nx=True)
             for url in known - wanted:
                 pipe.zrem(self._keys.feeds_due, url)
+                pipe.delete(self._keys.feed(url))
             await pipe.execute()
 
     async def claim_due_feeds(self, now: float, lease: float, limit: int = 100) -> list[str]:
@@ -113,6 +127,11 @@ class Schedule:
         pipe.hset(self._keys.feed(url), mapping=state.fields())
         due = float("inf") if next_due is None else next_due  # None: gone, never due again
         pipe.zadd(self._keys.feeds_due, {url: due}, xx=True)
+
+    def queue_counts(self, pipe: Pipeline, counters: Mapping[str, int]) -> None:
+        for name, amount in counters.items():
+            if amount:
+                pipe.hincrby(self._keys.stats, name, amount)
 
     def queue_entry_stamps(self, pipe: Pipeline, stamps: Mapping[str, str]) -> None:
         if stamps:
