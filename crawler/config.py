@@ -279,14 +279,12 @@ def _location(loc: tuple[int | str, ...]) -> str:
 
 
 def env_proxies(env: Mapping[str, str] | None = None) -> dict[str, str]:
-    """``HTTP_PROXY`` / ``HTTPS_PROXY`` / ``ALL_PROXY`` (either case) as ``{scheme: proxy URL}``.
-
-    aiohttp itself honours these (``trust_env``); the fetcher asks here only to know the proxy
-    hosts, which its address guard must let it connect to even when they are private.
-    """
+    """``HTTP_PROXY`` / ``HTTPS_PROXY`` / ``ALL_PROXY`` / ``NO_PROXY`` (either case) as
+    ``{"http" | "https" | "all" | "no": value}``, for the fetcher (which also lets its address
+    guard connect to the proxy hosts even when they are private)."""
     env = os.environ if env is None else env
     found: dict[str, str] = {}
-    for scheme in ("http", "https", "all"):
+    for scheme in ("http", "https", "all", "no"):
         value = env.get(f"{scheme}_proxy") or env.get(f"{scheme.upper()}_PROXY")
         if value:
             found[scheme] = value

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import hashlib
 import logging
 import time
@@ -125,11 +126,12 @@ class Scheduler:
         except FetchError as exc:
             return await self._failed(feed, state, exc)
         if fetched.not_modified:
-            return await self._succeeded(feed, state, fetched, None)
+            return await self._succeeded(feed, state, fetched, None, before=state)
         body_hash = hashlib.blake2b(fetched.body, digest_size=16).hexdigest()
+        before = state
         state = replace(state, etag=fetched.etag, last_modified=fetched.last_modified)
         if body_hash == state.body_hash:
-            return await self._succeeded(feed, state, fetched, None, "same-body")
+            return await self._succeeded(feed, state, fetched, None, "same-body", before)
         try:
             parsed = parse_feed(fetched.body, fetched.url, fetched.headers)
         except FeedError as exc:
@@ -144,6 +146,7 @@ class Scheduler:
         fetched: FetchResult,
         parsed: ParsedFeed | None,
         unchanged: str = "not-modified",
+        before: FeedState | None = None,
     ) -> PollResult:
         bounds = feed.bounds
         previous = state.interval or cadence.clamp(feed.interval, bounds)
@@ -171,7 +174,7 @@ class Scheduler:
         hints = (cadence.cache_lifetime(fetched.headers), state.ttl or None)
         delay = cadence.next_delay(interval, hints, bounds)
         writes.counts["feeds_polled"] = 1
-        await self._write(feed.url, healthy, time.time() + delay, writes)
+        await self._write(feed.url, healthy, time.time() + delay, writes, before)
         return result
 
     async def _failed(self, feed: FeedConfig, state: FeedState, exc: Exception) -> PollResult:
@@ -202,7 +205,7 @@ class Scheduler:
     async def _take_entries(
         self, feed: FeedConfig, entries: list[FeedEntry]
     ) -> tuple[PollResult, _Writes]:
-        keys = [stable_hash(canonical_url(e.link), size=8) for e in entries]
+        keys = [_entry_key(e.link) for e in entries]
         stamps = await self._store.schedule.entry_stamps(keys)
         writes = _Writes()
         queued = skipped = 0
@@ -271,9 +274,23 @@ class Scheduler:
         return [events.feed_event(etype, s, feed.url, error, episode) for s in stories]
 
     async def _write(
-        self, url: str, state: FeedState, next_due: float | None, writes: _Writes
+        self,
+        url: str,
+        state: FeedState,
+        next_due: float | None,
+        writes: _Writes,
+        before: FeedState | None = None,
     ) -> None:
-        """One poll's every change, in one MULTI/EXEC (``next_due`` None: never again)."""
+        """One poll's every change, in one MULTI/EXEC (``next_due`` None: never again).
+
+        A poll that changed nothing but the feed's own state (``before`` known: 304 or the
+        same body) takes the lean path: one script with only the fields that changed.
+        """
+        quiet = not (writes.events or writes.stamps or writes.learn)
+        if quiet and before is not None and next_due is not None and len(writes.counts) == 1:
+            (counter,) = writes.counts
+            await self._store.schedule.save_quiet(url, before, state, next_due, counter)
+            return
         async with self._store.transaction() as pipe:
             self._store.schedule.queue_feed_state(pipe, url, state, next_due)
             if writes.learn:
@@ -295,6 +312,12 @@ class Scheduler:
                 log.exception("scheduler tick failed; retrying")
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(stop.wait(), timeout=tick)
+
+
+@functools.lru_cache(maxsize=131072)  # canonicalising is the costliest step of a changed poll
+def _entry_key(link: str) -> str:
+    """The key of an entry in the seen-entries hash: a hash of its canonical URL."""
+    return stable_hash(canonical_url(link), size=8)
 
 
 def _entry_stamp(entry: FeedEntry) -> str:

@@ -14,8 +14,10 @@ nested markup in text elements, and documents where no entry was found.
 from __future__ import annotations
 
 import codecs
+import functools
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
@@ -231,21 +233,28 @@ def _resolve(element: Any, href: str) -> str:
     return urljoin(base, href.strip()) if base else href.strip()
 
 
+@functools.lru_cache(maxsize=65536)  # a feed repeats its dates on every poll
 def parse_date(value: str) -> datetime | None:
     """RFC 822 and ISO 8601 dates as feeds write them; other forms → ``Unsupported``."""
     text = value.strip()
     if not text:
         return None
-    try:
-        when = datetime.fromisoformat(text)
-    except ValueError:
-        try:
-            when = parsedate_to_datetime(text)
-        except (TypeError, ValueError, IndexError):
-            raise Unsupported(f"date {text!r}") from None
+    parsers: tuple[Callable[[str], datetime], ...] = (datetime.fromisoformat, parsedate_to_datetime)
+    if not text[:1].isdigit():  # "Sun, 09 Jan 2022 …": RFC 822 first
+        parsers = parsers[::-1]
+    when = _first_parse(text, parsers)
     if when.tzinfo is None:
         when = when.replace(tzinfo=UTC)
     return when.astimezone(UTC).replace(microsecond=0)
+
+
+def _first_parse(text: str, parsers: tuple[Callable[[str], datetime], ...]) -> datetime:
+    for parse in parsers:
+        try:
+            return parse(text)
+        except (TypeError, ValueError, IndexError):
+            continue
+    raise Unsupported(f"date {text!r}")
 
 
 def _json_feed(body: bytes) -> RawFeed | None:

@@ -14,6 +14,7 @@ Titles and summaries are plain text (markup stripped, entities decoded).
 from __future__ import annotations
 
 import calendar
+import functools
 import html
 import re
 import time
@@ -127,11 +128,8 @@ def _entry(row: _Fields, feed_url: str) -> FeedEntry | None:
         link = entry_id
     if not link:
         return None
-    try:
-        link = urljoin(feed_url, link.strip())
-    except ValueError:  # e.g. "Invalid IPv6 URL": not a link we can follow
-        return None
-    if not link.startswith(("http://", "https://")):
+    link = absolute_link(feed_url, link)
+    if not link:
         return None
     return FeedEntry(
         feed_url=feed_url,
@@ -142,6 +140,16 @@ def _entry(row: _Fields, feed_url: str) -> FeedEntry | None:
         published=published,
         updated=updated,
     )
+
+
+@functools.lru_cache(maxsize=131072)  # feeds repeat their links on every poll (2,000 × 50)
+def absolute_link(feed_url: str, link: str) -> str:
+    """``link`` resolved against the feed's URL; "" unless it is an http(s) URL."""
+    try:
+        url = urljoin(feed_url, link.strip())
+    except ValueError:  # e.g. "Invalid IPv6 URL": not a link we can follow
+        return ""
+    return url if url.startswith(("http://", "https://")) else ""
 
 
 def _charset(headers: Mapping[str, str] | None) -> str | None:

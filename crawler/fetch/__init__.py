@@ -1,6 +1,7 @@
 """I/O: the shared HTTP fetcher, its address guard, per-host politeness and robots.txt."""
 
-from crawler.fetch.client import Fetcher, FetchResult, retry_after
+from crawler.fetch.client import Fetcher, FetchResult
+from crawler.fetch.content import retry_after
 from crawler.fetch.guard import check_url, is_public
 from crawler.fetch.politeness import HostGate, HostState, MemoryHostState, host_of
 

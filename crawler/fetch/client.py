@@ -6,6 +6,13 @@
 * the body read in chunks after decompression and cut off at ``max_body_bytes``, so neither an
   endless body nor a compression bomb can fill memory;
 * conditional GET (ETag / Last-Modified) with 304 reported as ``not_modified``;
+* content-type checks and sniffing (:mod:`crawler.fetch.content`): HTML for articles,
+  XML/JSON for feeds, binary bodies refused; Brotli, gzip and deflate decoded under the cap;
+* per-host politeness (:mod:`crawler.fetch.politeness`) and robots.txt
+  (:mod:`crawler.fetch.robots`) on every hop, shared with other processes through Redis;
+* ``HTTP(S)_PROXY`` / ``ALL_PROXY`` / ``NO_PROXY`` honoured (read once at start), the proxy
+  host trusted by the address guard and proxied targets' names checked before the request;
+  no cookie jar (a crawler carries no session from one site to another);
 * aiohttp errors translated into :mod:`crawler.errors` types, each retryable or not.
 """
 
@@ -16,21 +23,20 @@ import logging
 import socket
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
-from email.utils import parsedate_to_datetime
 from urllib.parse import urljoin, urlsplit
+from urllib.request import proxy_bypass_environment  # type: ignore[attr-defined]
 
 import aiohttp
 
 from crawler.config import CrawlerConfig, env_proxies
 from crawler.errors import (
     BlockedAddressError,
-    ContentTypeError,
     FetchError,
     HTTPStatusError,
     RedirectError,
     TooLargeError,
 )
+from crawler.fetch.content import ACCEPT, check_type, retry_after, sniff
 from crawler.fetch.guard import AddressRefused, GuardedResolver, check_url
 from crawler.fetch.politeness import HostGate, HostState, MemoryHostState
 from crawler.fetch.robots import MAX_ROBOTS_BYTES, RobotsRules
@@ -38,34 +44,6 @@ from crawler.fetch.robots import MAX_ROBOTS_BYTES, RobotsRules
 log = logging.getLogger(__name__)
 
 REDIRECTS = frozenset({301, 302, 303, 307, 308})
-ACCEPT = {
-    "html": "text/html,application/xhtml+xml;q=0.9,*/*;q=0.5",
-    "feed": (
-        "application/rss+xml,application/atom+xml,application/xml;q=0.9,text/xml;q=0.8,*/*;q=0.5"
-    ),
-    "any": "*/*",
-}
-BINARY_MAGIC = (
-    b"\x89PNG",
-    b"GIF8",
-    b"\xff\xd8\xff",
-    b"%PDF",
-    b"PK\x03\x04",
-    b"\x1f\x8b",
-    b"RIFF",
-    b"ID3",
-    b"OggS",
-    b"7z\xbc\xaf",
-    b"Rar!",
-    b"BZh",
-    b"\xfd7zXZ",
-)
-FEED_MARKERS = (b"<rss", b"<feed", b"<rdf:rdf", b"<channel")
-ALLOWED_TYPES = {
-    "html": ("text/html", "application/xhtml", "text/plain"),
-    "feed": ("xml", "rss", "atom", "rdf", "json", "text/plain", "text/html"),
-    "any": ("",),
-}
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,10 +92,12 @@ class Fetcher:
         proxies: Mapping[str, str] | None = None,
     ) -> None:
         self._config = config
-        proxies = env_proxies() if proxies is None else proxies
-        trusted = frozenset(h for p in proxies.values() if (h := urlsplit(p).hostname))
+        self._proxies = dict(env_proxies() if proxies is None else proxies)
+        trusted = frozenset(
+            h for k, p in self._proxies.items() if k != "no" and (h := urlsplit(p).hostname)
+        )
         self._resolver = None if config.allow_private_addresses else GuardedResolver(trusted)
-        self._proxied = bool(proxies)
+        self._proxied = any(k != "no" for k in self._proxies)
         connector = aiohttp.TCPConnector(
             limit=100,
             limit_per_host=config.per_host_concurrency + 2,
@@ -132,7 +112,7 @@ class Fetcher:
                 sock_read=config.read_timeout,
             ),
             headers={"User-Agent": config.user_agent},
-            trust_env=True,
+            cookie_jar=aiohttp.DummyCookieJar(),
         )
         state = hosts if hosts is not None else MemoryHostState()
         self._gate = HostGate(
@@ -174,9 +154,10 @@ class Fetcher:
             check_url(current, self._config.allow_private_addresses)
             seen.add(current)
             delay = await self._robots.check(current) if obey else None
-            if self._proxied and self._resolver is not None:
+            proxy = self._proxy_for(current)
+            if proxy and self._resolver is not None:
                 await self._check_proxied(current)
-            result, location = await self._paced(current, headers, kind, cap, delay)
+            result, location = await self._paced(current, headers, kind, cap, delay, proxy)
             if location is None:
                 return result
             current = urljoin(current, location)
@@ -191,13 +172,31 @@ class Fetcher:
             return self._config.obey_robots and self._config.robots_for_feeds
         return False
 
+    def _proxy_for(self, url: str) -> str | None:
+        """The proxy for ``url`` from ``HTTP(S)_PROXY`` / ``ALL_PROXY``, unless ``NO_PROXY``
+        exempts its host (read once at start; aiohttp's ``trust_env`` would look them up in a
+        thread on every request)."""
+        if not self._proxied:
+            return None
+        parts = urlsplit(url)
+        no_proxy = self._proxies.get("no")
+        if no_proxy and proxy_bypass_environment(parts.hostname or "", {"no": no_proxy}):
+            return None
+        return self._proxies.get(parts.scheme) or self._proxies.get("all")
+
     async def _paced(
-        self, url: str, headers: dict[str, str], kind: str, cap: int, delay: float | None
+        self,
+        url: str,
+        headers: dict[str, str],
+        kind: str,
+        cap: int,
+        delay: float | None,
+        proxy: str | None,
     ) -> tuple[FetchResult, str | None]:
         host_delay = max(delay or 0.0, self._config.per_host_delay)
         try:
             async with self._gate.slot(url, host_delay):
-                return await self._one(url, headers, kind, cap)
+                return await self._one(url, headers, kind, cap, proxy)
         except HTTPStatusError as exc:
             if exc.status in (429, 503) and exc.retry_after:
                 await self._gate.pause(url, exc.retry_after)
@@ -225,10 +224,12 @@ class Fetcher:
             raise FetchError(f"cannot resolve {host}: {exc}", url=url) from exc
 
     async def _one(
-        self, url: str, headers: dict[str, str], kind: str, cap: int
+        self, url: str, headers: dict[str, str], kind: str, cap: int, proxy: str | None
     ) -> tuple[FetchResult, str | None]:
         try:
-            async with self._session.get(url, headers=headers, allow_redirects=False) as resp:
+            async with self._session.get(
+                url, headers=headers, allow_redirects=False, proxy=proxy
+            ) as resp:
                 if resp.status in REDIRECTS and resp.headers.get("Location"):
                     return FetchResult(url, resp.status), resp.headers["Location"]
                 response_headers = {k.lower(): v for k, v in resp.headers.items()}
@@ -238,9 +239,9 @@ class Fetcher:
                     raise HTTPStatusError(
                         resp.status, url=url, retry_after=retry_after(response_headers)
                     )
-                media = _check_type(url, response_headers.get("content-type", ""), kind)
+                media = check_type(url, response_headers.get("content-type", ""), kind)
                 body = await _read_capped(resp, url, cap)
-                _sniff(url, body, media, kind)
+                sniff(url, body, media, kind)
                 return FetchResult(str(resp.url), resp.status, response_headers, body), None
         except FetchError:
             raise
@@ -273,52 +274,3 @@ async def _read_capped(resp: aiohttp.ClientResponse, url: str, cap: int) -> byte
             raise TooLargeError(f"body exceeds the cap of {cap} bytes", url=url)
         chunks.append(chunk)
     return b"".join(chunks)
-
-
-def _check_type(url: str, content_type: str, kind: str) -> str:
-    media = content_type.split(";")[0].strip().lower()
-    if not media:
-        return media  # servers that send none are common; the body is sniffed instead
-    if not any(token in media for token in ALLOWED_TYPES[kind]):
-        raise ContentTypeError(f"unexpected content type {media!r} for {kind}", url=url)
-    return media
-
-
-def _sniff(url: str, body: bytes, media: str, kind: str) -> None:
-    """Check the bytes where the declared type proves nothing: binary served as HTML, an HTML
-    page served where a feed was expected."""
-    head = body[:1024]
-    if kind == "html" and looks_binary_bytes(head):
-        raise ContentTypeError(f"binary content served as {media or 'untyped'}", url=url)
-    if kind == "feed" and (not media or "html" in media or "text/plain" in media):
-        start = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
-        if looks_binary_bytes(head) or not (
-            start.startswith((b"<?xml", b"{", b"<rss", b"<feed", b"<rdf"))
-            or any(marker in start for marker in FEED_MARKERS)
-        ):
-            raise ContentTypeError(
-                f"not a feed: {media or 'untyped'} content without RSS/Atom/JSON markup", url=url
-            )
-
-
-def looks_binary_bytes(head: bytes) -> bool:
-    """True for the first bytes of images, archives, PDFs and other non-text files."""
-    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return False  # UTF-16 text has NUL bytes
-    return head.startswith(BINARY_MAGIC) or b"\0" in head
-
-
-def retry_after(headers: Mapping[str, str]) -> float | None:
-    """Seconds from a ``Retry-After`` header (delta-seconds or HTTP date)."""
-    value = headers.get("retry-after", "").strip()
-    if not value:
-        return None
-    if value.isdigit():
-        return float(value)
-    try:
-        when = parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=UTC)
-    return max(0.0, (when - datetime.now(UTC)).total_seconds())

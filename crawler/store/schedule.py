@@ -18,6 +18,16 @@ from redis.asyncio.client import Pipeline
 
 from crawler.store.keys import Keys
 
+# KEYS[1] feed hash, KEYS[2] due zset, KEYS[3] stats; ARGV: url, due, counter, field/value…
+_SAVE_QUIET = """
+if #ARGV > 3 then
+  redis.call('HSET', KEYS[1], unpack(ARGV, 4))
+end
+redis.call('ZADD', KEYS[2], 'XX', ARGV[2], ARGV[1])
+redis.call('HINCRBY', KEYS[3], ARGV[3], 1)
+return 1
+"""
+
 # KEYS[1] due zset; ARGV: max score, lease until, limit → feed urls due by then, now leased
 _CLAIM = """
 local due = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, tonumber(ARGV[3]))
@@ -59,6 +69,10 @@ class FeedState:
             last_ok=data.get("last_ok", ""),
         )
 
+    def changed_fields(self, before: FeedState) -> dict[str, str]:
+        old = before.fields()
+        return {k: v for k, v in self.fields().items() if old.get(k) != v}
+
     def fields(self) -> dict[str, str]:
         return {
             "etag": self.etag,
@@ -95,6 +109,7 @@ class Schedule:
         self._redis = redis
         self._keys = keys
         self._claim = redis.register_script(_CLAIM)
+        self._save_quiet = redis.register_script(_SAVE_QUIET)
 
     async def register_feeds(self, urls: Iterable[str], now: float) -> None:
         """Add configured feeds (due now) and forget feeds no longer configured.
@@ -127,6 +142,17 @@ class Schedule:
         pipe.hset(self._keys.feed(url), mapping=state.fields())
         due = float("inf") if next_due is None else next_due  # None: gone, never due again
         pipe.zadd(self._keys.feeds_due, {url: due}, xx=True)
+
+    async def save_quiet(
+        self, url: str, before: FeedState, state: FeedState, next_due: float, counter: str
+    ) -> None:
+        """A poll that changed only the feed's own state: one atomic script, one round trip."""
+        args: list[str] = [url, repr(next_due), counter]
+        for key, value in state.changed_fields(before).items():
+            args += [key, value]
+        await self._save_quiet(
+            keys=[self._keys.feed(url), self._keys.feeds_due, self._keys.stats], args=args
+        )
 
     def queue_counts(self, pipe: Pipeline, counters: Mapping[str, int]) -> None:
         for name, amount in counters.items():
