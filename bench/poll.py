@@ -49,7 +49,9 @@ SEED = Path(__file__).resolve().parents[1] / "config" / "seeds" / "kazakhstan-or
 DESCRIPTION = (
     "<p>The regional council met on Tuesday to discuss the budget for road repairs, "
     "school meals and the new library. <a href='/more'>Read more</a> about the plans, "
-    "the timetable and what residents said at the public consultation.</p>"
+    "the timetable and what residents said at the public consultation.</p><p>Council members "
+    "are expected to vote on the final proposal next month, after a second round of hearings "
+    "in the town hall and online, where residents can ask questions about the costs.</p>"
 )
 
 
@@ -62,7 +64,10 @@ def _item(feed: int, n: int, port: int) -> str:
         f"<item><title>Market update {n} from district {feed}</title>"
         f"<link>http://127.0.0.1:{port}/a/{feed}/{n}</link>"
         f"<guid>http://127.0.0.1:{port}/a/{feed}/{n}</guid><pubDate>{when}</pubDate>"
-        f"<description><![CDATA[{DESCRIPTION}]]></description></item>"
+        f"<dc:creator>Staff reporter {n % 7}</dc:creator><category>Local</category>"
+        f"<category>Politics</category><description><![CDATA[{DESCRIPTION}]]></description>"
+        f'<media:content url="http://127.0.0.1:{port}/img/{feed}/{n}.jpg" medium="image" '
+        'width="1024" height="576"/></item>'
     )
 
 
@@ -78,7 +83,9 @@ def _serve(port_out: Any, items: int) -> None:
         state["counter"][number] = top
         body = "".join(_item(number, n, port) for n in range(top, top - items, -1))
         document = (
-            '<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel>'
+            '<?xml version="1.0" encoding="utf-8"?><rss version="2.0" '
+            'xmlns:dc="http://purl.org/dc/elements/1.1/" '
+            'xmlns:media="http://search.yahoo.com/mrss/"><channel>'
             f"<title>District {number}</title><link>http://127.0.0.1:{port}/</link>"
             f"{body}</channel></rss>"
         )
