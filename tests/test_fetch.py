@@ -409,3 +409,38 @@ async def test_proxy_from_the_environment_is_used_and_not_refused(
         await proxy.close()
     assert fetched.status == 200
     assert seen == ["http://93.184.216.34/world/rss.xml"]
+
+
+async def test_redirect_to_a_private_address_is_refused(
+    site: LocalSite, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A public page (reached through a local proxy, so nothing leaves the machine) that
+    redirects into the private network: every hop is checked, the private one refused."""
+    site.text("/page", "<p>internal admin page</p>")
+    targets = {
+        "/to-loopback": f"http://127.0.0.1:{site.port}/page",
+        "/to-localhost": f"http://localhost:{site.port}/page",
+        "/to-mapped": f"http://[::ffff:127.0.0.1]:{site.port}/page",
+        "/to-metadata": "http://169.254.169.254/latest/meta-data/",
+    }
+    proxy = LocalSite()
+
+    async def redirect(request: web.Request) -> web.Response:
+        raise web.HTTPFound(targets[request.path])
+
+    for path in targets:
+        proxy.route(path, redirect)
+    await proxy.start()
+    monkeypatch.setenv("HTTP_PROXY", f"http://localhost:{proxy.port}")
+    monkeypatch.delenv("NO_PROXY", raising=False)
+    monkeypatch.delenv("no_proxy", raising=False)
+    fetcher = Fetcher(CrawlerConfig(per_host_delay=0, obey_robots=False))
+    try:
+        for path in targets:
+            with pytest.raises(BlockedAddressError, match="allow_private_addresses"):
+                await fetcher.fetch(f"http://93.184.216.34{path}", "html")
+    finally:
+        await fetcher.close()
+        await proxy.close()
+    assert all(proxy.hits[path] == 1 for path in targets)
+    assert site.hits.get("/page", 0) == 0

@@ -9,9 +9,34 @@ frees itself when its lease ends.
 
 from __future__ import annotations
 
-from redis.asyncio import Redis
+import functools
+from collections.abc import Callable, Coroutine
+from typing import Any, ParamSpec, TypeVar
 
+from redis.asyncio import Redis
+from redis.exceptions import RedisError
+
+from crawler.errors import StoreError
 from crawler.store.keys import Keys
+
+P = ParamSpec("P")
+T = TypeVar("T")
+
+
+def _translated(
+    method: Callable[P, Coroutine[Any, Any, T]],
+) -> Callable[P, Coroutine[Any, Any, T]]:
+    """Redis failures surface as :class:`StoreError` (retried by the worker)."""
+
+    @functools.wraps(method)
+    async def wrapper(*args: P.args, **kwargs: P.kwargs) -> T:
+        try:
+            return await method(*args, **kwargs)
+        except RedisError as exc:
+            raise StoreError(f"per-host state ({method.__name__}): Redis failed: {exc}") from exc
+
+    return wrapper
+
 
 # KEYS[1] busy zset, KEYS[2] next start; ARGV token, limit, delay, lease
 # → "-1" when every slot is taken, else seconds to wait before starting (slot reserved)
@@ -54,6 +79,7 @@ class RedisHostState:
         self._reserve = redis.register_script(_RESERVE)
         self._pause = redis.register_script(_PAUSE)
 
+    @_translated
     async def reserve(
         self, host: str, token: str, limit: int, delay: float, lease: float
     ) -> float | None:
@@ -64,12 +90,15 @@ class RedisHostState:
         wait = float(reply)
         return None if wait < 0 else wait
 
+    @_translated
     async def release(self, host: str, token: str) -> None:
         await self._redis.zrem(self._keys.host_busy(host), token)
 
+    @_translated
     async def pause(self, host: str, seconds: float) -> None:
         await self._pause(keys=[self._keys.host_next(host)], args=[f"{seconds:.3f}"])
 
+    @_translated
     async def robots_get(self, origin: str) -> tuple[str, float] | None:
         """The cached robots.txt body and its remaining lifetime in seconds, or None."""
         async with self._redis.pipeline(transaction=False) as pipe:
@@ -80,9 +109,11 @@ class RedisHostState:
             return None
         return body.decode("utf-8", "replace"), max(0.0, int(pttl) / 1000.0)
 
+    @_translated
     async def robots_put(self, origin: str, body: str, ttl: float) -> None:
         await self._redis.set(self._keys.robots(origin), body, px=max(1, int(ttl * 1000)))
 
+    @_translated
     async def robots_lock(self, origin: str, ttl: float) -> bool:
         return bool(
             await self._redis.set(
@@ -90,5 +121,6 @@ class RedisHostState:
             )
         )
 
+    @_translated
     async def robots_unlock(self, origin: str) -> None:
         await self._redis.delete(self._keys.robots_lock(origin))
