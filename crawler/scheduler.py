@@ -36,7 +36,7 @@ from crawler.core.feedparse import ParsedFeed, parse_feed
 from crawler.core.relevance import passes_prefilter, strongest_terms, terms
 from crawler.core.text import stable_hash
 from crawler.core.urls import canonical_url
-from crawler.errors import FeedError, FetchError, HTTPStatusError
+from crawler.errors import FeedError, FetchError, HostBusyError, HTTPStatusError
 from crawler.fetch import Fetcher, FetchResult
 from crawler.models import Event, FeedEntry, SeedProfile
 from crawler.store import FeedState, Revisit, Store, doc_id
@@ -49,7 +49,7 @@ CLAIM_BATCH = 100
 @dataclass(frozen=True, slots=True)
 class PollResult:
     url: str
-    status: str  # "changed" | "not-modified" | "same-body" | "failed" | "gone"
+    status: str  # "changed" | "not-modified" | "same-body" | "deferred" | "failed" | "gone"
     entries: int = 0
     queued: int = 0
     skipped: int = 0
@@ -123,6 +123,10 @@ class Scheduler:
             return PollResult(feed.url, "gone")
         try:
             fetched = await self._fetcher.fetch(feed.url, "feed", state.etag, state.last_modified)
+        except HostBusyError as exc:  # our own pacing of the host: not the feed's failure
+            due = time.time() + cadence.jittered(exc.retry_after or feed.interval)
+            await self._write(feed.url, state, due, _Writes(counts={"feeds_deferred": 1}), state)
+            return PollResult(feed.url, "deferred")
         except FetchError as exc:
             return await self._failed(feed, state, exc)
         if fetched.not_modified:

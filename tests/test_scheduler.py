@@ -9,10 +9,12 @@ from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 from typing import Any
 
+import pytest
 from aiohttp import web
 
 from crawler.cli.inspect import _status
 from crawler.config import Settings
+from crawler.errors import HTTPStatusError
 from crawler.runtime import open_runtime
 from crawler.store import Store
 from tests.conftest import LocalSite
@@ -241,3 +243,24 @@ async def test_restart_keeps_the_schedule_and_two_schedulers_never_share_a_feed(
 
 def site_urls(site: LocalSite, count: int) -> list[str]:
     return [site.url(f"/f{i}") for i in range(count)]
+
+
+async def test_a_host_paused_by_retry_after_defers_its_feeds_without_failing_them(
+    site: LocalSite, make_settings: Callable[..., Settings]
+) -> None:
+    async def overloaded(request: web.Request) -> web.Response:
+        return web.Response(status=503, headers={"Retry-After": "300"})
+
+    site.route("/article", overloaded)
+    site.text("/feed", rss(items(2, timedelta(hours=1))), "application/rss+xml")
+    url = site.url("/feed")
+    async with open_runtime(_feed_settings(make_settings, url)) as runtime:
+        with pytest.raises(HTTPStatusError):  # an article fetch on the same host: 503
+            await runtime.fetcher.fetch(site.url("/article"), "html")
+        result = await runtime.scheduler.poll_all()
+        state = await runtime.store.schedule.feed_state(url)
+        due = await _due_in(runtime.store, url)
+    assert [r.status for r in result] == ["deferred"]
+    assert "/feed" not in site.hits  # the whole host waits, feeds included
+    assert state.failures == 0 and state.status == "ok"
+    assert 260 < due <= 330  # Retry-After 300 ± jitter
