@@ -14,6 +14,7 @@ import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pytest
 from aiohttp import web
@@ -23,8 +24,10 @@ from arq.connections import RedisSettings
 from crawler.errors import HostBusyError
 from crawler.fetch import MemoryHostState
 from crawler.fetch.politeness import HostGate
+from crawler.runtime import open_runtime
 from crawler.store import Store
 from tests.conftest import SEED_FILE, LocalSite
+from workers.settings import build_worker
 
 LIMIT, DELAY, SLOW = 2, 0.15, 0.4
 PAGES = 8
@@ -175,3 +178,32 @@ async def test_redis_gate_refuses_a_third_slot_and_frees_on_release(store: Store
     while await hosts.reserve("lease.example", "w", 1, 0.0, 10.0) is None:
         assert time.monotonic() < deadline, "an expired lease must free its slot"
         await asyncio.sleep(0.02)
+
+
+async def test_retryable_fetch_errors_go_back_to_arq_with_retry_after(
+    site: LocalSite, make_settings: Any
+) -> None:
+    """A 503 with Retry-After: the job is retried by arq after at least that long, and works."""
+    times: list[float] = []
+
+    async def flaky(request: web.Request) -> web.Response:
+        times.append(time.monotonic())
+        if len(times) == 1:
+            return web.Response(status=503, headers={"Retry-After": "1"})
+        return web.Response(text=article(1), content_type="text/html")
+
+    url = site.route("/news/report-1", flaky)
+    settings = make_settings(worker={"max_tries": 3, "retry_delay": "0.1s"})
+    async with open_runtime(settings) as runtime:
+        await runtime.queue.enqueue_job(
+            "process_article", "story", url, -1, "new", _queue_name=runtime.store.keys.queue
+        )
+        worker = build_worker(runtime, burst=True, poll_delay=0.02)
+        try:
+            await asyncio.wait_for(worker.async_run(), timeout=30)
+        finally:
+            await worker.close()
+        stats = await runtime.store.stats()
+    assert len(times) == 2 and times[1] - times[0] >= 0.95
+    assert worker.jobs_retried == 1 and worker.jobs_complete == 1
+    assert stats.get("jobs_fetch_failed", 0) == 0
