@@ -11,6 +11,7 @@ directory newswatch is started from, as in the shipped ``config/newswatch.toml``
 from __future__ import annotations
 
 import os
+import re
 import tomllib
 from collections.abc import Mapping
 from pathlib import Path
@@ -26,6 +27,7 @@ from pydantic import (
     model_validator,
 )
 
+from crawler.core.facts.rules import DEFAULT_VOCABULARY, Vocabulary
 from crawler.durations import parse_duration
 from crawler.errors import ConfigError
 
@@ -93,12 +95,75 @@ class SchedulerConfig(_Section):
         return self
 
 
+class FactsConfig(_Section):
+    """``[facts]``: words added to the built-in fact vocabulary (``crawler/core/facts``).
+
+    ``words``: per kind, words after the counted noun ("40 people were ABDUCTED");
+    ``verbs``: per kind, verbs right before the number ("gunmen ABDUCTED 40 students");
+    ``totals``: per kind, nouns that introduce a total ("the BODY COUNT rose to 12");
+    ``subjects``: phrase → canonical subject ("gendarmes" = "police"). A kind not built in
+    (e.g. ``kidnapped``) becomes a new kind of fact.
+    """
+
+    words: dict[str, tuple[str, ...]] = Field(default_factory=dict)
+    verbs: dict[str, tuple[str, ...]] = Field(default_factory=dict)
+    totals: dict[str, tuple[str, ...]] = Field(default_factory=dict)
+    subjects: dict[str, str] = Field(default_factory=dict)
+
+    @field_validator("words", "verbs", "totals")
+    @classmethod
+    def _kinds(cls, value: dict[str, tuple[str, ...]]) -> dict[str, tuple[str, ...]]:
+        for kind, words in value.items():
+            if not _KIND.fullmatch(kind):
+                raise ValueError(f"kind {kind!r}: use lower-case letters and _ (e.g. killed)")
+            for word in words:
+                if not any(c.isalpha() for c in word):
+                    raise ValueError(f"kind {kind!r}: {word!r} is not a word")
+        return value
+
+    @field_validator("subjects")
+    @classmethod
+    def _subjects(cls, value: dict[str, str]) -> dict[str, str]:
+        for phrase, subject in value.items():
+            if not phrase.strip() or not subject.strip():
+                raise ValueError(f"subject {phrase!r} = {subject!r}: both must be non-empty")
+        return value
+
+    def vocabulary(self) -> Vocabulary:
+        """The built-in vocabulary extended with these words."""
+        if not (self.words or self.verbs or self.totals or self.subjects):
+            return DEFAULT_VOCABULARY
+        return DEFAULT_VOCABULARY.extended(self.words, self.verbs, self.totals, self.subjects)
+
+
+_KIND = re.compile(r"[a-z][a-z_]{0,31}")
+
+
+class DiscoveryConfig(_Section):
+    """News-search feeds for stories with ``discover = true`` (see crawler/discovery.py)."""
+
+    google_news_url: str = "https://news.google.com/rss/search"
+    gdelt_url: str = "https://api.gdeltproject.org/api/v2/doc/doc"
+    interval: Duration = 900.0
+    refresh: Duration = 3600.0
+    terms: int = Field(4, ge=1, le=12)
+    language: str = Field("en-US", pattern=r"^[a-z]{2}(-[A-Z]{2})?$")
+    timespan: str = Field("1w", pattern=r"^[0-9]+(min|h|d|w|m)$")
+
+    @field_validator("google_news_url", "gdelt_url")
+    @classmethod
+    def _http(cls, value: str) -> str:
+        if not value.startswith(("http://", "https://")):
+            raise ValueError("expected an http:// or https:// URL")
+        return value
+
+
 class StoryConfig(_Section):
     id: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
     seed: str = Field(min_length=1)
     revisit: tuple[Duration, ...] = (600.0, 3600.0, 21600.0, 86400.0)
-    min_relevance: float = Field(0.12, ge=0.0, le=1.0)
-    duplicate_similarity: float = Field(0.5, gt=0.0, le=1.0)
+    min_relevance: float = Field(0.15, ge=0.0, le=1.0)
+    duplicate_similarity: float = Field(0.3, gt=0.0, le=1.0)
     discover: bool = False
 
 
@@ -175,6 +240,8 @@ class Settings(_Section):
     crawler: CrawlerConfig = CrawlerConfig()
     worker: WorkerConfig = WorkerConfig()
     scheduler: SchedulerConfig = SchedulerConfig()
+    facts: FactsConfig = FactsConfig()
+    discovery: DiscoveryConfig = DiscoveryConfig()
     story: tuple[StoryConfig, ...] = Field(min_length=1)
     feed: tuple[FeedConfig, ...] = ()
     hook: tuple[HookConfig, ...] = ()

@@ -18,11 +18,12 @@ from crawler.config import Settings, StoryConfig
 from crawler.core import events
 from crawler.core.dedup import Fingerprint, fingerprint
 from crawler.core.extract import decode_html, extract_article
-from crawler.core.relevance import relevance, terms, weights
+from crawler.core.relevance import needed_terms, relevance, top_terms, weights
 from crawler.core.urls import canonical_url, choose_canonical, source_of
 from crawler.fetch import Fetcher, FetchResult
-from crawler.models import Article, Decision, SeedProfile, Verdict
-from crawler.revisions import RevisionTracker, article_ref, first_version
+from crawler.models import Article, ArticleRef, Decision, SeedProfile, Verdict
+from crawler.revisions import RevisionTracker, article_ref
+from crawler.revisits import RevisitPlanner
 from crawler.store import Revisit, Store, TrackedArticle, doc_id
 
 log = logging.getLogger(__name__)
@@ -54,7 +55,8 @@ class ArticlePipeline:
         self._store = store
         self._fetcher = fetcher
         self._profiles = profiles
-        self._revisions = RevisionTracker(store)
+        self._revisions = RevisionTracker(store, settings.facts.vocabulary(), profiles)
+        self._revisits = RevisitPlanner(store)
 
     async def process(self, job: ArticleJob) -> str:
         """Handle one job; returns a one-word outcome for logs and counters."""
@@ -64,6 +66,7 @@ class ArticlePipeline:
         tracked = await self._store.articles.get(story.id, doc)
         if tracked is None and await self._store.articles.verdict(story.id, doc):
             return "already-judged"
+        outcome = ""
         try:
             page = await self._fetch(job.url, tracked)
             if page is None:
@@ -71,10 +74,10 @@ class ArticlePipeline:
             tracked = tracked or await self._store.articles.get(story.id, page.doc)
             if tracked is None:
                 return await self._first_visit(story, link_doc, page)
-            return await self._revisions.revisit(story, tracked, page.fetched, page.article)
+            outcome = await self._revisions.revisit(story, tracked, page.fetched, page.article)
+            return outcome
         finally:
-            if job.revisit >= 0:
-                await self._schedule_revisit(story, job.url, job.revisit + 1)
+            await self._schedule_revisit(story, job, outcome, tracked)
 
     async def _fetch(self, url: str, tracked: TrackedArticle | None) -> Page | None:
         etag = last_modified = ""
@@ -104,6 +107,7 @@ class ArticlePipeline:
                     self._store.articles.queue_verdict(pipe, story.id, page.doc, "unrelated")
                 else:
                     self._queue_tracking(pipe, story, page, decision, rep, fp)
+                    await self._record_facts(pipe, story, page, rep)
                 await pipe.execute()
         await self._store.count(**{f"articles_{decision.verdict}": 1})
         log.info(
@@ -123,7 +127,7 @@ class ArticlePipeline:
             return Decision("duplicate", duplicate_of=rep_url, similarity=match.similarity), rep
         profile = self._profiles[story.id]
         text = f"{page.article.title}\n{page.article.text}"
-        stats = await self._store.terms.stats(set(profile.terms) | set(terms(text)))
+        stats = await self._store.terms.stats(needed_terms(profile.terms, profile.entities, text))
         score = relevance(weights(profile.terms, stats), profile.entities, text, stats)
         verdict: Verdict = "related" if score.score >= story.min_relevance else "unrelated"
         return Decision(verdict, relevance=score.score, shared_terms=score.shared_terms), ""
@@ -151,7 +155,7 @@ class ArticlePipeline:
         rep: str,
         fp: Fingerprint,
     ) -> None:
-        version = first_version(page.fetched, page.article)
+        version = self._revisions.first_version(page.fetched, page.article)
         tracked = TrackedArticle(
             story=story.id,
             doc=page.doc,
@@ -170,19 +174,27 @@ class ArticlePipeline:
         self._store.index.queue_add(pipe, story.id, page.doc, fp)
         if rep:
             self._store.index.queue_member(pipe, story.id, rep, page.doc)
+        if decision.verdict == "related":  # the story's profile grows with what is related
+            text = f"{page.article.title}\n{page.article.text}"
+            self._store.discovery.queue_grow(pipe, story.id, top_terms(text))
         make = events.duplicate if decision.verdict == "duplicate" else events.related
         self._store.outbox.queue_add(pipe, [make(story.id, article_ref(tracked, 1), decision)])
         if story.revisit:
             due = _now().timestamp() + story.revisit[0]
             self._store.schedule.queue_revisit(pipe, Revisit(story.id, page.fetched.url, 0), due)
 
-    async def _schedule_revisit(self, story: StoryConfig, url: str, number: int) -> None:
-        if number >= len(story.revisit):
-            return
-        due = _now().timestamp() + story.revisit[number] - story.revisit[number - 1]
-        async with self._store.transaction() as pipe:
-            self._store.schedule.queue_revisit(pipe, Revisit(story.id, url, number), due)
-            await pipe.execute()
+    async def _record_facts(self, pipe: Pipeline, story: StoryConfig, page: Page, rep: str) -> None:
+        """Hand a newly tracked article's facts to the story's timeline (same transaction)."""
+        version = self._revisions.first_version(page.fetched, page.article)
+        source = source_of(page.fetched.url)
+        ref = ArticleRef(page.fetched.url, page.canonical, page.article.title, source, 1)
+        await self._revisions.queue_first_facts(pipe, story.id, ref, page.doc, rep, version)
+
+    async def _schedule_revisit(
+        self, story: StoryConfig, job: ArticleJob, outcome: str, tracked: TrackedArticle | None
+    ) -> None:
+        """The next revisit (crawler/revisits.py): the story's schedule, sooner on signals."""
+        await self._revisits.after_fetch(story, job.url, job.revisit, outcome, tracked)
 
 
 def _now() -> datetime:

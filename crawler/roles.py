@@ -61,9 +61,14 @@ async def once(runtime: Runtime) -> OnceSummary:
     )
 
 
-async def run_roles(settings: Settings, scheduler: bool = True, worker: bool = True) -> None:
-    """Run until SIGINT/SIGTERM, then drain and stop cleanly."""
-    stop = asyncio.Event()
+async def run_roles(
+    settings: Settings,
+    scheduler: bool = True,
+    worker: bool = True,
+    stop: asyncio.Event | None = None,
+) -> None:
+    """Run until SIGINT/SIGTERM (or ``stop`` is set), then drain and stop cleanly."""
+    stop = stop or asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
@@ -71,9 +76,10 @@ async def run_roles(settings: Settings, scheduler: bool = True, worker: bool = T
         tasks = [asyncio.create_task(_report(runtime, stop))]
         if scheduler:
             tasks.append(asyncio.create_task(runtime.scheduler.run(stop)))
-        arq_worker = build_worker(runtime) if worker else None
-        if arq_worker is not None:
-            tasks.append(asyncio.create_task(arq_worker.async_run()))
+            if runtime.discovery is not None:
+                tasks.append(asyncio.create_task(runtime.discovery.run(stop, runtime.scheduler)))
+        if worker:
+            tasks.append(asyncio.create_task(_supervise_worker(runtime, stop)))
             tasks.append(asyncio.create_task(runtime.dispatcher.run(stop)))
         log.info(
             "newswatch running (%s); Ctrl-C to stop",
@@ -81,12 +87,33 @@ async def run_roles(settings: Settings, scheduler: bool = True, worker: bool = T
         )
         await stop.wait()
         log.info("stopping: draining running jobs")
-        if arq_worker is not None:
-            await _drain(arq_worker, settings.worker.drain_timeout)
         await asyncio.gather(*tasks, return_exceptions=True)
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.remove_signal_handler(sig)
     log.info("stopped")
+
+
+async def _supervise_worker(runtime: Runtime, stop: asyncio.Event) -> None:
+    """Run the arq worker until ``stop``; restart it (with backoff) if it dies, e.g. when
+    Redis goes away — arq's poll loop ends on the first connection error."""
+    delay = 1.0
+    while not stop.is_set():
+        worker = build_worker(runtime)
+        task = asyncio.create_task(worker.async_run())
+        stopping = asyncio.create_task(stop.wait())
+        await asyncio.wait({task, stopping}, return_when=asyncio.FIRST_COMPLETED)
+        if stop.is_set():
+            await _drain(worker, runtime.settings.worker.drain_timeout)
+            await asyncio.gather(task, return_exceptions=True)
+            return
+        stopping.cancel()
+        problem = task.exception() if not task.cancelled() else None
+        log.error("worker stopped unexpectedly (%r); restarting in %.0fs", problem, delay)
+        with contextlib.suppress(Exception):
+            await worker.close()
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(stop.wait(), timeout=delay)
+        delay = min(delay * 2, 60.0)
 
 
 async def _drain(worker: Worker, grace: float) -> None:

@@ -12,13 +12,14 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from arq import create_pool
 from arq.connections import ArqRedis, RedisSettings
 
 from crawler.config import Settings
 from crawler.core.dedup import fingerprint
+from crawler.discovery import Discovery
 from crawler.fetch import Fetcher
 from crawler.hooks import build_hook
 from crawler.hooks.dispatcher import Dispatcher
@@ -45,6 +46,7 @@ class Runtime:
     pipeline: ArticlePipeline
     scheduler: Scheduler
     dispatcher: Dispatcher
+    discovery: Discovery | None = None
 
 
 @contextlib.asynccontextmanager
@@ -72,16 +74,18 @@ async def open_runtime(settings: Settings) -> AsyncIterator[Runtime]:
         profiles = {s.id: await load_seed(s, fetcher) for s in settings.story}
         await _index_seeds(store, profiles)
         scheduler = Scheduler(settings, store, fetcher, queue, profiles)
-        await scheduler.register()
+        discovery = Discovery(settings, store, profiles, queue)
+        await scheduler.set_extra_feeds(await discovery.refresh())  # registers the feeds
         dispatcher = Dispatcher(
             store, [build_hook(h, settings.crawler.user_agent) for h in settings.hook_list()]
         )
         await dispatcher.start()
         stack.push_async_callback(dispatcher.close)
         pipeline = ArticlePipeline(settings, store, fetcher, profiles)
-        yield Runtime(
+        runtime = Runtime(
             settings, url, store, queue, fetcher, profiles, pipeline, scheduler, dispatcher
         )
+        yield replace(runtime, discovery=discovery)
 
 
 async def _index_seeds(store: Store, profiles: dict[str, SeedProfile]) -> None:

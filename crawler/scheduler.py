@@ -62,6 +62,7 @@ class _Writes:
     events: list[Event] = field(default_factory=list)
     stamps: dict[str, str] = field(default_factory=dict)
     learn: list[set[str]] = field(default_factory=list)
+    skipped: list[tuple[str, FeedEntry]] = field(default_factory=list)  # (story, entry)
     counts: dict[str, int] = field(default_factory=dict)
 
 
@@ -88,6 +89,11 @@ class Scheduler:
 
     async def register(self) -> None:
         await self._store.schedule.register_feeds(self._feeds, time.time())
+
+    async def set_extra_feeds(self, feeds: list[FeedConfig]) -> None:
+        """Feeds added at run time (discovery's news searches), replacing earlier extras."""
+        self._feeds = {f.url: f for f in (*self._settings.feed, *feeds)}
+        await self.register()
 
     async def poll_all(self) -> list[PollResult]:
         """Poll every configured feed now, whatever its schedule (``run --once``)."""
@@ -220,6 +226,7 @@ class Scheduler:
             for story in feed.stories or tuple(self._profiles):
                 if old is None and not self._prefilter(story, entry):
                     skipped += 1
+                    writes.skipped.append((story, entry))  # kept for discovery's re-checks
                     continue
                 queued += await self._enqueue_entry(story, entry, signal=old is not None)
             if old is None:
@@ -290,7 +297,7 @@ class Scheduler:
         A poll that changed nothing but the feed's own state (``before`` known: 304 or the
         same body) takes the lean path: one script with only the fields that changed.
         """
-        quiet = not (writes.events or writes.stamps or writes.learn)
+        quiet = not (writes.events or writes.stamps or writes.learn or writes.skipped)
         if quiet and before is not None and next_due is not None and len(writes.counts) == 1:
             (counter,) = writes.counts
             await self._store.schedule.save_quiet(url, before, state, next_due, counter)
@@ -300,6 +307,8 @@ class Scheduler:
             if writes.learn:
                 self._store.terms.queue_learn(pipe, writes.learn)
             self._store.schedule.queue_entry_stamps(pipe, writes.stamps)
+            for story, entry in writes.skipped:
+                self._store.discovery.queue_skip(pipe, story, entry)
             self._store.outbox.queue_add(pipe, writes.events)
             self._store.schedule.queue_counts(pipe, writes.counts)
             await pipe.execute()

@@ -49,6 +49,20 @@ def build_parser() -> argparse.ArgumentParser:
     history.add_argument("url")
     history.add_argument("--story", help="story id (default: every story tracking the URL)")
     history.add_argument("--json", action="store_true")
+    facts = sub.add_parser("facts", help="the facts (killed, injured, …) in a text, page or URL")
+    facts.add_argument("source", help="text or HTML file, http(s) URL, or - for standard input")
+    facts.add_argument("--json", action="store_true", help="JSON output")
+    facts.add_argument(
+        "--allow-private-addresses",
+        action="store_true",
+        help="allow fetching from loopback/private addresses",
+    )
+    timeline = sub.add_parser("timeline", help="a story's facts over time, with their sources")
+    timeline.add_argument("story", help="story id")
+    timeline.add_argument("--json", action="store_true")
+    story = sub.add_parser("story", help="a story's copy clusters: representative, copies")
+    story.add_argument("story", help="story id")
+    story.add_argument("--json", action="store_true")
     status = sub.add_parser("status", help="feeds, queue and counters")
     status.add_argument("--json", action="store_true")
     return parser
@@ -77,6 +91,10 @@ async def _dispatch(args: argparse.Namespace) -> int:
         return await inspect.extract(
             args.source, args.json, args.allow_private_addresses, args.config
         )
+    if args.command == "facts":
+        from crawler.cli import facts
+
+        return await facts.facts(args.source, args.json, args.allow_private_addresses, args.config)
     if args.command == "demo":
         from crawler.demo.runner import run_demo
 
@@ -102,8 +120,16 @@ async def _dispatch(args: argparse.Namespace) -> int:
             settings, scheduler=args.command != "worker", worker=args.command != "scheduler"
         )
         return 0
+    if args.command == "story":
+        from crawler.cli.story import story
+
+        return await story(settings, args.story, args.json)
     if args.command == "history":
         return await inspect.history(settings, args.url, args.story, args.json)
+    if args.command == "timeline":
+        from crawler.cli import facts
+
+        return await facts.timeline(settings, args.story, args.json)
     return await inspect.status(settings, args.json)
 
 

@@ -75,34 +75,47 @@ def _article_text(article: Article) -> str:
 
 async def history(settings: Settings, url: str, story: str | None, as_json: bool) -> int:
     stories = [story] if story else [s.id for s in settings.story]
-    found: dict[str, list[Version]] = {}
+    found: dict[str, tuple[int, list[Version]]] = {}
     async with open_store(settings) as (store, _):
         for sid in stories:
             link = doc_id(canonical_url(url))
             doc = await store.articles.doc_for_link(sid, link) or link
             versions = await store.articles.versions(sid, doc)
+            tracked = await store.articles.get(sid, doc)
             if versions:
-                found[sid] = versions
+                found[sid] = (tracked.version if tracked else versions[-1].number, versions)
     if not found:
         print(f"{url} is not tracked by any story")
         return 1
     if as_json:
-        print(
-            json.dumps(
-                {s: [_version_json(v) for v in vs] for s, vs in found.items()},
-                ensure_ascii=False,
-                indent=2,
-            )
-        )
+        data = {
+            s: {"current": c, "versions": [_version_json(v) for v in vs]}
+            for s, (c, vs) in found.items()
+        }
+        print(json.dumps(data, ensure_ascii=False, indent=2))
         return 0
-    for sid, versions in found.items():
+    for sid, (current, versions) in found.items():
         print(f"story {sid}: {len(versions)} version(s) of {url}")
         for version in versions:
-            print(f"  v{version.number}  {version.fetched_at:%Y-%m-%d %H:%M:%S}Z  {version.title}")
-            for fact in version.facts:
-                qualifier = f"{fact.qualifier} " if fact.qualifier else ""
-                print(f"      {fact.kind}/{fact.subject}: {qualifier}{fact.to_json()['value']}")
+            _print_version(version, version.number == current)
     return 0
+
+
+def _print_version(version: Version, current: bool) -> None:
+    mark = "  (current)" if current else ""
+    modified = f"  modified {version.modified:%Y-%m-%d %H:%M}" if version.modified else ""
+    print(
+        f"  v{version.number}  fetched {version.fetched_at:%Y-%m-%d %H:%M:%S}Z{modified}"
+        f"  {version.content_hash[:12]}{mark}\n      {version.title}"
+    )
+    for fact in version.facts:
+        qualifier = f"{fact.qualifier} " if fact.qualifier else ""
+        low = "-" if fact.low is None else f"{fact.low:g}"
+        high = "-" if fact.high is None else f"{fact.high:g}"
+        print(
+            f"      {fact.kind}/{fact.subject}: {qualifier}{fact.to_json()['value']}"
+            f"  [{low}..{high}]  “{fact.sentence[:90]}”"
+        )
 
 
 def _version_json(version: Version) -> dict[str, Any]:
@@ -113,6 +126,8 @@ def _version_json(version: Version) -> dict[str, Any]:
         "fetched_at": _iso(version.fetched_at),
         "published": _iso(version.published),
         "modified": _iso(version.modified),
+        "etag": version.etag,
+        "last_modified": version.last_modified,
         "facts": [f.to_json() for f in version.facts],
         "text": version.text,
     }

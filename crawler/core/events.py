@@ -67,25 +67,40 @@ def updated(
 
 
 def fact_revised(
-    story: str, article: ArticleRef, old: Fact, new: Fact, scope: str = "article", **extra: Any
+    story: str, article: ArticleRef, old: Fact, new: Fact, previous: ArticleRef | None = None
 ) -> Event:
-    identity = (article.canonical_url, scope, new.kind, new.subject, _reading(old), _reading(new))
-    return _event(
-        "fact.revised",
-        story,
-        identity,
-        {
-            "article": article.to_json(),
-            "scope": scope,
-            "fact": {
-                "kind": new.kind,
-                "subject": new.subject,
-                "old": _side(old),
-                "new": _side(new),
-            },
-            **extra,
-        },
+    """A fact key's reading moved.
+
+    Scope ``article``: ``article`` itself changed its figure between two versions. Scope
+    ``story`` (when ``previous`` is given): ``article`` reports a figure that differs from the
+    story's current one, which ``previous`` reported; the event names both sources
+    (``article.source`` and ``previous_source``) and carries ``previous_article``.
+    """
+    scope = "article" if previous is None else "story"
+    identity: tuple[object, ...] = (
+        article.canonical_url,
+        scope,
+        new.kind,
+        new.subject,
+        _reading(old),
+        _reading(new),
     )
+    if previous is not None:
+        identity += (previous.canonical_url,)
+    body: dict[str, Any] = {
+        "article": article.to_json(),
+        "scope": scope,
+        "fact": {
+            "kind": new.kind,
+            "subject": new.subject,
+            "old": _side(old),
+            "new": _side(new),
+        },
+    }
+    if previous is not None:
+        body["previous_source"] = previous.source
+        body["previous_article"] = previous.to_json()
+    return _event("fact.revised", story, identity, body)
 
 
 def feed_event(etype: str, story: str, feed_url: str, error: str, identity: object) -> Event:

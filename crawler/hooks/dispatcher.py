@@ -16,6 +16,7 @@ import os
 import socket
 
 from crawler.hooks.base import DeliveryError, Hook
+from crawler.outage import Outage
 from crawler.store import Delivery, Store
 
 log = logging.getLogger(__name__)
@@ -60,17 +61,20 @@ class Dispatcher:
 
     async def run(self, stop: asyncio.Event, interval: float = 1.0) -> None:
         """Deliver until ``stop`` is set, then once more so nothing emitted is left behind."""
+        outage = Outage(log, "event delivery")
         while not stop.is_set():
-            await self._drain_logged()
+            wait = interval
+            try:
+                await self.drain()
+                outage.ok()
+            except Exception as exc:  # a Redis outage or a hook bug must not end the loop
+                wait = outage.failed(exc)
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(stop.wait(), timeout=interval)
-        await self._drain_logged()
-
-    async def _drain_logged(self) -> None:
+                await asyncio.wait_for(stop.wait(), timeout=wait)
         try:
             await self.drain()
-        except Exception:  # a Redis outage or a hook bug must not end the loop
-            log.exception("event dispatch failed; will retry")
+        except Exception:
+            log.exception("final event delivery failed; the events stay in the outbox")
 
     async def _deliver(self, hook: Hook, batch: list[Delivery]) -> tuple[int, bool]:
         now = asyncio.get_running_loop().time()

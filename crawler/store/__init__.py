@@ -18,12 +18,14 @@ from redis.asyncio.lock import Lock
 
 from crawler.errors import StoreError
 from crawler.store.articles import ArticleStore, TrackedArticle
+from crawler.store.discovery import DiscoveryStore
 from crawler.store.hosts import RedisHostState
 from crawler.store.index import CopyIndex, CopyMatch
 from crawler.store.keys import Keys, doc_id
 from crawler.store.outbox import Delivery, Outbox
 from crawler.store.schedule import FeedState, Revisit, Schedule
 from crawler.store.terms import TermStore
+from crawler.store.timeline import TimelineStore
 
 __all__ = [
     "CopyMatch",
@@ -48,6 +50,8 @@ class Store:
         self.outbox = Outbox(redis, self.keys)
         self.terms = TermStore(redis, self.keys)
         self.hosts = RedisHostState(redis, self.keys)
+        self.timeline = TimelineStore(redis, self.keys)
+        self.discovery = DiscoveryStore(redis, self.keys)
 
     @classmethod
     async def connect(cls, url: str, prefix: str) -> Store:

@@ -1,10 +1,11 @@
 """Tracked articles and their versions.
 
 A version is stored once per distinct content (keyed by the hash of its words), compressed
-(zlib JSON). The article hash points at the current version; returning to an earlier content
-moves the pointer back without a new version, so an A → B → A flip-flop is remembered but
-never alerts twice. Writers add their commands to a transaction (``queue_*``) so that the
-version, the article and its events land together or not at all.
+(zlib JSON): text, title, content hash, facts, fetch/publication/modification times and the HTTP
+validators (ETag, Last-Modified). The article hash points at the current version; returning
+to an earlier content moves the pointer back without a new version, so an A → B → A flip-flop
+is remembered but never alerts twice. Writers add their commands to a transaction
+(``queue_*``) so that the version, the article and its events land together or not at all.
 """
 
 from __future__ import annotations
@@ -121,6 +122,29 @@ class ArticleStore:
             self._keys.article(story, doc),
             mapping={"version": str(number), "content_hash": content_hash, "title": title},
         )
+
+    async def publisher_stamps(self, story: str, doc: str) -> tuple[str, str]:
+        """The latest (modified time, HTTP Last-Modified) the publisher showed for ``doc``."""
+        raw = await self._redis.hmget(
+            self._keys.article(story, doc), ["stamp_modified", "stamp_last_modified"]
+        )
+        return (raw[0] or b"").decode(), (raw[1] or b"").decode()
+
+    def queue_publisher_stamps(
+        self, pipe: Pipeline, story: str, doc: str, modified: str, last_modified: str
+    ) -> None:
+        pipe.hset(
+            self._keys.article(story, doc),
+            mapping={"stamp_modified": modified, "stamp_last_modified": last_modified},
+        )
+
+    async def pending_revisit(self, story: str, doc: str) -> int:
+        """Number of the article's next scheduled revisit (0 until a revisit has run)."""
+        value = await self._redis.hget(self._keys.article(story, doc), "revisit_next")
+        return int(value) if value else 0
+
+    def queue_pending_revisit(self, pipe: Pipeline, story: str, doc: str, number: int) -> None:
+        pipe.hset(self._keys.article(story, doc), "revisit_next", str(number))
 
     def queue_verdict(self, pipe: Pipeline, story: str, doc: str, verdict: str) -> None:
         pipe.hset(self._keys.seen(story), doc, verdict)

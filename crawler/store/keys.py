@@ -22,8 +22,14 @@ Per story ``s`` and document ``d`` (a hash of the canonical URL):
     {p}alias:{s}             hash hash(entry link) → d
     {p}exact:{s}             hash text hash → d;  {p}sig:{s}  hash d → MinHash signature
     {p}lsh:{s}:{band}        hash band key → first d in that bucket
+    {p}anchor:{s}            hash anchor shingle hash → first d that contained it
     {p}members:{s}:{rep}     list of the copies in a cluster
     {p}lock:{s}              short lock around copy detection + insert
+    {p}sf:{s}                hash "kind|subject" → the story's current reading of that fact
+    {p}tl:{s}                hash "kind|subject|doc|version" → one report (the fact timeline)
+    {p}grown:{s}             hash stem → weight learned from the story's related articles
+    {p}discovery:{s}         set of the story's current news-search feed URLs
+    {p}skipped:{s}           stream of feed entries the pre-filter skipped (capped)
 """
 
 from __future__ import annotations
@@ -111,11 +117,29 @@ class Keys:
     def lsh(self, story: str, band: int) -> str:
         return f"{self.prefix}lsh:{story}:{band}"
 
+    def anchors(self, story: str) -> str:
+        return f"{self.prefix}anchor:{story}"
+
     def members(self, story: str, rep: str) -> str:
         return f"{self.prefix}members:{story}:{rep}"
 
     def lock(self, story: str) -> str:
         return f"{self.prefix}lock:{story}"
+
+    def story_facts(self, story: str) -> str:
+        return f"{self.prefix}sf:{story}"
+
+    def timeline(self, story: str) -> str:
+        return f"{self.prefix}tl:{story}"
+
+    def grown(self, story: str) -> str:
+        return f"{self.prefix}grown:{story}"
+
+    def discovery(self, story: str) -> str:
+        return f"{self.prefix}discovery:{story}"
+
+    def skipped(self, story: str) -> str:
+        return f"{self.prefix}skipped:{story}"
 
     def host_busy(self, host: str) -> str:
         return f"{self.prefix}host:{host}:busy"

@@ -166,6 +166,10 @@ class Schedule:
     def queue_revisit(self, pipe: Pipeline, revisit: Revisit, due: float) -> None:
         pipe.zadd(self._keys.revisits, {revisit.member(): due})
 
+    def queue_revisit_sooner(self, pipe: Pipeline, revisit: Revisit, due: float) -> None:
+        """Bring a pending revisit forward to ``due`` (no-op when it is not pending or sooner)."""
+        pipe.zadd(self._keys.revisits, {revisit.member(): due}, xx=True, lt=True)
+
     async def feed_state(self, url: str) -> FeedState:
         return FeedState.from_redis(await self._redis.hgetall(self._keys.feed(url)))
 

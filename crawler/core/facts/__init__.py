@@ -1,13 +1,26 @@
 """Typed numeric facts from news text (pure): "more than 160 people were killed".
 
 For each sentence and each number in it (see :mod:`.numbers`), the first matching rule wins:
-1. predicate after the number: "160 people were killed", "164 dead";
-2. a total before it: "the death toll rose to 225";
-3. a verb before it: "killing at least 12 people", "sent 2,300 troops";
+
+1. a verb right before it: "killing at least 12 people", "sent 2,300 troops";
+2. a predicate after the counted noun: "160 people were killed", "164 dead", "30 remain missing";
+3. a total before it: "the death toll rose to 225", "the number of injured stood at 90";
 4. a troop noun after it: "2,300 troops".
-Sentences that deny an event yield a fact of 0 ("no one was killed"). Numbers inside a
-hypothetical clause ("could kill thousands") and sentences about an earlier year ("in 2019,
-12 died") yield nothing. The words behind each rule are in :mod:`.vocabulary`.
+
+The **subject** is who the number counts: a known phrase mapped to its canonical name
+("members of the security forces" → ``security forces``), else the counted noun's head
+("villagers"), else ``people``; a number with no noun of its own ("12 civilians were killed
+and 30 wounded") counts the subject before it in the same sentence.
+
+**Not facts**: numbers in a hypothetical clause ("could kill thousands", "will send 1,000
+troops"); earlier, superseded figures ("the ministry had earlier said 164", "up from 164");
+dates, labels, ages and measures ("January 2", "No. 5", "a 24-year-old", "12 days"); parts
+of a group counted elsewhere ("one of the wounded"); sentences about an earlier year or
+clearly in the past ("in 2019, 12 died", "two years ago"). Sentences that deny an event
+yield a fact of 0 ("no one was killed").
+
+Within a sentence a total comes first ("two died overnight, bringing the toll to 31": 31
+speaks for the story), so :func:`facts_by_key`, which keeps each key's first mention, picks it.
 """
 
 from __future__ import annotations
@@ -15,68 +28,36 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from crawler.core.facts import rules as r
 from crawler.core.facts.numbers import Quantity, find_quantities
-from crawler.core.facts.vocabulary import (
-    FILLERS,
-    HYPOTHETICAL,
-    KIND_LEAD_VERBS,
-    KIND_PREDICATES,
-    KIND_TOTALS,
-    NEGATIONS,
-    SUBJECT_STOPS,
-    SUBJECTS,
-    TROOP_NOUNS,
-)
+from crawler.core.facts.rules import DEFAULT_VOCABULARY, Rules, Vocabulary, rules_for
 from crawler.core.text import sentences
 from crawler.models import Fact
 
-__all__ = ["Fact", "extract_facts", "facts_by_key"]
+__all__ = ["DEFAULT_VOCABULARY", "Fact", "Vocabulary", "extract_facts", "facts_by_key"]
+
+_INHERIT = ""  # subject placeholder: "count the subject before me"
+LOOKBACK = 160  # characters before a number that the lead-verb and total rules look at
 
 
-def _alt(words: tuple[str, ...] | list[str]) -> str:
-    return "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True))
+@lru_cache(maxsize=64)
+def extract_facts(
+    text: str, reference_year: int | None = None, vocabulary: Vocabulary = DEFAULT_VOCABULARY
+) -> tuple[Fact, ...]:
+    """All facts in ``text`` in reading order. ``reference_year``: the article's year.
 
-
-_FILL = rf"(?:(?:{_alt(FILLERS)})\s+)*"
-_SUBJ = rf"(?P<subj>(?:(?!(?:{_alt(SUBJECT_STOPS)})\b)[\w'’-]+\s+){{0,5}}?)"
-_PRED = {
-    kind: re.compile(rf"^\s*{_SUBJ}{_FILL}(?:{_alt(words)})\b", re.IGNORECASE)
-    for kind, words in KIND_PREDICATES.items()
-}
-_LEAD = {
-    kind: re.compile(rf"\b(?:{_alt(words)})\s+(?:an estimated\s+|a total of\s+)?$", re.IGNORECASE)
-    for kind, words in KIND_LEAD_VERBS.items()
-}
-_TOTAL_LINK = r"(?:to|at|of|reached|hit|exceeded|passed|surpassed|topped|is|was|stood at|now)"
-_TOTAL = {
-    kind: re.compile(
-        rf"\b(?:{_alt(words)})\b(?:\s+[\w'’-]+){{0,6}}?\s+{_TOTAL_LINK}\s+$", re.IGNORECASE
-    )
-    for kind, words in KIND_TOTALS.items()
-}
-_TROOPS = re.compile(rf"^\s*(?:[\w'’-]+\s+){{0,2}}?(?P<noun>{_alt(TROOP_NOUNS)})\b", re.IGNORECASE)
-_NEGATION = {
-    kind: re.compile(
-        rf"\b(?P<neg>{_alt(NEGATIONS)})\s+(?:(?P<subj>[\w'’-]+)\s+)?{_FILL}"
-        rf"(?:(?:was|were|has been|have been|had been|reported|being)\s+)*(?:{_alt(words)})\b",
-        re.IGNORECASE,
-    )
-    for kind, words in KIND_PREDICATES.items()
-}
-_HYPOTHETICAL = re.compile(rf"\b(?:{_alt(HYPOTHETICAL)})\b", re.IGNORECASE)
-_YEAR = re.compile(r"\b(?:in|since|during|back in|by)\s+((?:19|20)\d\d)\b", re.IGNORECASE)
-_PAST = re.compile(r"\b(last year|years ago|previously|in the past|a decade ago)\b", re.IGNORECASE)
-_DENIED = re.compile(r"\b(?:no|not|never)\s*$", re.IGNORECASE)
-_SUBJECT_KEYS = sorted(SUBJECTS, key=len, reverse=True)
-
-
-def extract_facts(text: str, reference_year: int | None = None) -> tuple[Fact, ...]:
-    """All facts in ``text`` in reading order. ``reference_year``: the article's year."""
+    Cached (pure function of its arguments): the pipeline asks for the same text's facts more
+    than once per article.
+    """
+    rules = rules_for(vocabulary)
     found: list[Fact] = []
     for sentence in sentences(text):
-        if _is_background(sentence, reference_year):
-            continue
-        found.extend(_sentence_facts(sentence))
+        tokens = frozenset(r.TOKENS.findall(sentence.lower()))
+        if rules.triggers.isdisjoint(tokens):
+            continue  # most sentences: no word of any kind, so no fact
+        if not _is_background(sentence, reference_year):
+            negated = not rules.negators.isdisjoint(tokens)
+            found.extend(_sentence_facts(sentence, rules, negated))
     return tuple(found)
 
 
@@ -89,53 +70,81 @@ def facts_by_key(facts: tuple[Fact, ...]) -> dict[tuple[str, str], Fact]:
 
 
 def _is_background(sentence: str, reference_year: int | None) -> bool:
-    if _PAST.search(sentence):
+    if r.PAST.search(sentence):
         return True
-    years = [int(y) for y in _YEAR.findall(sentence)]
+    years = [int(y) for y in r.YEAR.findall(sentence)]
     if not years:
         return False
     return reference_year is None or all(y < reference_year for y in years)
 
 
-def _sentence_facts(sentence: str) -> list[Fact]:
-    facts = [f for q in find_quantities(sentence) if (f := _classify(sentence, q)) is not None]
+def _sentence_facts(sentence: str, rules: Rules, negated: bool) -> list[Fact]:
+    totals: list[Fact] = []
+    others: list[Fact] = []
+    previous = "people"
+    for quantity in find_quantities(sentence):
+        found = _classify(sentence, quantity, rules)
+        if found is None:
+            continue
+        fact, is_total = found
+        if fact.subject == _INHERIT:
+            fact = _with_subject(fact, previous)
+        previous = fact.subject
+        (totals if is_total else others).append(fact)
+    facts = totals + others
+    if not negated:
+        return facts
     kinds = {f.kind for f in facts}
-    return facts + [f for f in _negated(sentence) if f.kind not in kinds]
+    return facts + [f for f in _negated(sentence, rules) if f.kind not in kinds]
 
 
-def _classify(sentence: str, q: Quantity) -> Fact | None:
+def _classify(sentence: str, q: Quantity, rules: Rules) -> tuple[Fact, bool] | None:
     before, after = sentence[: q.start], sentence[q.end :]
-    window = " ".join(before.split()[-4:])
-    if _DENIED.search(before) or _HYPOTHETICAL.search(window):
-        return None  # "no one was killed" is handled as a negation
-    for kind, pattern in _LEAD.items():
-        if pattern.search(before):
+    if _not_a_count(before, after):
+        return None
+    tail = before[-LOOKBACK:]
+    for kind, pattern in rules.lead_verbs:
+        if pattern.search(tail):
             if kind == "troops":
-                if _TROOPS.match(after):
-                    return _fact(kind, "troops", q, sentence)
+                if rules.troops.match(after):
+                    return _fact(kind, "troops", q, sentence), False
                 continue
-            return _fact(kind, _subject(_leading_words(after)), q, sentence)
-    for kind, pattern in _PRED.items():
+            subject = _noun_subject(after, rules)
+            return (_fact(kind, subject, q, sentence), False) if subject is not None else None
+    for kind, pattern in rules.predicates:
         match = pattern.match(after)
         if match:
-            clause = window + " " + after[: match.end()]
-            if _HYPOTHETICAL.search(clause):
-                return None
-            return _fact(kind, _subject(match["subj"]), q, sentence)
-    for kind, pattern in _TOTAL.items():
-        if pattern.search(before):
-            return _fact(kind, _subject(_leading_words(after)), q, sentence)
-    if _TROOPS.match(after):
-        return _fact("troops", "troops", q, sentence)
+            subject = _subject(match["subj"], rules, head=True) if match["subj"] else _INHERIT
+            return (_fact(kind, subject, q, sentence), False) if subject is not None else None
+    for kind, pattern in rules.totals:
+        total = pattern.search(tail)
+        if total:
+            subject = _subject(total["total"], rules, head=False) or "people"
+            return _fact(kind, subject, q, sentence), True
+    if rules.troops.match(after):
+        return _fact("troops", "troops", q, sentence), False
     return None
 
 
-def _negated(sentence: str) -> list[Fact]:
+def _not_a_count(before: str, after: str) -> bool:
+    """A date, a denied or superseded figure, or a number in a hypothetical clause."""
+    if r.DENIED.search(before) or r.PARTITIVE.match(after):
+        return True
+    if r.DATE.search(before) or r.LABEL.search(before):  # "January 2", "No. 5", "flight 370"
+        return True
+    if r.SUPERSEDED.search(" ".join(before.split()[-6:])):
+        return True
+    clause_after = re.split(r"[,;:.!?()—–]", after, maxsplit=1)[0]
+    window = " ".join(before.split()[-4:]) + " " + " ".join(clause_after.split()[:6])
+    return bool(r.HYPOTHETICAL.search(window))
+
+
+def _negated(sentence: str, rules: Rules) -> list[Fact]:
     out = []
-    for kind, pattern in _NEGATION.items():
+    for kind, pattern in rules.negations:
         match = pattern.search(sentence)
-        if match and not _HYPOTHETICAL.search(sentence[: match.end()]):
-            subject = _subject(match["subj"] or "")
+        if match and not r.HYPOTHETICAL.search(sentence[: match.end()]):
+            subject = _subject(match["subj"] or "", rules, head=True) or "people"
             out.append(Fact(kind, subject, 0.0, "", sentence, 0.0, 0.0))
     return out
 
@@ -144,19 +153,35 @@ def _fact(kind: str, subject: str, q: Quantity, sentence: str) -> Fact:
     return Fact(kind, subject, q.value, q.qualifier, sentence, q.low, q.high)
 
 
-def _leading_words(text: str) -> str:
-    match = re.match(r"^\s*((?:[\w'’-]+\s*){1,5})", text)
-    return match.group(1) if match else ""
+def _with_subject(fact: Fact, subject: str) -> Fact:
+    return Fact(fact.kind, subject, fact.value, fact.qualifier, fact.sentence, fact.low, fact.high)
+
+
+def _noun_subject(after: str, rules: Rules) -> str | None:
+    """Subject of the noun phrase after a number ("villagers in a raid" → "villagers")."""
+    match = r.NOUN_PHRASE.match(after)
+    return _subject(match.group(1), rules, head=True) if match else _INHERIT
+
+
+def _subject(phrase: str, rules: Rules, head: bool) -> str | None:
+    """Canonical subject of a noun phrase; None when it counts things, not people.
+
+    ``head``: fall back to the phrase's last word when it looks like a plural noun.
+    """
+    return _canonical(" ".join(phrase.lower().split()), rules, head)
 
 
 @lru_cache(maxsize=4096)
-def _subject(phrase: str) -> str:
-    """Canonical subject of a noun phrase ("Kazakh security officers" → "security forces")."""
-    lowered = " ".join(phrase.lower().split())
-    for key in _SUBJECT_KEYS:
+def _canonical(lowered: str, rules: Rules, head: bool) -> str | None:
+    for key in rules.subject_keys:
         if re.search(rf"(?:^|\s){re.escape(key)}(?:\s|$)", lowered):
-            return SUBJECTS[key]
-    tokens = [t for t in lowered.split() if t.isalpha()]
-    if tokens and tokens[-1].endswith("s") and len(tokens[-1]) > 3:
-        return tokens[-1]
+            return rules.subjects[key]
+    tokens = [t.strip("'’") for t in lowered.split() if any(c.isalpha() for c in t)]
+    if not head or not tokens:
+        return "people" if head else ""
+    last = tokens[-1]
+    if last in r.NOT_PERSONS:
+        return None
+    if last in r.IRREGULAR_PLURALS or (last.endswith("s") and len(last) > 3):
+        return last
     return "people"

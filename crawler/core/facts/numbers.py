@@ -76,9 +76,11 @@ NUMBER = re.compile(
     rf"(?<![\w.,])(?:(?P<qual>{_QUAL})\s+)?"
     rf"(?:(?P<vague>{'|'.join(sorted(VAGUE, key=len, reverse=True))})(?!\w)|"
     rf"(?P<digits>{_DIGITS}){_SCALE}|(?P<word>{_WORD_NUM})(?:\s+(?P<wscale>hundred|thousand))?)"
-    rf"(?![\w%])",
+    rf"(?![\w%])(?!-[^\W\d_])(?!\s*(?:%|per\s*cent|percent)\b)",
     re.IGNORECASE,
 )
+# any spelled-out amount, for "this word is a number" checks elsewhere
+WORD_AMOUNT = rf"(?:{'|'.join(sorted(VAGUE, key=len, reverse=True))}|{_WORD_NUM})\b"
 
 
 @dataclass(frozen=True, slots=True)

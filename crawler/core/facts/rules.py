@@ -1,0 +1,175 @@
+"""A fact vocabulary (defaults + the user's ``[facts]`` additions) and the patterns built from it.
+
+:class:`Vocabulary` is a frozen, hashable value, so the compiled :class:`Rules` are cached per
+vocabulary: building them once per process costs a few milliseconds.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+from crawler.core.facts import vocabulary as v
+from crawler.core.facts.numbers import WORD_AMOUNT
+
+Table = tuple[tuple[str, tuple[str, ...]], ...]
+
+
+def _table(data: Mapping[str, Sequence[str]]) -> Table:
+    return tuple((kind, tuple(words)) for kind, words in data.items())
+
+
+def _merge(base: Table, extra: Mapping[str, Sequence[str]]) -> Table:
+    merged = {kind: list(words) for kind, words in base}
+    for kind, words in extra.items():
+        bucket = merged.setdefault(kind, [])
+        bucket.extend(w.strip().lower() for w in words if w.strip() and w not in bucket)
+    return _table(merged)
+
+
+_PREDICATES = _table(v.KIND_PREDICATES)
+_LEAD_VERBS = _table(v.KIND_LEAD_VERBS)
+_TOTALS = _table(v.KIND_TOTALS)
+_SUBJECTS = tuple(v.SUBJECTS.items())
+
+
+@dataclass(frozen=True, slots=True)
+class Vocabulary:
+    """The words the extractor knows. ``Vocabulary()`` is the built-in one."""
+
+    predicates: Table = _PREDICATES
+    lead_verbs: Table = _LEAD_VERBS
+    totals: Table = _TOTALS
+    subjects: tuple[tuple[str, str], ...] = _SUBJECTS
+
+    def extended(
+        self,
+        words: Mapping[str, Sequence[str]] | None = None,
+        verbs: Mapping[str, Sequence[str]] | None = None,
+        totals: Mapping[str, Sequence[str]] | None = None,
+        subjects: Mapping[str, str] | None = None,
+    ) -> Vocabulary:
+        """This vocabulary plus more words per kind (new kinds allowed) and more subjects."""
+        extra_subjects = {k.strip().lower(): s.strip().lower() for k, s in (subjects or {}).items()}
+        return Vocabulary(
+            predicates=_merge(self.predicates, words or {}),
+            lead_verbs=_merge(self.lead_verbs, verbs or {}),
+            totals=_merge(self.totals, totals or {}),
+            subjects=tuple({**dict(self.subjects), **extra_subjects}.items()),
+        )
+
+    @property
+    def kinds(self) -> tuple[str, ...]:
+        seen = dict.fromkeys(k for table in (self.predicates, self.lead_verbs) for k, _ in table)
+        return tuple(seen)
+
+
+DEFAULT_VOCABULARY = Vocabulary()
+
+
+def alt(words: Iterable[str]) -> str:
+    """A regex alternation of ``words``, longest first, whitespace-tolerant."""
+    ordered = sorted(set(words), key=len, reverse=True)
+    return "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in ordered)
+
+
+_WORD = r"[\w'’-]+"
+TOKENS = re.compile(r"[^\W\d_]+")
+_TOKENS_OF = TOKENS.findall
+_I = re.IGNORECASE
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class Rules:
+    """Compiled patterns. Each ``*_for`` list holds (kind, pattern) in vocabulary order."""
+
+    predicates: tuple[tuple[str, re.Pattern[str]], ...]
+    lead_verbs: tuple[tuple[str, re.Pattern[str]], ...]
+    totals: tuple[tuple[str, re.Pattern[str]], ...]
+    negations: tuple[tuple[str, re.Pattern[str]], ...]
+    troops: re.Pattern[str]
+    subjects: dict[str, str]
+    subject_keys: tuple[str, ...]
+    triggers: frozenset[str]  # a sentence without one of these words holds no fact
+    negators: frozenset[str]  # ... and without one of these, no denial
+
+
+@lru_cache(maxsize=16)
+def rules_for(vocabulary: Vocabulary) -> Rules:
+    fill = rf"(?:(?:{alt(v.FILLERS)})\s+)*"
+    stops = alt(v.SUBJECT_STOPS)
+    word = rf"(?!(?:{stops})\b){_WORD}"
+    subject = rf"(?P<subj>(?:{word}(?:\s+|(?=,))){{0,5}}?)"
+    # "and a police officer", ", including two children," between the subject and the verb
+    coordinated = rf"(?:and|or)\s+(?:(?!\d|{WORD_AMOUNT}){word}\s+){{1,4}}?"
+    aside = rf"(?:{coordinated}|,[^,\d]{{1,60}},\s+|,\s+(?={fill}\w))?"
+    predicates = tuple(
+        (kind, re.compile(rf"^\s*{subject}{aside}{fill}(?:{alt(words)})\b", _I))
+        for kind, words in vocabulary.predicates
+    )
+    lead_verbs = tuple(
+        (kind, re.compile(rf"\b(?:{alt(words)})\s+(?:a\s+total\s+of\s+)?$", _I))
+        for kind, words in vocabulary.lead_verbs
+    )
+    links = alt(v.TOTAL_LINKS)
+    between = rf"(?:\s+{_WORD}){{0,6}}?"
+    totals = tuple(
+        (kind, re.compile(rf"\b(?P<total>(?:{alt(words)})\b{between})\s+(?:{links})\s+$", _I))
+        for kind, words in vocabulary.totals
+    )
+    verb = r"(?:(?:was|were|has been|have been|had been|reported|being|is|are)\s+)*"
+    negations = tuple(
+        (
+            kind,
+            re.compile(
+                rf"\b(?P<neg>{alt(v.NEGATIONS)})\s+(?:of\s+(?:the|those|its|their)\s+)?"
+                rf"(?:[\d,.]+\s+)?(?:(?P<subj>{_WORD})\s+)?{fill}{verb}"
+                rf"(?:{alt(words)})\b",
+                _I,
+            ),
+        )
+        for kind, words in vocabulary.predicates
+    )
+    subjects = dict(vocabulary.subjects)
+    return Rules(
+        predicates=predicates,
+        lead_verbs=lead_verbs,
+        totals=totals,
+        negations=negations,
+        troops=re.compile(rf"^\s*(?:{_WORD}\s+){{0,2}}?(?:{alt(v.TROOP_NOUNS)})\b", _I),
+        subjects=subjects,
+        subject_keys=tuple(sorted(subjects, key=len, reverse=True)),
+        triggers=_triggers(vocabulary),
+        negators=frozenset(_TOKENS_OF(" ".join(v.NEGATIONS))),
+    )
+
+
+def _triggers(vocabulary: Vocabulary) -> frozenset[str]:
+    tables = (vocabulary.predicates, vocabulary.lead_verbs, vocabulary.totals)
+    phrases = [p for table in tables for _, words in table for p in words]
+    return frozenset(_trigger(p) for p in [*phrases, *v.TROOP_NOUNS] if _trigger(p))
+
+
+_COMMON = frozenset("number of the in have has had people to their from into for total".split())
+
+
+def _trigger(phrase: str) -> str:
+    """The phrase's most telling word ("in custody" → "custody"), lower-cased."""
+    words = [w for w in TOKENS.findall(phrase.lower()) if w not in _COMMON]
+    return max(words, key=len) if words else ""
+
+
+# markers that do not depend on the vocabulary
+HYPOTHETICAL = re.compile(rf"\b(?:{alt(v.HYPOTHETICAL)})\b", _I)
+SUPERSEDED = re.compile(rf"\b(?:{alt(v.SUPERSEDED)})\b", _I)
+PAST = re.compile(rf"\b(?:{alt(v.PAST_MARKERS)})\b", _I)
+YEAR = re.compile(rf"\b(?:{alt(v.YEAR_LEADS)})\s+((?:19|20)\d\d)\b", _I)
+DENIED = re.compile(r"\b(?:no|not|never|none\s+of(?:\s+the|\s+those)?)\s*$", _I)
+PARTITIVE = re.compile(r"\s+of\s+(?:the|those|these|them|whom)\b", _I)
+DATE = re.compile(rf"\b(?:{alt(v.MONTHS)})\.?\s*$", _I)
+LABEL = re.compile(r"(?:\b(?:no|nos|number|flight|route|article|item|chapter|room)\.?|#|№)\s*$", _I)
+NOT_PERSONS = frozenset(v.NOT_PERSONS)
+IRREGULAR_PLURALS = frozenset(v.IRREGULAR_PLURALS)
+NOUN_PHRASE = re.compile(rf"^\s*((?:(?!(?:{alt(v.SUBJECT_STOPS)})\b){_WORD}\s*){{1,5}})", _I)

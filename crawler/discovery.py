@@ -1,0 +1,130 @@
+"""Discovery: news-search feeds built from the story's profile, refreshed as it grows.
+
+For every ``[[story]]`` with ``discover = true`` newswatch adds two feeds — a Google News RSS
+search and a GDELT DOC 2.0 article list as RSS (``crawler/core/queries.py`` builds them) —
+asking for the profile's ``[discovery] terms`` strongest terms. They are ordinary feeds for
+the scheduler: polled every ``[discovery] interval`` with conditional GETs, their entries
+pre-filtered and judged like any other.
+
+The profile grows: every article judged related adds its strongest terms to the story's
+grown profile in Redis (``crawler/store/discovery.py``). Every ``[discovery] refresh`` (and at
+start-up) the queries are rebuilt; when they change, the new search feeds replace the old
+ones (the URLs are kept in Redis, so every process registers the same feeds). Whenever the
+grown profile has changed since the last look — for every story, discovering or not — the
+feed entries the pre-filter skipped are re-checked against the seed's names and the grown
+profile's strongest terms; those that pass now are fetched.
+
+Base URLs are configurable (``[discovery] google_news_url``, ``gdelt_url``) so that tests and
+private mirrors can stand in for the real services.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from typing import Protocol
+
+from arq.connections import ArqRedis
+
+from crawler.config import FeedConfig, Settings
+from crawler.core.queries import SearchSettings, query_words, ranked_terms, search_urls
+from crawler.core.relevance import TOP_TERMS, entity_terms, passes_prefilter
+from crawler.core.urls import canonical_url
+from crawler.models import SeedProfile
+from crawler.store import Store, doc_id
+
+log = logging.getLogger(__name__)
+
+
+class FeedRegistry(Protocol):
+    async def set_extra_feeds(self, feeds: list[FeedConfig]) -> None: ...
+
+
+class Discovery:
+    def __init__(
+        self,
+        settings: Settings,
+        store: Store,
+        profiles: dict[str, SeedProfile],
+        queue: ArqRedis,
+    ) -> None:
+        self._settings = settings
+        self._store = store
+        self._profiles = profiles
+        self._queue = queue
+        config = settings.discovery
+        self._grown_size: dict[str, float] = {}  # grown profile at the last re-check
+        self._search = SearchSettings(
+            config.google_news_url, config.gdelt_url, config.terms, config.language, config.timespan
+        )
+
+    async def refresh(self) -> list[FeedConfig]:
+        """Rebuild every discovering story's queries and re-check skipped entries when the
+        profile grew; returns all discovery feeds now wanted."""
+        feeds: list[FeedConfig] = []
+        for story in self._settings.story:
+            grown = await self._store.discovery.grown(story.id)
+            ranked = await self._ranked(story.id, grown)
+            size = round(sum(grown.values()), 3)
+            if grown and self._grown_size.get(story.id) != size:
+                await self.recheck_skipped(story.id, ranked[:TOP_TERMS])
+                self._grown_size[story.id] = size
+            if story.discover:
+                feeds += await self._searches(story.id, ranked)
+        return feeds
+
+    async def _searches(self, story: str, ranked: list[str]) -> list[FeedConfig]:
+        urls = search_urls(self._words(story, ranked), self._search)
+        if set(urls) != await self._store.discovery.feeds(story):
+            await self._store.discovery.set_feeds(story, urls)
+            log.info("%s: discovery searches %s", story, urls)
+        interval = self._settings.discovery.interval
+        return [FeedConfig(url=u, interval=interval, stories=(story,)) for u in urls]
+
+    async def _ranked(self, story: str, grown: dict[str, float]) -> list[str]:
+        profile = self._profiles[story]
+        wanted = set(profile.terms) | set(grown) | entity_terms(profile.entities)
+        stats = await self._store.terms.stats(wanted)
+        return ranked_terms(profile.terms, grown, stats, profile.entities)
+
+    def _words(self, story: str, ranked: list[str]) -> list[str]:
+        profile = self._profiles[story]
+        return query_words(ranked, [f"{profile.title}\n{profile.text}"], self._search.terms)
+
+    async def recheck_skipped(self, story: str, key_terms: list[str]) -> int:
+        """Fetch the skipped entries that pass the pre-filter with ``key_terms``; returns how
+        many were queued (they leave the skipped list)."""
+        entities = self._profiles[story].entities
+        passing = [
+            e
+            for e in await self._store.discovery.skipped(story)
+            if passes_prefilter(f"{e.title} {e.summary}", key_terms, entities)
+        ]
+        for entry in passing:
+            await self._queue.enqueue_job(
+                "process_article",
+                story,
+                entry.link,
+                -1,
+                "new",
+                _job_id=self._store.keys.job("new", story, doc_id(canonical_url(entry.link))),
+                _queue_name=self._store.keys.queue,
+            )
+        await self._store.discovery.forget_skipped(story, [e.id for e in passing])
+        if passing:
+            await self._store.count(entries_rechecked=len(passing))
+            log.info("%s: %d skipped entries pass the grown profile", story, len(passing))
+        return len(passing)
+
+    async def run(self, stop: asyncio.Event, registry: FeedRegistry) -> None:
+        """Refresh every ``[discovery] refresh`` until ``stop`` is set."""
+        while not stop.is_set():
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), timeout=self._settings.discovery.refresh)
+            if stop.is_set():
+                break
+            try:
+                await registry.set_extra_feeds(await self.refresh())
+            except Exception:  # keep refreshing through a Redis outage; log each failure
+                log.exception("discovery refresh failed; retrying")

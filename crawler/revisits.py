@@ -1,0 +1,123 @@
+"""When a tracked article is fetched again: the story's schedule, sooner on publisher signals.
+
+* **Schedule.** The story's ``revisit`` offsets count from when the article was first seen
+  (``["10m", "1h", "6h", "24h"]``: at +10 min, +1 h, +6 h, +24 h). After each scheduled revisit
+  the next one is the first offset still ahead; offsets missed while nothing ran are skipped.
+* **Signals make it sooner.** When a fetch shows the publisher changed the article, the next
+  revisit comes after the *first* offset (10 min above) instead of the next step:
+
+  - a substantive change (``article.updated`` or ``fact.revised``): always — a live article
+    stays on the short interval for as long as it keeps changing;
+  - a lesser signal — a later JSON-LD ``dateModified`` / ``article:modified_time`` or HTTP
+    ``Last-Modified`` with the same text, a trivial re-edit, a revert — only within the
+    schedule's window (before its last offset), so a server that stamps every response with
+    the current time cannot keep an article on the short interval for ever;
+  - a feed entry whose ``updated`` stamp moved is fetched at once (a ``signal`` job, see
+    :mod:`crawler.scheduler`); when that fetch finds a change, the article's pending revisit
+    is brought forward to the first offset (never pushed back).
+* Revisit numbers only grow, so every revisit has its own arq job id.
+"""
+
+from __future__ import annotations
+
+import time
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
+
+from crawler.config import StoryConfig
+from crawler.core.urls import canonical_url
+from crawler.store import Revisit, Store, TrackedArticle, doc_id
+
+SLACK = 1.0  # seconds: an offset this close to now counts as done
+SUBSTANTIVE = frozenset({"updated"})
+SIGNALS = frozenset({"edited", "reverted", "touched"})
+
+
+def next_revisit(
+    offsets: tuple[float, ...], first_seen: float, now: float, outcome: str
+) -> float | None:
+    """When to revisit next (epoch seconds), or None when the schedule is over."""
+    if not offsets:
+        return None
+    regular = next((first_seen + o for o in offsets if first_seen + o > now + SLACK), None)
+    sooner = None
+    if outcome in SUBSTANTIVE or (outcome in SIGNALS and regular is not None):
+        sooner = now + offsets[0]
+    candidates = [t for t in (regular, sooner) if t is not None]
+    return min(candidates) if candidates else None
+
+
+class RevisitPlanner:
+    def __init__(self, store: Store) -> None:
+        self._store = store
+
+    async def after_fetch(
+        self,
+        story: StoryConfig,
+        url: str,
+        number: int,
+        outcome: str,
+        tracked: TrackedArticle | None = None,
+    ) -> None:
+        """Plan what follows a fetch of ``url``: revisit ``number`` (-1: not a scheduled one).
+
+        ``tracked``: the article when the caller knows it (else it is looked up by URL).
+        """
+        if number < 0 and outcome not in SUBSTANTIVE | SIGNALS:
+            return
+        tracked = tracked or await self._tracked(story.id, url)
+        if tracked is None:
+            return  # a revisit of an article never tracked (its first fetch failed): done
+        now = time.time()
+        due = next_revisit(story.revisit, _epoch(tracked.first_seen, now), now, outcome)
+        if due is None:
+            return
+        articles, schedule = self._store.articles, self._store.schedule
+        async with self._store.transaction() as pipe:
+            if number >= 0:
+                schedule.queue_revisit(pipe, Revisit(story.id, url, number + 1), due)
+                articles.queue_pending_revisit(pipe, story.id, tracked.doc, number + 1)
+            else:
+                pending = await articles.pending_revisit(story.id, tracked.doc)
+                schedule.queue_revisit_sooner(pipe, Revisit(story.id, tracked.url, pending), due)
+            await pipe.execute()
+
+    async def _tracked(self, story: str, url: str) -> TrackedArticle | None:
+        link = doc_id(canonical_url(url))
+        doc = await self._store.articles.doc_for_link(story, link) or link
+        return await self._store.articles.get(story, doc)
+
+
+def publisher_stamps(modified: datetime | None, last_modified: str) -> tuple[str, str]:
+    """What a fetch says about the publisher's last change: (ISO modified time, HTTP date)."""
+    return (modified.isoformat() if modified else "", last_modified)
+
+
+def stamps_moved(now: tuple[str, str], seen: tuple[str, str]) -> bool:
+    """True when either publisher stamp moved forward since ``seen``."""
+    modified = _parse_iso(now[0]), _parse_iso(seen[0])
+    http = _parse_http(now[1]), _parse_http(seen[1])
+    return any(a is not None and b is not None and a > b for a, b in (modified, http))
+
+
+def _epoch(iso: str, default: float) -> float:
+    parsed = _parse_iso(iso)
+    return parsed.timestamp() if parsed else default
+
+
+def _parse_iso(value: str) -> datetime | None:
+    try:
+        return _aware(datetime.fromisoformat(value)) if value else None
+    except ValueError:
+        return None
+
+
+def _parse_http(value: str) -> datetime | None:
+    try:
+        return _aware(parsedate_to_datetime(value)) if value else None
+    except (TypeError, ValueError):
+        return None
+
+
+def _aware(value: datetime) -> datetime:
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
