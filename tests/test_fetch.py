@@ -338,6 +338,12 @@ async def test_robots_txt_is_obeyed_for_articles_and_fetched_once(site: LocalSit
     assert not refused.value.retryable
     assert "/private/a" not in site.hits
     assert site.hits["/robots.txt"] == 1
+    strict = _fetcher(robots_for_feeds=True)
+    try:
+        with pytest.raises(RobotsDisallowedError):
+            await strict.fetch(site.url("/private/feed"), "feed")
+    finally:
+        await strict.close()
 
 
 async def test_robots_txt_is_shared_by_processes_through_redis(site: LocalSite, store: Any) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import random
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
@@ -13,8 +14,9 @@ import pytest
 from aiohttp import web
 
 from crawler.cli.inspect import _status
-from crawler.config import Settings
-from crawler.errors import HTTPStatusError
+from crawler.config import Settings, settings_from_mapping
+from crawler.core import cadence
+from crawler.errors import ConfigError, HTTPStatusError
 from crawler.runtime import open_runtime
 from crawler.store import Store
 from tests.conftest import LocalSite
@@ -264,3 +266,37 @@ async def test_a_host_paused_by_retry_after_defers_its_feeds_without_failing_the
     assert "/feed" not in site.hits  # the whole host waits, feeds included
     assert state.failures == 0 and state.status == "ok"
     assert 260 < due <= 330  # Retry-After 300 ± jitter
+
+
+def test_cadence_rules() -> None:
+    rng = random.Random(7)
+    bounds = (120.0, 3600.0)
+    now = datetime(2026, 1, 1, tzinfo=UTC)
+    future = [now + timedelta(days=3), now - timedelta(minutes=30)]  # clocks ahead count as now
+    assert cadence.adaptive_interval(future, now, bounds, 600) == 900.0
+    assert cadence.adaptive_interval([None, None], now, bounds, 30) == 120.0  # configured, clamped
+    assert all(cadence.backoff(40, 60, 3600, rng=rng) == 3600 for _ in range(5))  # capped
+    assert 48 <= cadence.backoff(1, 60, 3600, rng=rng) <= 72
+    assert cadence.backoff(1, 60, 3600, retry_after=10**9, rng=rng) == 86_400  # a day at most
+    assert cadence.next_delay(600, [10**6], bounds, rng) == 3600  # hints capped at max
+    assert 540 <= cadence.next_delay(600, [None, 30.0], bounds, rng) <= 660
+    date = "Thu, 01 Jan 2026 00:00:00 GMT"
+    assert cadence.cache_lifetime({"cache-control": "no-cache, max-age=90"}) == 90
+    assert cadence.cache_lifetime({"expires": "Thu, 01 Jan 2026 00:10:00 GMT", "date": date}) == 600
+    assert cadence.cache_lifetime({"expires": "0"}) is None  # invalid: already expired
+    assert cadence.cache_lifetime({"cache-control": "max-age=soon"}) is None
+
+
+def test_feed_interval_bounds_are_validated() -> None:
+    story = [{"id": "s", "seed": "seed.txt"}]
+    bad = {"url": "https://a.example/rss", "min_interval": "2h", "max_interval": "1h"}
+    with pytest.raises(ConfigError, match=r"feed\[0\].*min_interval must not exceed max_interval"):
+        settings_from_mapping({"story": story, "feed": [bad]})
+    with pytest.raises(ConfigError, match=r"scheduler.*backoff_base must not exceed backoff_max"):
+        settings_from_mapping(
+            {"story": story, "scheduler": {"backoff_base": "2h", "backoff_max": "1h"}}
+        )
+    feed = settings_from_mapping({"story": story, "feed": [{"url": "https://a.example/rss"}]}).feed[
+        0
+    ]
+    assert feed.bounds == (120.0, 3600.0)
