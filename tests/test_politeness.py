@@ -143,11 +143,15 @@ async def test_per_host_limits_hold_across_two_worker_processes(
     for site, recorder in zip(sites, recorders, strict=True):
         assert site.hits["/robots.txt"] == 1  # fetched once for both processes
         assert all(site.hits[f"/news/report-{n}"] == 1 for n in range(PAGES))
-        assert recorder.peak == LIMIT  # the limit was reached, never passed
+        assert recorder.peak <= LIMIT  # never more than K in flight to one host
         starts = sorted(start for start, _, _ in recorder.calls)
         gaps = [b - a for a, b in itertools.pairwise(starts)]
-        assert min(gaps) >= DELAY - 0.03, gaps  # Redis clock vs ours: a few ms of skew
+        # starts are reserved D apart on the Redis clock; a request that is late to leave its
+        # process narrows the gap after it, never the span of the whole series
+        assert min(gaps) >= DELAY / 2, gaps
+        assert starts[-1] - starts[0] >= (len(starts) - 1) * DELAY - 0.05, gaps
         agents |= {agent for _, _, agent in recorder.calls}
+    assert max(r.peak for r in recorders) == LIMIT  # the limit was reached (and held)
     assert agents == {"nw-worker-a", "nw-worker-b"}  # both processes fetched
     assert max(peaks) == len(sites)  # the three hosts were served concurrently
 
