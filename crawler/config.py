@@ -65,6 +65,11 @@ class CrawlerConfig(_Section):
     max_body_bytes: int = Field(5_000_000, gt=0)
     max_redirects: int = Field(5, ge=0, le=30)
     prefilter: bool = True
+    per_host_concurrency: int = Field(2, ge=1, le=256)
+    per_host_delay: Duration = 1.0
+    obey_robots: bool = True
+    robots_for_feeds: bool = False
+    robots_ttl: Duration = 6 * 3600.0
 
 
 class WorkerConfig(_Section):
@@ -78,6 +83,16 @@ class WorkerConfig(_Section):
 class SchedulerConfig(_Section):
     tick: Duration = 1.0
     feed_lease: Duration = 120.0
+    failing_after: int = Field(3, ge=1, le=1000)
+    backoff_base: Duration = 60.0
+    backoff_max: Duration = 6 * 3600.0
+    concurrency: int = Field(32, ge=1, le=1000)
+
+    @model_validator(mode="after")
+    def _backoff_order(self) -> SchedulerConfig:
+        if self.backoff_base > self.backoff_max:
+            raise ValueError("backoff_base must not exceed backoff_max")
+        return self
 
 
 class FactsConfig(_Section):
@@ -156,6 +171,28 @@ class FeedConfig(_Section):
     url: str
     interval: Duration = 600.0
     stories: tuple[str, ...] = ()
+    min_interval: Duration | None = None
+    max_interval: Duration | None = None
+
+    @model_validator(mode="after")
+    def _interval_bounds(self) -> FeedConfig:
+        low, high = self.bounds
+        if low > high:
+            raise ValueError("min_interval must not exceed max_interval")
+        if low <= 0:
+            raise ValueError("min_interval (and interval) must be above 0s")
+        return self
+
+    @property
+    def bounds(self) -> tuple[float, float]:
+        """``[min_interval, max_interval]`` of the adaptive schedule.
+
+        Unset, they are ``min(interval, 2m)`` and ``max(interval, 1h)``: a busy feed is polled
+        down to every 2 minutes, a quiet one up to hourly, and ``interval`` is where it starts.
+        """
+        low = self.min_interval if self.min_interval is not None else min(self.interval, 120.0)
+        high = self.max_interval if self.max_interval is not None else max(self.interval, 3600.0)
+        return low, high
 
     @field_validator("url")
     @classmethod
@@ -306,3 +343,16 @@ def _location(loc: tuple[int | str, ...]) -> str:
         else:
             out += f".{part}" if out else str(part)
     return out
+
+
+def env_proxies(env: Mapping[str, str] | None = None) -> dict[str, str]:
+    """``HTTP_PROXY`` / ``HTTPS_PROXY`` / ``ALL_PROXY`` / ``NO_PROXY`` (either case) as
+    ``{"http" | "https" | "all" | "no": value}``, for the fetcher (which also lets its address
+    guard connect to the proxy hosts even when they are private)."""
+    env = os.environ if env is None else env
+    found: dict[str, str] = {}
+    for scheme in ("http", "https", "all", "no"):
+        value = env.get(f"{scheme}_proxy") or env.get(f"{scheme.upper()}_PROXY")
+        if value:
+            found[scheme] = value
+    return found

@@ -37,12 +37,21 @@ class FetchError(NewswatchError):
     """A fetch failed. ``retryable`` tells whether a later attempt may succeed."""
 
     retryable: bool = True
+    retry_after: float | None = None  # seconds the server (or the host's pacing) asks to wait
 
-    def __init__(self, message: str, *, url: str, retryable: bool | None = None) -> None:
+    def __init__(
+        self,
+        message: str,
+        *,
+        url: str,
+        retryable: bool | None = None,
+        retry_after: float | None = None,
+    ) -> None:
         super().__init__(message)
         self.url = url
         if retryable is not None:
             self.retryable = retryable
+        self.retry_after = retry_after
 
     def __str__(self) -> str:
         return f"{self.args[0]} ({self.url})"
@@ -53,9 +62,8 @@ class HTTPStatusError(FetchError):
 
     def __init__(self, status: int, *, url: str, retry_after: float | None = None) -> None:
         retryable = status in (408, 425, 429) or status >= 500
-        super().__init__(f"HTTP {status}", url=url, retryable=retryable)
+        super().__init__(f"HTTP {status}", url=url, retryable=retryable, retry_after=retry_after)
         self.status = status
-        self.retry_after = retry_after
 
 
 class BlockedAddressError(FetchError):
@@ -80,3 +88,15 @@ class RedirectError(FetchError):
     """Too many redirects, or a redirect loop."""
 
     retryable = False
+
+
+class RobotsDisallowedError(FetchError):
+    """robots.txt of the site does not allow newswatch to fetch this URL."""
+
+    retryable = False
+
+
+class HostBusyError(FetchError):
+    """The per-host politeness limits would make this request wait too long; try later."""
+
+    retryable = True

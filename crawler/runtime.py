@@ -69,7 +69,7 @@ async def open_runtime(settings: Settings) -> AsyncIterator[Runtime]:
         store, url = await stack.enter_async_context(open_store(settings))
         queue = await create_pool(RedisSettings.from_dsn(url), default_queue_name=store.keys.queue)
         stack.push_async_callback(queue.aclose)
-        fetcher = Fetcher(settings.crawler)
+        fetcher = Fetcher(settings.crawler, store.hosts)  # politeness + robots shared in Redis
         stack.push_async_callback(fetcher.close)
         profiles = {s.id: await load_seed(s, fetcher) for s in settings.story}
         await _index_seeds(store, profiles)

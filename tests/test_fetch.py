@@ -6,17 +6,23 @@ import asyncio
 import gzip
 import ipaddress
 import zlib
+from typing import Any
 
+import brotli
 import pytest
 from aiohttp import web
 
 from crawler.config import CrawlerConfig
+from crawler.core.extract import decode_html
+from crawler.core.feedparse import parse_feed
 from crawler.errors import (
     BlockedAddressError,
     ContentTypeError,
     FetchError,
+    HostBusyError,
     HTTPStatusError,
     RedirectError,
+    RobotsDisallowedError,
     TooLargeError,
 )
 from crawler.fetch import Fetcher, check_url, is_public
@@ -24,7 +30,12 @@ from tests.conftest import LocalSite
 
 
 def _fetcher(**overrides: object) -> Fetcher:
-    base = {"allow_private_addresses": True, "total_timeout": 5.0, "read_timeout": 1.0}
+    base = {
+        "allow_private_addresses": True,
+        "total_timeout": 5.0,
+        "read_timeout": 1.0,
+        "per_host_delay": 0.0,
+    }
     return Fetcher(CrawlerConfig.model_validate({**base, **overrides}))
 
 
@@ -208,14 +219,18 @@ async def test_http_errors_are_typed(site: LocalSite) -> None:
     site.route("/busy", busy)
     fetcher = _fetcher()
     try:
+        with pytest.raises(HTTPStatusError) as missing:
+            await fetcher.fetch(site.url("/missing"), "html")
         with pytest.raises(HTTPStatusError) as caught:
             await fetcher.fetch(site.url("/busy"), "html")
-        with pytest.raises(HTTPStatusError) as missing:
+        with pytest.raises(HostBusyError) as paused:  # Retry-After holds the whole host
             await fetcher.fetch(site.url("/missing"), "html")
     finally:
         await fetcher.close()
     assert caught.value.retryable and caught.value.retry_after == 120
     assert missing.value.status == 404 and not missing.value.retryable
+    assert paused.value.retryable and paused.value.retry_after is not None
+    assert 100 < paused.value.retry_after <= 120
 
 
 async def test_binary_content_type_is_refused_for_articles(site: LocalSite) -> None:
@@ -229,3 +244,209 @@ async def test_binary_content_type_is_refused_for_articles(site: LocalSite) -> N
             await fetcher.fetch(site.url("/img"), "html")
     finally:
         await fetcher.close()
+
+
+async def test_brotli_bomb_is_cut_and_brotli_bodies_decode(site: LocalSite) -> None:
+    bomb = brotli.compress(b"\0" * 50_000_000)
+    assert len(bomb) < 100_000
+
+    async def handler(request: web.Request) -> web.Response:
+        body = bomb if request.path == "/bomb" else brotli.compress(b"<p>brotli</p>")
+        return web.Response(
+            body=body, headers={"Content-Encoding": "br", "Content-Type": "text/html"}
+        )
+
+    site.route("/bomb", handler)
+    site.route("/small", handler)
+    fetcher = _fetcher(max_body_bytes=2_000_000)
+    try:
+        assert (await fetcher.fetch(site.url("/small"), "html")).body == b"<p>brotli</p>"
+        with pytest.raises(TooLargeError):
+            await fetcher.fetch(site.url("/bomb"), "html")
+    finally:
+        await fetcher.close()
+    assert "br" in site.requests[0].headers.get("Accept-Encoding", "")
+
+
+async def test_binary_served_as_html_and_html_served_as_feed_are_refused(site: LocalSite) -> None:
+    async def png_as_html(request: web.Request) -> web.Response:
+        return web.Response(body=b"\x89PNG\r\n\x1a\n" + b"\0" * 200, content_type="text/html")
+
+    site.route("/photo", png_as_html)
+    site.text("/news", "<!doctype html><html><body><p>not a feed</p></body></html>")
+    site.text("/feed-as-html", '<?xml version="1.0"?><rss version="2.0"><channel/></rss>')
+    fetcher = _fetcher()
+    try:
+        with pytest.raises(ContentTypeError, match="binary content served as text/html"):
+            await fetcher.fetch(site.url("/photo"), "html")
+        with pytest.raises(ContentTypeError, match="not a feed"):
+            await fetcher.fetch(site.url("/news"), "feed")
+        # a real feed mislabelled text/html is still accepted: the markup decides
+        assert (await fetcher.fetch(site.url("/feed-as-html"), "feed")).status == 200
+    finally:
+        await fetcher.close()
+
+
+CYRILLIC = "Власти Казахстана сообщили о восстановлении порядка"
+
+
+async def test_wrong_declared_charset_is_corrected(site: LocalSite) -> None:
+    page = f"<html><head><title>{CYRILLIC}</title></head><body><p>{CYRILLIC}.</p></body></html>"
+    feed = (
+        '<?xml version="1.0" encoding="windows-1251"?><rss version="2.0"><channel><title>Лента'
+        f"</title><item><title>{CYRILLIC}</title><link>https://n.example/1</link></item>"
+        "</channel></rss>"
+    )
+    undeclared = feed.replace(' encoding="windows-1251"', "")
+
+    def cp1251(body: str, content_type: str) -> Any:
+        async def handler(request: web.Request) -> web.Response:
+            return web.Response(body=body.encode("cp1251"), headers={"Content-Type": content_type})
+
+        return handler
+
+    site.route("/page", cp1251(page, "text/html; charset=utf-8"))  # lies: it is windows-1251
+    site.route("/feed", cp1251(feed, "application/rss+xml; charset=utf-8"))  # lies too
+    site.route("/bare", cp1251(undeclared, "text/xml; charset=windows-1251"))  # header only
+    fetcher = _fetcher()
+    try:
+        fetched_page = await fetcher.fetch(site.url("/page"), "html")
+        feeds = [await fetcher.fetch(site.url(p), "feed") for p in ("/feed", "/bare")]
+    finally:
+        await fetcher.close()
+    text, charset = decode_html(fetched_page.body, fetched_page.charset)
+    assert CYRILLIC in text and charset != "utf-8"
+    for fetched in feeds:
+        parsed = parse_feed(fetched.body, fetched.url, fetched.headers)
+        assert [e.title for e in parsed.entries] == [CYRILLIC]
+
+
+async def test_robots_txt_is_obeyed_for_articles_and_fetched_once(site: LocalSite) -> None:
+    site.text("/robots.txt", "User-agent: *\nDisallow: /private/\n", content_type="text/plain")
+    for path in ("/private/a", "/public/a", "/public/b", "/private/feed"):
+        site.text(path, "<p>page</p>")
+    fetcher = _fetcher()
+    try:
+        with pytest.raises(RobotsDisallowedError) as refused:
+            await fetcher.fetch(site.url("/private/a"), "html")
+        assert (await fetcher.fetch(site.url("/public/a"), "html")).status == 200
+        assert (await fetcher.fetch(site.url("/public/b"), "html")).status == 200
+        # feeds are the user's own subscriptions: robots.txt does not apply by default
+        assert (await fetcher.fetch(site.url("/private/feed"), "any")).status == 200
+    finally:
+        await fetcher.close()
+    assert not refused.value.retryable
+    assert "/private/a" not in site.hits
+    assert site.hits["/robots.txt"] == 1
+    strict = _fetcher(robots_for_feeds=True)
+    try:
+        with pytest.raises(RobotsDisallowedError):
+            await strict.fetch(site.url("/private/feed"), "feed")
+    finally:
+        await strict.close()
+
+
+async def test_robots_txt_is_shared_by_processes_through_redis(site: LocalSite, store: Any) -> None:
+    site.text("/robots.txt", "User-agent: newswatch\nDisallow: /x\n", content_type="text/plain")
+    site.text("/y", "<p>y</p>")
+    fetchers = [
+        Fetcher(CrawlerConfig(allow_private_addresses=True, per_host_delay=0), store.hosts)
+        for _ in range(3)
+    ]
+    try:
+        for fetcher in fetchers:
+            assert (await fetcher.fetch(site.url("/y"), "html")).status == 200
+            with pytest.raises(RobotsDisallowedError):
+                await fetcher.fetch(site.url("/x"), "html")
+    finally:
+        for fetcher in fetchers:
+            await fetcher.close()
+    assert site.hits["/robots.txt"] == 1 and "/x" not in site.hits
+
+
+async def test_robots_txt_errors_follow_rfc_9309(site: LocalSite) -> None:
+    async def status(code: int) -> Any:
+        async def handler(request: web.Request) -> web.Response:
+            return web.Response(status=code)
+
+        return handler
+
+    other = LocalSite()  # a second origin whose robots.txt fails with 503
+    await other.start()
+    try:
+        other.route("/robots.txt", await status(503))
+        other.text("/page", "<p>page</p>")
+        site.text("/page", "<p>page</p>")  # this origin has no robots.txt at all (404)
+        fetcher = _fetcher()
+        try:
+            assert (await fetcher.fetch(site.url("/page"), "html")).status == 200
+            with pytest.raises(FetchError, match=r"robots\.txt unreachable") as unreachable:
+                await fetcher.fetch(other.url("/page"), "html")
+        finally:
+            await fetcher.close()
+    finally:
+        await other.close()
+    assert unreachable.value.retryable and unreachable.value.retry_after
+    assert "/page" not in other.hits
+
+
+async def test_proxy_from_the_environment_is_used_and_not_refused(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    proxy = LocalSite()  # answers proxied requests itself: nothing leaves the machine
+    seen: list[str] = []
+
+    async def forward(request: web.Request) -> web.Response:
+        seen.append(str(request.url))
+        return web.Response(text='<rss version="2.0"><channel/></rss>', content_type="text/xml")
+
+    proxy.route("/world/rss.xml", forward)
+    await proxy.start()
+    monkeypatch.setenv("HTTP_PROXY", f"http://localhost:{proxy.port}")
+    monkeypatch.delenv("NO_PROXY", raising=False)
+    monkeypatch.delenv("no_proxy", raising=False)
+    fetcher = Fetcher(CrawlerConfig(per_host_delay=0))  # private addresses NOT allowed
+    try:
+        fetched = await fetcher.fetch("http://93.184.216.34/world/rss.xml", "feed")
+        with pytest.raises(BlockedAddressError):
+            await fetcher.fetch("http://10.1.2.3/rss.xml", "feed")
+    finally:
+        await fetcher.close()
+        await proxy.close()
+    assert fetched.status == 200
+    assert seen == ["http://93.184.216.34/world/rss.xml"]
+
+
+async def test_redirect_to_a_private_address_is_refused(
+    site: LocalSite, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A public page (reached through a local proxy, so nothing leaves the machine) that
+    redirects into the private network: every hop is checked, the private one refused."""
+    site.text("/page", "<p>internal admin page</p>")
+    targets = {
+        "/to-loopback": f"http://127.0.0.1:{site.port}/page",
+        "/to-localhost": f"http://localhost:{site.port}/page",
+        "/to-mapped": f"http://[::ffff:127.0.0.1]:{site.port}/page",
+        "/to-metadata": "http://169.254.169.254/latest/meta-data/",
+    }
+    proxy = LocalSite()
+
+    async def redirect(request: web.Request) -> web.Response:
+        raise web.HTTPFound(targets[request.path])
+
+    for path in targets:
+        proxy.route(path, redirect)
+    await proxy.start()
+    monkeypatch.setenv("HTTP_PROXY", f"http://localhost:{proxy.port}")
+    monkeypatch.delenv("NO_PROXY", raising=False)
+    monkeypatch.delenv("no_proxy", raising=False)
+    fetcher = Fetcher(CrawlerConfig(per_host_delay=0, obey_robots=False))
+    try:
+        for path in targets:
+            with pytest.raises(BlockedAddressError, match="allow_private_addresses"):
+                await fetcher.fetch(f"http://93.184.216.34{path}", "html")
+    finally:
+        await fetcher.close()
+        await proxy.close()
+    assert all(proxy.hits[path] == 1 for path in targets)
+    assert site.hits.get("/page", 0) == 0

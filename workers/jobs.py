@@ -13,7 +13,7 @@ from typing import Any
 from arq import Retry
 from redis.exceptions import RedisError
 
-from crawler.errors import ExtractError, FetchError, HTTPStatusError, StoreError
+from crawler.errors import ExtractError, FetchError, StoreError
 from crawler.pipeline import ArticleJob
 from crawler.runtime import Runtime
 
@@ -45,6 +45,6 @@ async def process_article(
 
 def _delay(runtime: Runtime, tries: int, exc: Exception) -> float:
     delay: float = runtime.settings.worker.retry_delay * 2.0 ** (tries - 1)
-    if isinstance(exc, HTTPStatusError) and exc.retry_after:
+    if isinstance(exc, FetchError) and exc.retry_after:
         delay = max(delay, exc.retry_after)
     return min(delay, 3600.0)

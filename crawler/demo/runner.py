@@ -23,7 +23,11 @@ def demo_config(site: DemoSite, data_dir: Path, seed: Path, **redis: str) -> dic
     return {
         "redis": {"url": "", **redis},
         "storage": {"data_dir": str(data_dir)},
-        "crawler": {"allow_private_addresses": True, "total_timeout": "20s"},
+        "crawler": {
+            "allow_private_addresses": True,
+            "total_timeout": "20s",
+            "per_host_delay": "0.05s",  # the simulated sites are local; real sites get 1s
+        },
         "worker": {"retry_delay": "1s", "max_tries": 2},
         "story": [{"id": "kazakhstan-unrest", "seed": str(seed), "revisit": ["1h", "6h"]}],
         "feed": [{"url": url, "interval": "1m"} for url in site.feeds],

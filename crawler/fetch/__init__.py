@@ -1,6 +1,18 @@
-"""I/O: the shared HTTP fetcher and its address guard."""
+"""I/O: the shared HTTP fetcher, its address guard, per-host politeness and robots.txt."""
 
-from crawler.fetch.client import Fetcher, FetchResult, retry_after
+from crawler.fetch.client import Fetcher, FetchResult
+from crawler.fetch.content import retry_after
 from crawler.fetch.guard import check_url, is_public
+from crawler.fetch.politeness import HostGate, HostState, MemoryHostState, host_of
 
-__all__ = ["FetchResult", "Fetcher", "check_url", "is_public", "retry_after"]
+__all__ = [
+    "FetchResult",
+    "Fetcher",
+    "HostGate",
+    "HostState",
+    "MemoryHostState",
+    "check_url",
+    "host_of",
+    "is_public",
+    "retry_after",
+]

@@ -6,46 +6,44 @@
 * the body read in chunks after decompression and cut off at ``max_body_bytes``, so neither an
   endless body nor a compression bomb can fill memory;
 * conditional GET (ETag / Last-Modified) with 304 reported as ``not_modified``;
+* content-type checks and sniffing (:mod:`crawler.fetch.content`): HTML for articles,
+  XML/JSON for feeds, binary bodies refused; Brotli, gzip and deflate decoded under the cap;
+* per-host politeness (:mod:`crawler.fetch.politeness`) and robots.txt
+  (:mod:`crawler.fetch.robots`) on every hop, shared with other processes through Redis;
+* ``HTTP(S)_PROXY`` / ``ALL_PROXY`` / ``NO_PROXY`` honoured (read once at start), the proxy
+  host trusted by the address guard and proxied targets' names checked before the request;
+  no cookie jar (a crawler carries no session from one site to another);
 * aiohttp errors translated into :mod:`crawler.errors` types, each retryable or not.
 """
 
 from __future__ import annotations
 
+import ipaddress
 import logging
+import socket
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
-from email.utils import parsedate_to_datetime
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
+from urllib.request import proxy_bypass_environment  # type: ignore[attr-defined]
 
 import aiohttp
 
-from crawler.config import CrawlerConfig
+from crawler.config import CrawlerConfig, env_proxies
 from crawler.errors import (
     BlockedAddressError,
-    ContentTypeError,
     FetchError,
     HTTPStatusError,
     RedirectError,
     TooLargeError,
 )
+from crawler.fetch.content import ACCEPT, check_type, retry_after, sniff
 from crawler.fetch.guard import AddressRefused, GuardedResolver, check_url
+from crawler.fetch.politeness import HostGate, HostState, MemoryHostState
+from crawler.fetch.robots import MAX_ROBOTS_BYTES, RobotsRules
 
 log = logging.getLogger(__name__)
 
 REDIRECTS = frozenset({301, 302, 303, 307, 308})
-ACCEPT = {
-    "html": "text/html,application/xhtml+xml;q=0.9,*/*;q=0.5",
-    "feed": (
-        "application/rss+xml,application/atom+xml,application/xml;q=0.9,text/xml;q=0.8,*/*;q=0.5"
-    ),
-    "any": "*/*",
-}
-ALLOWED_TYPES = {
-    "html": ("text/html", "application/xhtml", "text/plain"),
-    "feed": ("xml", "rss", "atom", "rdf", "json", "text/plain", "text/html"),
-    "any": ("",),
-}
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,14 +79,29 @@ class FetchResult:
 
 
 class Fetcher:
-    """Owns the process's ``ClientSession``; call :meth:`close` on shutdown."""
+    """Owns the process's ``ClientSession``; call :meth:`close` on shutdown.
 
-    def __init__(self, config: CrawlerConfig) -> None:
+    ``hosts`` is the per-host state shared with other processes (Redis in the scheduler and the
+    workers); without it, politeness and the robots.txt cache hold within this process only.
+    """
+
+    def __init__(
+        self,
+        config: CrawlerConfig,
+        hosts: HostState | None = None,
+        proxies: Mapping[str, str] | None = None,
+    ) -> None:
         self._config = config
+        self._proxies = dict(env_proxies() if proxies is None else proxies)
+        trusted = frozenset(
+            h for k, p in self._proxies.items() if k != "no" and (h := urlsplit(p).hostname)
+        )
+        self._resolver = None if config.allow_private_addresses else GuardedResolver(trusted)
+        self._proxied = any(k != "no" for k in self._proxies)
         connector = aiohttp.TCPConnector(
             limit=100,
-            limit_per_host=8,
-            resolver=None if config.allow_private_addresses else GuardedResolver(),
+            limit_per_host=config.per_host_concurrency + 2,
+            resolver=self._resolver,
             ttl_dns_cache=300,
         )
         self._session = aiohttp.ClientSession(
@@ -99,27 +112,52 @@ class Fetcher:
                 sock_read=config.read_timeout,
             ),
             headers={"User-Agent": config.user_agent},
-            trust_env=True,
+            cookie_jar=aiohttp.DummyCookieJar(),
         )
+        state = hosts if hosts is not None else MemoryHostState()
+        self._gate = HostGate(
+            state,
+            config.per_host_concurrency,
+            config.per_host_delay,
+            lease=config.total_timeout + 10.0,
+        )
+        self._robots = RobotsRules(state, self._robots_txt, config.user_agent, config.robots_ttl)
 
     async def close(self) -> None:
         await self._session.close()
 
     async def fetch(
-        self, url: str, kind: str = "any", etag: str = "", last_modified: str = ""
+        self,
+        url: str,
+        kind: str = "any",
+        etag: str = "",
+        last_modified: str = "",
+        *,
+        robots: bool | None = None,
+        max_bytes: int | None = None,
     ) -> FetchResult:
-        """GET ``url`` following redirects; raise a :class:`FetchError` subtype on failure."""
+        """GET ``url`` following redirects; raise a :class:`FetchError` subtype on failure.
+
+        ``kind`` is ``"html"`` (articles, seeds), ``"feed"`` or ``"any"``; it picks the Accept
+        header, the content-type check and whether robots.txt is obeyed (``robots`` overrides).
+        """
         headers = {"Accept": ACCEPT[kind]}
         if etag:
             headers["If-None-Match"] = etag
         if last_modified:
             headers["If-Modified-Since"] = last_modified
+        obey = self._obeys_robots(kind) if robots is None else robots
+        cap = max_bytes or self._config.max_body_bytes
         seen: set[str] = set()
         current = url
         for _ in range(self._config.max_redirects + 1):
             check_url(current, self._config.allow_private_addresses)
             seen.add(current)
-            result, location = await self._one(current, headers, kind)
+            delay = await self._robots.check(current) if obey else None
+            proxy = self._proxy_for(current)
+            if proxy and self._resolver is not None:
+                await self._check_proxied(current)
+            result, location = await self._paced(current, headers, kind, cap, delay, proxy)
             if location is None:
                 return result
             current = urljoin(current, location)
@@ -127,11 +165,71 @@ class Fetcher:
                 raise RedirectError(f"redirect loop via {current}", url=url)
         raise RedirectError(f"more than {self._config.max_redirects} redirects", url=url)
 
+    def _obeys_robots(self, kind: str) -> bool:
+        if kind == "html":
+            return self._config.obey_robots
+        if kind == "feed":
+            return self._config.obey_robots and self._config.robots_for_feeds
+        return False
+
+    def _proxy_for(self, url: str) -> str | None:
+        """The proxy for ``url`` from ``HTTP(S)_PROXY`` / ``ALL_PROXY``, unless ``NO_PROXY``
+        exempts its host (read once at start; aiohttp's ``trust_env`` would look them up in a
+        thread on every request)."""
+        if not self._proxied:
+            return None
+        parts = urlsplit(url)
+        no_proxy = self._proxies.get("no")
+        if no_proxy and proxy_bypass_environment(parts.hostname or "", {"no": no_proxy}):
+            return None
+        return self._proxies.get(parts.scheme) or self._proxies.get("all")
+
+    async def _paced(
+        self,
+        url: str,
+        headers: dict[str, str],
+        kind: str,
+        cap: int,
+        delay: float | None,
+        proxy: str | None,
+    ) -> tuple[FetchResult, str | None]:
+        host_delay = max(delay or 0.0, self._config.per_host_delay)
+        try:
+            async with self._gate.slot(url, host_delay):
+                return await self._one(url, headers, kind, cap, proxy)
+        except HTTPStatusError as exc:
+            if exc.status in (429, 503) and exc.retry_after:
+                await self._gate.pause(url, exc.retry_after)
+            raise
+
+    async def _robots_txt(self, url: str) -> bytes:
+        return (await self.fetch(url, "any", robots=False, max_bytes=MAX_ROBOTS_BYTES)).body
+
+    async def _check_proxied(self, url: str) -> None:
+        """Through a proxy only the proxy is resolved here: check the target's name first."""
+        host = urlsplit(url).hostname or ""
+        try:
+            ipaddress.ip_address(host)
+            return  # an IP literal: check_url has judged it
+        except ValueError:
+            pass
+        assert self._resolver is not None
+        try:
+            await self._resolver.resolve(host, 0, socket.AF_UNSPEC)
+        except AddressRefused as exc:
+            raise BlockedAddressError(
+                f"refused: {exc} (set crawler.allow_private_addresses = true to allow)", url=url
+            ) from exc
+        except OSError as exc:
+            raise FetchError(f"cannot resolve {host}: {exc}", url=url) from exc
+
     async def _one(
-        self, url: str, headers: dict[str, str], kind: str
+        self, url: str, headers: dict[str, str], kind: str, cap: int, proxy: str | None
     ) -> tuple[FetchResult, str | None]:
         try:
-            async with self._session.get(url, headers=headers, allow_redirects=False) as resp:
+            async with self._session.get(
+                url, headers=headers, allow_redirects=False, proxy=proxy
+            ) as resp:
                 if resp.status in REDIRECTS and resp.headers.get("Location"):
                     return FetchResult(url, resp.status), resp.headers["Location"]
                 response_headers = {k.lower(): v for k, v in resp.headers.items()}
@@ -141,8 +239,9 @@ class Fetcher:
                     raise HTTPStatusError(
                         resp.status, url=url, retry_after=retry_after(response_headers)
                     )
-                _check_type(url, response_headers.get("content-type", ""), kind)
-                body = await self._read_capped(resp, url)
+                media = check_type(url, response_headers.get("content-type", ""), kind)
+                body = await _read_capped(resp, url, cap)
+                sniff(url, body, media, kind)
                 return FetchResult(str(resp.url), resp.status, response_headers, body), None
         except FetchError:
             raise
@@ -161,40 +260,17 @@ class Fetcher:
         except (aiohttp.ClientError, ValueError) as exc:
             raise FetchError(f"HTTP error: {exc!r}", url=url) from exc
 
-    async def _read_capped(self, resp: aiohttp.ClientResponse, url: str) -> bytes:
-        cap = self._config.max_body_bytes
-        declared = resp.content_length
-        if declared is not None and declared > cap and not resp.headers.get("Content-Encoding"):
-            raise TooLargeError(f"body of {declared} bytes exceeds the cap of {cap}", url=url)
-        chunks: list[bytes] = []
-        size = 0
-        async for chunk in resp.content.iter_chunked(65536):
-            size += len(chunk)
-            if size > cap:
-                raise TooLargeError(f"body exceeds the cap of {cap} bytes", url=url)
-            chunks.append(chunk)
-        return b"".join(chunks)
 
-
-def _check_type(url: str, content_type: str, kind: str) -> None:
-    media = content_type.split(";")[0].strip().lower()
-    if not media:
-        return  # servers that send none are common; extraction checks the bytes
-    if not any(token in media for token in ALLOWED_TYPES[kind]):
-        raise ContentTypeError(f"unexpected content type {media!r} for {kind}", url=url)
-
-
-def retry_after(headers: Mapping[str, str]) -> float | None:
-    """Seconds from a ``Retry-After`` header (delta-seconds or HTTP date)."""
-    value = headers.get("retry-after", "").strip()
-    if not value:
-        return None
-    if value.isdigit():
-        return float(value)
-    try:
-        when = parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=UTC)
-    return max(0.0, (when - datetime.now(UTC)).total_seconds())
+async def _read_capped(resp: aiohttp.ClientResponse, url: str, cap: int) -> bytes:
+    """Read the decompressed body chunk by chunk, stopping at ``cap`` bytes."""
+    declared = resp.content_length
+    if declared is not None and declared > cap and not resp.headers.get("Content-Encoding"):
+        raise TooLargeError(f"body of {declared} bytes exceeds the cap of {cap}", url=url)
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in resp.content.iter_chunked(65536):
+        size += len(chunk)
+        if size > cap:
+            raise TooLargeError(f"body exceeds the cap of {cap} bytes", url=url)
+        chunks.append(chunk)
+    return b"".join(chunks)

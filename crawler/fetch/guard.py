@@ -75,15 +75,22 @@ class AddressRefused(OSError):
 
 
 class GuardedResolver(AbstractResolver):
-    """Resolves like aiohttp's default resolver, then drops every non-public address."""
+    """Resolves like aiohttp's default resolver, then drops every non-public address.
 
-    def __init__(self) -> None:
+    ``trusted`` names hosts the operator configured (the ``HTTP(S)_PROXY`` hosts): they are
+    connected to whatever they resolve to, since a proxy on the local network is normal.
+    """
+
+    def __init__(self, trusted: frozenset[str] = frozenset()) -> None:
         self._inner = ThreadedResolver()
+        self._trusted = frozenset(h.lower() for h in trusted)
 
     async def resolve(
         self, host: str, port: int = 0, family: socket.AddressFamily = socket.AF_INET
     ) -> list[ResolveResult]:
         results = await self._inner.resolve(host, port, family)
+        if host.lower() in self._trusted:
+            return results
         allowed = [r for r in results if is_public(ipaddress.ip_address(r["host"]))]
         if not allowed:
             found = ", ".join(sorted({r["host"] for r in results}))

@@ -19,6 +19,7 @@ from redis.asyncio.lock import Lock
 from crawler.errors import StoreError
 from crawler.store.articles import ArticleStore, TrackedArticle
 from crawler.store.discovery import DiscoveryStore
+from crawler.store.hosts import RedisHostState
 from crawler.store.index import CopyIndex, CopyMatch
 from crawler.store.keys import Keys, doc_id
 from crawler.store.outbox import Delivery, Outbox
@@ -48,6 +49,7 @@ class Store:
         self.schedule = Schedule(redis, self.keys)
         self.outbox = Outbox(redis, self.keys)
         self.terms = TermStore(redis, self.keys)
+        self.hosts = RedisHostState(redis, self.keys)
         self.timeline = TimelineStore(redis, self.keys)
         self.discovery = DiscoveryStore(redis, self.keys)
 

@@ -9,6 +9,11 @@ Per process-wide role:
     {p}events                stream: the event outbox; {p}event-ids set of ids ever added
     {p}df, {p}df:docs        document frequencies of terms (relevance idf)
     {p}stats                 hash of counters shown by ``status``
+Per host (``host[:port]`` of a URL) and origin (``scheme://host[:port]``), shared by all processes:
+    {p}host:{host}:busy      zset request token → lease end (requests in flight, at most K)
+    {p}host:{host}:next      earliest start of the next request to the host (D apart)
+    {p}robots:{origin}       robots.txt body of the origin ("" = allow all), with a TTL
+    {p}robots-lock:{origin}  short lock: one process fetches robots.txt, the others wait
 Per story ``s`` and document ``d`` (a hash of the canonical URL):
     {p}a:{s}:{d}             hash: url, canonical_url, title, source, verdict, cluster, version…
     {p}v:{s}:{d}             hash n → compressed version; {p}vh:{s}:{d} content hash → n
@@ -135,3 +140,15 @@ class Keys:
 
     def skipped(self, story: str) -> str:
         return f"{self.prefix}skipped:{story}"
+
+    def host_busy(self, host: str) -> str:
+        return f"{self.prefix}host:{host}:busy"
+
+    def host_next(self, host: str) -> str:
+        return f"{self.prefix}host:{host}:next"
+
+    def robots(self, origin: str) -> str:
+        return f"{self.prefix}robots:{origin}"
+
+    def robots_lock(self, origin: str) -> str:
+        return f"{self.prefix}robots-lock:{origin}"

@@ -18,6 +18,16 @@ from redis.asyncio.client import Pipeline
 
 from crawler.store.keys import Keys
 
+# KEYS[1] feed hash, KEYS[2] due zset, KEYS[3] stats; ARGV: url, due, counter, field/value…
+_SAVE_QUIET = """
+if #ARGV > 3 then
+  redis.call('HSET', KEYS[1], unpack(ARGV, 4))
+end
+redis.call('ZADD', KEYS[2], 'XX', ARGV[2], ARGV[1])
+redis.call('HINCRBY', KEYS[3], ARGV[3], 1)
+return 1
+"""
+
 # KEYS[1] due zset; ARGV: max score, lease until, limit → feed urls due by then, now leased
 _CLAIM = """
 local due = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, tonumber(ARGV[3]))
@@ -36,8 +46,11 @@ class FeedState:
     failures: int = 0
     last_error: str = ""
     status: str = "ok"  # ok | failing | gone
-    last_poll: str = ""
-    interval: float = 0.0
+    last_poll: str = ""  # last attempt, ISO time
+    interval: float = 0.0  # current adaptive interval (seconds)
+    ttl: float = 0.0  # the feed's own <ttl> in seconds, kept for polls that do not parse
+    failing_since: str = ""  # when the current failure episode began (names its events)
+    last_ok: str = ""  # last successful poll, ISO time
 
     @classmethod
     def from_redis(cls, raw: Mapping[bytes, bytes]) -> FeedState:
@@ -51,7 +64,14 @@ class FeedState:
             status=data.get("status", "ok"),
             last_poll=data.get("last_poll", ""),
             interval=float(data.get("interval", "0") or 0),
+            ttl=float(data.get("ttl", "0") or 0),
+            failing_since=data.get("failing_since", ""),
+            last_ok=data.get("last_ok", ""),
         )
+
+    def changed_fields(self, before: FeedState) -> dict[str, str]:
+        old = before.fields()
+        return {k: v for k, v in self.fields().items() if old.get(k) != v}
 
     def fields(self) -> dict[str, str]:
         return {
@@ -63,6 +83,9 @@ class FeedState:
             "status": self.status,
             "last_poll": self.last_poll,
             "interval": str(self.interval),
+            "ttl": str(self.ttl),
+            "failing_since": self.failing_since,
+            "last_ok": self.last_ok,
         }
 
 
@@ -86,9 +109,14 @@ class Schedule:
         self._redis = redis
         self._keys = keys
         self._claim = redis.register_script(_CLAIM)
+        self._save_quiet = redis.register_script(_SAVE_QUIET)
 
     async def register_feeds(self, urls: Iterable[str], now: float) -> None:
-        """Add configured feeds (due now) and forget feeds no longer configured."""
+        """Add configured feeds (due now) and forget feeds no longer configured.
+
+        A forgotten feed's state goes too, so a feed removed after ``410 Gone`` and added again
+        later starts afresh.
+        """
         wanted = set(urls)
         known = {m.decode() for m in await self._redis.zrange(self._keys.feeds_due, 0, -1)}
         async with self._redis.pipeline(transaction=True) as pipe:
@@ -96,6 +124,7 @@ class Schedule:
                 pipe.zadd(self._keys.feeds_due, {url: now}, nx=True)
             for url in known - wanted:
                 pipe.zrem(self._keys.feeds_due, url)
+                pipe.delete(self._keys.feed(url))
             await pipe.execute()
 
     async def claim_due_feeds(self, now: float, lease: float, limit: int = 100) -> list[str]:
@@ -113,6 +142,22 @@ class Schedule:
         pipe.hset(self._keys.feed(url), mapping=state.fields())
         due = float("inf") if next_due is None else next_due  # None: gone, never due again
         pipe.zadd(self._keys.feeds_due, {url: due}, xx=True)
+
+    async def save_quiet(
+        self, url: str, before: FeedState, state: FeedState, next_due: float, counter: str
+    ) -> None:
+        """A poll that changed only the feed's own state: one atomic script, one round trip."""
+        args: list[str] = [url, repr(next_due), counter]
+        for key, value in state.changed_fields(before).items():
+            args += [key, value]
+        await self._save_quiet(
+            keys=[self._keys.feed(url), self._keys.feeds_due, self._keys.stats], args=args
+        )
+
+    def queue_counts(self, pipe: Pipeline, counters: Mapping[str, int]) -> None:
+        for name, amount in counters.items():
+            if amount:
+                pipe.hincrby(self._keys.stats, name, amount)
 
     def queue_entry_stamps(self, pipe: Pipeline, stamps: Mapping[str, str]) -> None:
         if stamps:
