@@ -39,6 +39,7 @@ from crawler.core.urls import canonical_url
 from crawler.errors import FeedError, FetchError, HostBusyError, HTTPStatusError
 from crawler.fetch import Fetcher, FetchResult
 from crawler.models import Event, FeedEntry, SeedProfile
+from crawler.outage import Outage
 from crawler.store import FeedState, Revisit, Store, doc_id
 
 log = logging.getLogger(__name__)
@@ -316,15 +317,18 @@ class Scheduler:
     async def run(self, stop: asyncio.Event) -> None:
         """Poll due feeds and release due revisits every ``tick`` until ``stop`` is set."""
         tick = self._settings.scheduler.tick
+        outage = Outage(log, "scheduler tick")
         while not stop.is_set():
+            wait = tick
             try:
                 while len(await self.poll_due()) == CLAIM_BATCH and not stop.is_set():
                     pass  # a full batch: more feeds may be due right now
                 await self.release_revisits()
-            except Exception:  # keep polling through a Redis outage; log each failure
-                log.exception("scheduler tick failed; retrying")
+                outage.ok()
+            except Exception as exc:  # keep going through a Redis outage, logged once
+                wait = max(tick, outage.failed(exc))
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(stop.wait(), timeout=tick)
+                await asyncio.wait_for(stop.wait(), timeout=wait)
 
 
 @functools.lru_cache(maxsize=131072)  # canonicalising is the costliest step of a changed poll
