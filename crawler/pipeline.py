@@ -109,7 +109,8 @@ class ArticlePipeline:
                     await self._record_facts(pipe, story, page, rep)
                 await pipe.execute()
         await self._store.count(**{f"articles_{decision.verdict}": 1})
-        log.info(
+        log.log(
+            logging.DEBUG if decision.verdict == "unrelated" else logging.INFO,  # no flood
             "%s: %s %s (relevance %.2f)",
             story.id,
             decision.verdict,

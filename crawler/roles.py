@@ -149,6 +149,7 @@ def _summary(delta: dict[str, int]) -> str:
         ("related", "articles_related"),
         ("duplicates", "articles_duplicate"),
         ("unrelated", "articles_unrelated"),
+        ("events delivered", "events_delivered"),
         ("new versions", "versions"),
     ]
     return ", ".join(f"{label} {delta[key]}" for label, key in parts if delta.get(key)) or "idle"

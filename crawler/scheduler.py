@@ -186,6 +186,8 @@ class Scheduler:
         delay = cadence.next_delay(interval, hints, bounds)
         writes.counts["feeds_polled"] = 1
         await self._write(feed.url, healthy, time.time() + delay, writes, before)
+        if result.queued:  # only polls that found work are worth a line
+            log.info("feed %s: %d entries, %d queued", feed.url, result.entries, result.queued)
         return result
 
     async def _failed(self, feed: FeedConfig, state: FeedState, exc: Exception) -> PollResult:

@@ -98,7 +98,7 @@ def _config(tmp_path: Path, site: DemoSite) -> Path:
     path = tmp_path / "newswatch.toml"
     feeds = "".join(f'[[feed]]\nurl = "{u}"\ninterval = "1h"\n' for u in site.feeds)
     path.write_text(
-        "[crawler]\nallow_private_addresses = true\nper_host_delay = \"0s\"\n"
+        '[crawler]\nallow_private_addresses = true\nper_host_delay = "0s"\n'
         f'[[story]]\nid = "k"\nseed = "{seed}"\nrevisit = ["1h"]\n{feeds}'
         '[[hook]]\ntype = "jsonl"\npath = "alerts.jsonl"\n'
     )

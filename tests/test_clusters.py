@@ -157,7 +157,7 @@ async def test_story_command_as_a_user_runs_it(tmp_path: Path) -> None:
         feeds = "".join(f'[[feed]]\nurl = "{u}"\n' for u in site.feeds)
         config = tmp_path / "newswatch.toml"
         config.write_text(
-            "[crawler]\nallow_private_addresses = true\nper_host_delay = \"0s\"\n"
+            '[crawler]\nallow_private_addresses = true\nper_host_delay = "0s"\n'
             f'[[story]]\nid = "k"\nseed = "{seed}"\nrevisit = ["1h"]\n{feeds}'
         )
         assert (await _cli(tmp_path, "--config", str(config), "run", "--once"))[0] == 0

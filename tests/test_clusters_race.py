@@ -54,7 +54,7 @@ def _config(tmp_path: Path, redis_url: str, prefix: str) -> Path:
     path.write_text(
         f'[redis]\nurl = "{redis_url}"\nkey_prefix = "{prefix}"\n'
         f'[storage]\ndata_dir = "{tmp_path / "data"}"\n'
-        "[crawler]\nallow_private_addresses = true\nper_host_delay = \"0s\"\n"
+        '[crawler]\nallow_private_addresses = true\nper_host_delay = "0s"\n'
         '[worker]\nmax_jobs = 1\nretry_delay = "0.2s"\n'
         f'[[story]]\nid = "story"\nseed = "{SEED_FILE}"\nrevisit = ["1h"]\n'
     )

@@ -57,6 +57,8 @@ class Dispatcher:
                         break
                 if not ok:
                     break
+        if total:
+            await self._store.count(events_delivered=total)
         return total
 
     async def run(self, stop: asyncio.Event, interval: float = 1.0) -> None:
