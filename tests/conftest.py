@@ -19,6 +19,7 @@ import redis as redis_sync
 from aiohttp import web
 
 from crawler.config import Settings, settings_from_mapping
+from crawler.demo.site import DemoSite
 from crawler.store import Store
 from crawler.store.embedded import EmbeddedValkey
 
@@ -140,6 +141,15 @@ class LocalSite:
     async def close(self) -> None:
         if self._runner is not None:
             await self._runner.cleanup()
+
+
+@pytest.fixture
+async def demo_site() -> AsyncIterator[DemoSite]:
+    """The demo's two simulated news sites on 127.0.0.1, at step 0 (nothing published)."""
+    sites = DemoSite()
+    await sites.start()
+    yield sites
+    await sites.stop()
 
 
 @pytest.fixture

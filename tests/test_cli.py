@@ -6,10 +6,7 @@ import asyncio
 import json
 import signal
 import sys
-from collections.abc import AsyncIterator
 from pathlib import Path
-
-import pytest
 
 from crawler.demo.runner import write_seed
 from crawler.demo.site import DemoSite
@@ -84,15 +81,6 @@ async def test_extract_rejects_empty_and_binary_input(tmp_path: Path) -> None:
         assert code == 1 and "Traceback" not in err and err.startswith("newswatch:")
 
 
-@pytest.fixture
-async def demo_site() -> AsyncIterator[DemoSite]:
-    site = DemoSite()
-    await site.start()
-    site.advance(1)
-    yield site
-    await site.stop()
-
-
 def _config(tmp_path: Path, site: DemoSite) -> Path:
     seed = write_seed(tmp_path)
     path = tmp_path / "newswatch.toml"
@@ -106,6 +94,7 @@ def _config(tmp_path: Path, site: DemoSite) -> Path:
 
 
 async def test_run_once_then_history(tmp_path: Path, demo_site: DemoSite) -> None:
+    demo_site.advance(1)
     config = str(_config(tmp_path, demo_site))
     code, _, err = await _run("--config", config, "run", "--once", cwd=tmp_path)
     assert code == 0, err
@@ -121,6 +110,7 @@ async def test_run_once_then_history(tmp_path: Path, demo_site: DemoSite) -> Non
 
 
 async def test_sigterm_drains_and_exits_0(tmp_path: Path, demo_site: DemoSite) -> None:
+    demo_site.advance(1)
     config = str(_config(tmp_path, demo_site))
     process = await asyncio.create_subprocess_exec(
         *CLI,

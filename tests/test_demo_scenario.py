@@ -3,24 +3,13 @@
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
-
-import pytest
 
 from crawler.config import settings_from_mapping
 from crawler.demo.runner import demo_config, write_seed
 from crawler.demo.site import DemoSite
 from crawler.roles import run_once
-
-
-@pytest.fixture
-async def demo_site() -> AsyncIterator[DemoSite]:
-    site = DemoSite()
-    await site.start()
-    yield site
-    await site.stop()
 
 
 def _events(path: Path) -> list[dict[str, Any]]:

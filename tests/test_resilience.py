@@ -6,9 +6,8 @@ import asyncio
 import contextlib
 import json
 import logging
-import socket
 import subprocess
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -18,16 +17,14 @@ from crawler.config import settings_from_mapping
 from crawler.demo.runner import demo_config, write_seed
 from crawler.demo.site import DemoSite
 from crawler.roles import run_roles
-from crawler.store.embedded import _binary
+from crawler.store.embedded import free_port, server_args
 
 
 class Valkey:
     """A valkey-server we can stop and start again on the same port and data dir."""
 
     def __init__(self, data_dir: Path) -> None:
-        with socket.socket() as sock:
-            sock.bind(("127.0.0.1", 0))
-            self.port = sock.getsockname()[1]
+        self.port = free_port()
         self.data_dir = data_dir
         self.process: subprocess.Popen[bytes] | None = None
 
@@ -37,19 +34,7 @@ class Valkey:
 
     def start(self) -> None:
         self.process = subprocess.Popen(
-            [
-                str(_binary()),
-                "--port",
-                str(self.port),
-                "--bind",
-                "127.0.0.1",
-                "--dir",
-                str(self.data_dir),
-                "--appendonly",
-                "yes",
-                "--save",
-                "",
-            ],
+            server_args(self.port, self.data_dir),
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
@@ -75,14 +60,6 @@ def valkey(tmp_path: Path) -> Iterator[Valkey]:
     server.start()
     yield server
     server.stop()
-
-
-@pytest.fixture
-async def demo_site() -> AsyncIterator[DemoSite]:
-    site = DemoSite()
-    await site.start()
-    yield site
-    await site.stop()
 
 
 class Noticed(logging.Handler):

@@ -6,24 +6,12 @@ import asyncio
 import json
 import signal
 import sys
-from collections.abc import AsyncIterator
 from pathlib import Path
-
-import pytest
 
 from crawler.demo.runner import write_seed
 from crawler.demo.site import DemoSite
 
 CLI = [sys.executable, "-m", "crawler.cli"]
-
-
-@pytest.fixture
-async def demo_site() -> AsyncIterator[DemoSite]:
-    site = DemoSite()
-    await site.start()
-    site.advance(1)
-    yield site
-    await site.stop()
 
 
 async def _until_logged(stream: asyncio.StreamReader, text: str) -> list[str]:
@@ -38,6 +26,7 @@ async def _until_logged(stream: asyncio.StreamReader, text: str) -> list[str]:
 async def test_scheduler_and_worker_processes_share_the_store(
     tmp_path: Path, demo_site: DemoSite
 ) -> None:
+    demo_site.advance(1)
     feeds = "".join(f'[[feed]]\nurl = "{u}"\ninterval = "1h"\n' for u in demo_site.feeds)
     config = tmp_path / "newswatch.toml"
     config.write_text(

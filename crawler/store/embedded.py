@@ -91,30 +91,8 @@ class EmbeddedValkey:
         return None
 
     def _start(self) -> int:
-        port = _free_port()
-        args = [
-            str(_binary()),
-            "--port",
-            str(port),
-            "--bind",
-            "127.0.0.1",
-            "--dir",
-            str(self.data_dir),
-            "--appendonly",
-            "yes",
-            "--appendfsync",
-            "everysec",
-            "--save",
-            "",
-            "--daemonize",
-            "no",
-            "--protected-mode",
-            "yes",
-            "--pidfile",
-            str(self.data_dir / "valkey.pid"),
-            "--logfile",
-            str(self.data_dir / "valkey.log"),
-        ]
+        port = free_port()
+        args = server_args(port, self.data_dir)
         process = subprocess.Popen(
             args,
             stdin=subprocess.DEVNULL,
@@ -176,6 +154,17 @@ class _locked:
         self._file.close()
 
 
+def server_args(port: int, data_dir: Path) -> list[str]:
+    """The bundled valkey-server's command line: loopback only, AOF fsynced every second."""
+    return [
+        str(_binary()),
+        *("--port", str(port), "--bind", "127.0.0.1", "--dir", str(data_dir)),
+        *("--appendonly", "yes", "--appendfsync", "everysec", "--save", ""),
+        *("--daemonize", "no", "--protected-mode", "yes"),
+        *("--pidfile", str(data_dir / "valkey.pid"), "--logfile", str(data_dir / "valkey.log")),
+    ]
+
+
 def _alive(pid: int) -> bool:
     try:
         os.kill(pid, 0)
@@ -203,7 +192,7 @@ def _command(port: int, raw: bytes) -> bytes:
         return b""
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
