@@ -135,3 +135,16 @@ async def test_sigterm_drains_and_exits_0(tmp_path: Path, demo_site: DemoSite) -
     alerts = tmp_path / "alerts.jsonl"
     assert json.loads(alerts.read_text().splitlines()[0])["type"] == "article.related"
     assert not (tmp_path / ".newswatch" / "server.json").exists()
+
+
+async def test_a_hook_that_cannot_start_is_a_config_error(tmp_path: Path) -> None:
+    seed = write_seed(tmp_path)
+    config = tmp_path / "newswatch.toml"
+    config.write_text(
+        f'[[story]]\nid = "k"\nseed = "{seed}"\n'
+        '[[hook]]\ntype = "jsonl"\npath = "/proc/no-such-dir/alerts.jsonl"\n'
+    )
+    code, _, err = await _run("--config", str(config), "run", "--once", cwd=tmp_path)
+    assert code == 2, err
+    assert "hook 'jsonl:/proc/no-such-dir/alerts.jsonl' cannot start" in err
+    assert "Traceback" not in err

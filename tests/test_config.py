@@ -52,6 +52,9 @@ def test_defaults_fill_everything_but_the_story(tmp_path: Path) -> None:
         ),
         (MINIMAL + '[[feed]]\nurl = "ftp://x.org/rss"\n', "feed[0].url", "http"),
         (MINIMAL + "[crawler]\nmax_body_bytes = -5\n", "crawler.max_body_bytes", "greater than 0"),
+        (MINIMAL + '[crawler]\ntotal_timeout = "0s"\n', "crawler.total_timeout", "greater than 0"),
+        (MINIMAL + "[scheduler]\ntick = 0\n", "scheduler.tick", "greater than 0"),
+        (MINIMAL + '[scheduler]\nfeed_lease = "0s"\n', "scheduler.feed_lease", "greater than 0"),
         (MINIMAL + "[redis]\nurl = 'localhost:6379'\n", "redis.url", "redis://"),
         (MINIMAL + '[[hook]]\ntype = "pager"\n', "hook[0]", "jsonl"),
         (MINIMAL + '[[hook]]\ntype = "jsonl"\n', "hook[0].path", "required"),
@@ -118,3 +121,12 @@ def test_cli_reports_config_errors_with_exit_code_2_and_no_traceback(tmp_path: P
     assert done.returncode == 2
     assert "worker.max_jobs" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+def test_an_invalid_item_is_reported_once(tmp_path: Path) -> None:
+    text = MINIMAL.replace('seed = "seed.txt"', 'seed = "s.txt"\nrevisit = ["1x"]')
+    with pytest.raises(ConfigError) as caught:
+        _load(tmp_path, text)
+    assert str(caught.value).splitlines()[1:] == [
+        '  story[0].revisit[0]: \'1x\' is not a duration; write it like "30s", "10m", "1h" or "2d"'
+    ]

@@ -117,7 +117,7 @@ async def test_permanent_refusal_is_dead_lettered_and_does_not_block(
     await store.outbox.add([_event(1), _event(2)])
     assert await dispatcher.drain() == 1
     await dispatcher.close()
-    dead = await store.redis.lrange(f"{store.keys.prefix}dead:w", 0, -1)
+    dead = await store.redis.lrange(store.keys.dead_letters("w"), 0, -1)
     assert len(dead) == 1 and json.loads(dead[0])["event"]["id"] == "article.related:1"
 
 
@@ -137,3 +137,39 @@ def test_console_lines_are_readable() -> None:
     line = describe(_event(1).to_json())
     assert line.startswith("[article.related] s:") and "relevance 0.50" in line
     assert isinstance(build_hook(ConsoleHook(type="console", name="c"), "ua").name, str)
+
+
+async def test_two_processes_writing_one_jsonl_file_write_each_event_once(
+    store: Store, tmp_path: Path
+) -> None:
+    path = tmp_path / "alerts.jsonl"
+    config = JsonlHook(type="jsonl", path=path, name="file")
+    first, second = build_hook(config, "ua"), build_hook(config, "ua")
+    await first.start()
+    await second.start()  # both started before anything was written
+    events = [_event(n).to_json() for n in range(1, 4)]
+    await first.deliver(events[0])
+    await first.deliver(events[1])
+    # the second process took over events the first had already written (a slow consumer's
+    # pending events claimed after the idle time): nothing is written twice
+    await second.deliver(events[1])
+    await second.deliver(events[2])
+    await first.deliver(events[2])
+    await first.close()
+    await second.close()
+    assert [e["id"] for e in _lines(path)] == [e["id"] for e in events]
+
+
+async def test_jsonl_keeps_lines_whole_after_a_torn_write(store: Store, tmp_path: Path) -> None:
+    path = tmp_path / "alerts.jsonl"
+    path.write_text(json.dumps(_event(1).to_json()) + "\n" + '{"id": "article.rel')  # crash
+    hook = build_hook(JsonlHook(type="jsonl", path=path, name="file"), "ua")
+    await hook.start()
+    await hook.deliver(_event(1).to_json())  # already there: not repeated
+    await hook.deliver(_event(2).to_json())
+    await hook.close()
+    lines = path.read_text().splitlines()
+    assert json.loads(lines[0])["id"] == "article.related:1"
+    assert lines[1] == '{"id": "article.rel'
+    assert json.loads(lines[2])["id"] == "article.related:2"
+    assert len(lines) == 3

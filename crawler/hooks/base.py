@@ -5,9 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from crawler.config import HookConfig
+from crawler.errors import NewswatchError
 
 
-class DeliveryError(Exception):
+class DeliveryError(NewswatchError):
     """A hook could not deliver. ``permanent``: retrying the same event cannot help."""
 
     def __init__(self, message: str, permanent: bool = False) -> None:

@@ -15,6 +15,7 @@ import logging
 import os
 import socket
 
+from crawler.errors import ConfigError
 from crawler.hooks.base import DeliveryError, Hook
 from crawler.outage import Outage
 from crawler.store import Delivery, Store
@@ -35,7 +36,10 @@ class Dispatcher:
     async def start(self) -> None:
         for hook in self._hooks:
             await self._store.outbox.ensure_group(hook.name)
-            await hook.start()
+            try:
+                await hook.start()
+            except DeliveryError as exc:
+                raise ConfigError(f"hook {hook.name!r} cannot start: {exc}") from exc
 
     async def close(self) -> None:
         for hook in reversed(self._hooks):
@@ -106,4 +110,4 @@ class Dispatcher:
     async def _dead_letter(self, hook: Hook, item: Delivery, exc: DeliveryError) -> None:
         log.error("hook %s refused event %s permanently: %s", hook.name, item.event["id"], exc)
         record = json.dumps({"error": str(exc), "event": item.event}, ensure_ascii=False)
-        await self._store.redis.rpush(f"{self._store.keys.prefix}dead:{hook.name}", record)
+        await self._store.redis.rpush(self._store.keys.dead_letters(hook.name), record)

@@ -1,7 +1,9 @@
-"""Every Redis key newswatch writes, in one place. All start with ``[redis] key_prefix``.
+"""Every Redis key newswatch writes, in one place. All start with ``[redis] key_prefix``,
+except arq's own per-job keys, which arq prefixes itself: ``arq:job:{p}job:…``,
+``arq:result:…``, ``arq:retry:…``, ``arq:in-progress:…`` (the job ids carry ``{p}``).
 
 Per process-wide role:
-    {p}queue                 arq queue (sorted set), jobs ``{p}job:…``
+    {p}queue                 arq queue (sorted set), job ids ``{p}job:…``
     {p}feeds:due             zset feed url → next poll time
     {p}feed:{h}              hash: validators, body hash, failures, status of one feed
     {p}entries               hash entry hash → publisher's updated stamp (entries seen)
@@ -9,6 +11,7 @@ Per process-wide role:
     {p}events                stream: the event outbox; {p}event-ids set of ids ever added
     {p}df, {p}df:docs        document frequencies of terms (relevance idf)
     {p}stats                 hash of counters shown by ``status``
+    {p}dead:{hook}           list of events a hook refused permanently (dead letters)
 Per host (``host[:port]`` of a URL) and origin (``scheme://host[:port]``), shared by all processes:
     {p}host:{host}:busy      zset request token → lease end (requests in flight, at most K)
     {p}host:{host}:next      earliest start of the next request to the host (D apart)
@@ -122,6 +125,10 @@ class Keys:
 
     def members(self, story: str, rep: str) -> str:
         return f"{self.prefix}members:{story}:{rep}"
+
+    def dead_letters(self, hook: str) -> str:
+        """Events a hook refused permanently (e.g. HTTP 400), kept for inspection."""
+        return f"{self.prefix}dead:{hook}"
 
     def lock(self, story: str) -> str:
         return f"{self.prefix}lock:{story}"

@@ -1,39 +1,23 @@
-"""The one typed configuration object, validated once before anything starts.
+"""The configuration's sections, one frozen pydantic model each (``[redis]``, ``[[feed]]``, …).
 
-Sources, in order: ``--config PATH``, else ``$NEWSWATCH_CONFIG``, else ``config/newswatch.toml``.
-``$NEWSWATCH_REDIS_URL`` overrides ``[redis] url``. Environment variables are read here and only
-here; everything else receives the frozen :class:`Settings`.
-
-Relative paths in the file (``seed``, ``data_dir``, hook ``path``) are taken relative to the
-directory newswatch is started from, as in the shipped ``config/newswatch.toml``.
+Durations are written like "30s", "10m", "1h"; keys whose zero would switch a safety off
+(timeouts, leases, loop periods) must be above zero (``PositiveDuration``).
 """
 
 from __future__ import annotations
 
-import os
 import re
-import tomllib
-from collections.abc import Mapping
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
-from pydantic import (
-    BaseModel,
-    BeforeValidator,
-    ConfigDict,
-    Field,
-    ValidationError,
-    field_validator,
-    model_validator,
-)
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
 
 from crawler.core.facts.rules import DEFAULT_VOCABULARY, Vocabulary
 from crawler.durations import parse_duration
-from crawler.errors import ConfigError
-
-DEFAULT_CONFIG = Path("config/newswatch.toml")
 
 Duration = Annotated[float, BeforeValidator(parse_duration)]
+# zero would mean "no timeout", a busy loop or no lease: refused
+PositiveDuration = Annotated[float, BeforeValidator(parse_duration), Field(gt=0)]
 
 
 class _Section(BaseModel):
@@ -59,9 +43,9 @@ class StorageConfig(_Section):
 class CrawlerConfig(_Section):
     user_agent: str = Field("newswatch/0.1 (+https://github.com/newswatch/newswatch)", min_length=1)
     allow_private_addresses: bool = False
-    connect_timeout: Duration = 10.0
-    read_timeout: Duration = 30.0
-    total_timeout: Duration = 60.0
+    connect_timeout: PositiveDuration = 10.0
+    read_timeout: PositiveDuration = 30.0
+    total_timeout: PositiveDuration = 60.0
     max_body_bytes: int = Field(5_000_000, gt=0)
     max_redirects: int = Field(5, ge=0, le=30)
     prefilter: bool = True
@@ -69,23 +53,23 @@ class CrawlerConfig(_Section):
     per_host_delay: Duration = 1.0
     obey_robots: bool = True
     robots_for_feeds: bool = False
-    robots_ttl: Duration = 6 * 3600.0
+    robots_ttl: PositiveDuration = 6 * 3600.0
 
 
 class WorkerConfig(_Section):
     max_jobs: int = Field(10, ge=1, le=1000)
     max_tries: int = Field(5, ge=1, le=100)
-    retry_delay: Duration = 30.0
-    job_timeout: Duration = 120.0
+    retry_delay: PositiveDuration = 30.0
+    job_timeout: PositiveDuration = 120.0
     drain_timeout: Duration = 30.0
 
 
 class SchedulerConfig(_Section):
-    tick: Duration = 1.0
-    feed_lease: Duration = 120.0
+    tick: PositiveDuration = 1.0
+    feed_lease: PositiveDuration = 120.0
     failing_after: int = Field(3, ge=1, le=1000)
-    backoff_base: Duration = 60.0
-    backoff_max: Duration = 6 * 3600.0
+    backoff_base: PositiveDuration = 60.0
+    backoff_max: PositiveDuration = 6 * 3600.0
     concurrency: int = Field(32, ge=1, le=1000)
 
     @model_validator(mode="after")
@@ -144,8 +128,8 @@ class DiscoveryConfig(_Section):
 
     google_news_url: str = "https://news.google.com/rss/search"
     gdelt_url: str = "https://api.gdeltproject.org/api/v2/doc/doc"
-    interval: Duration = 900.0
-    refresh: Duration = 3600.0
+    interval: PositiveDuration = 900.0
+    refresh: PositiveDuration = 3600.0
     terms: int = Field(4, ge=1, le=12)
     language: str = Field("en-US", pattern=r"^[a-z]{2}(-[A-Z]{2})?$")
     timespan: str = Field("1w", pattern=r"^[0-9]+(min|h|d|w|m)$")
@@ -169,7 +153,7 @@ class StoryConfig(_Section):
 
 class FeedConfig(_Section):
     url: str
-    interval: Duration = 600.0
+    interval: PositiveDuration = 600.0
     stories: tuple[str, ...] = ()
     min_interval: Duration | None = None
     max_interval: Duration | None = None
@@ -216,7 +200,7 @@ class JsonlHook(_Hook):
 class WebhookHook(_Hook):
     type: Literal["webhook"]
     url: str
-    timeout: Duration = 10.0
+    timeout: PositiveDuration = 10.0
     headers: dict[str, str] = Field(default_factory=dict)
 
     @field_validator("url")
@@ -232,127 +216,3 @@ class ConsoleHook(_Hook):
 
 
 HookConfig = Annotated[JsonlHook | WebhookHook | ConsoleHook, Field(discriminator="type")]
-
-
-class Settings(_Section):
-    redis: RedisConfig = RedisConfig()
-    storage: StorageConfig = StorageConfig()
-    crawler: CrawlerConfig = CrawlerConfig()
-    worker: WorkerConfig = WorkerConfig()
-    scheduler: SchedulerConfig = SchedulerConfig()
-    facts: FactsConfig = FactsConfig()
-    discovery: DiscoveryConfig = DiscoveryConfig()
-    story: tuple[StoryConfig, ...] = Field(min_length=1)
-    feed: tuple[FeedConfig, ...] = ()
-    hook: tuple[HookConfig, ...] = ()
-
-    @model_validator(mode="after")
-    def _references(self) -> Settings:
-        ids = [s.id for s in self.story]
-        if len(set(ids)) != len(ids):
-            raise ValueError("story ids must be unique")
-        for i, feed in enumerate(self.feed):
-            _check_refs(f"feed[{i}].stories", feed.stories, ids)
-        for i, hook in enumerate(self.hook):
-            _check_refs(f"hook[{i}].stories", hook.stories, ids)
-        names = [h.name for h in self.hook_list()]
-        if len(set(names)) != len(names):
-            raise ValueError("hook names must be unique (set `name` on hooks of the same target)")
-        return self
-
-    def hook_list(self) -> list[HookConfig]:
-        """Hooks with their ``name`` filled in (``type:target`` when not given)."""
-        return [h if h.name else h.model_copy(update={"name": _hook_name(h)}) for h in self.hook]
-
-    def story_by_id(self, story_id: str) -> StoryConfig:
-        for story in self.story:
-            if story.id == story_id:
-                return story
-        raise ConfigError(f"unknown story {story_id!r}; configured: {[s.id for s in self.story]}")
-
-
-def _hook_name(hook: HookConfig) -> str:
-    if isinstance(hook, JsonlHook):
-        return f"jsonl:{hook.path}"
-    if isinstance(hook, WebhookHook):
-        return f"webhook:{hook.url}"
-    return "console"
-
-
-def _check_refs(key: str, refs: tuple[str, ...], ids: list[str]) -> None:
-    for ref in refs:
-        if ref not in ids:
-            raise ValueError(f"{key}: unknown story {ref!r}; expected one of {ids}")
-
-
-def load_settings(path: Path | None = None, env: Mapping[str, str] | None = None) -> Settings:
-    """Read, merge and validate the configuration; raise :class:`ConfigError` naming the key."""
-    env = os.environ if env is None else env
-    path = path or (Path(env["NEWSWATCH_CONFIG"]) if env.get("NEWSWATCH_CONFIG") else None)
-    path = path or DEFAULT_CONFIG
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ConfigError(
-            f"{path}: config file not found; pass --config PATH or set NEWSWATCH_CONFIG"
-        ) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"{path}: cannot read config file: {exc}") from exc
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{path}: not valid TOML: {exc}") from exc
-    return settings_from_mapping(data, env=env, source=str(path))
-
-
-def settings_from_mapping(
-    data: Mapping[str, Any], env: Mapping[str, str] | None = None, source: str = "config"
-) -> Settings:
-    """Validate an already-parsed mapping (used by the loader, the demo and tests)."""
-    data = dict(data)
-    redis_url = (env or {}).get("NEWSWATCH_REDIS_URL")
-    if redis_url:
-        data["redis"] = {**data.get("redis", {}), "url": redis_url}
-    try:
-        return Settings.model_validate(data)
-    except ValidationError as exc:
-        raise ConfigError(_describe(exc, source)) from None
-
-
-def _describe(exc: ValidationError, source: str) -> str:
-    lines = [f"{source}: invalid configuration"]
-    for err in exc.errors():
-        loc = _location(err["loc"])
-        if err["type"] == "extra_forbidden":
-            msg = "unknown key; check the spelling against the README's config reference"
-        elif err["type"] == "missing":
-            msg = "required key is missing"
-        else:
-            msg = err["msg"].removeprefix("Value error, ")
-            if "input" in err and err["type"] not in ("union_tag_invalid",):
-                msg += f" (got {err['input']!r})"
-        lines.append(f"  {loc or '(top level)'}: {msg}")
-    return "\n".join(lines)
-
-
-def _location(loc: tuple[int | str, ...]) -> str:
-    out = ""
-    for part in loc:
-        if isinstance(part, int):
-            out += f"[{part}]"
-        elif part in ("jsonl", "webhook", "console"):
-            continue
-        else:
-            out += f".{part}" if out else str(part)
-    return out
-
-
-def env_proxies(env: Mapping[str, str] | None = None) -> dict[str, str]:
-    """``HTTP_PROXY`` / ``HTTPS_PROXY`` / ``ALL_PROXY`` / ``NO_PROXY`` (either case) as
-    ``{"http" | "https" | "all" | "no": value}``, for the fetcher (which also lets its address
-    guard connect to the proxy hosts even when they are private)."""
-    env = os.environ if env is None else env
-    found: dict[str, str] = {}
-    for scheme in ("http", "https", "all", "no"):
-        value = env.get(f"{scheme}_proxy") or env.get(f"{scheme.upper()}_PROXY")
-        if value:
-            found[scheme] = value
-    return found

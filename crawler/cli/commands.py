@@ -1,0 +1,97 @@
+"""The handlers behind ``newswatch COMMAND``: each takes the parsed arguments.
+
+Heavy modules are imported inside the handlers, so ``newswatch --help`` and the commands that
+need no store start fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+
+from crawler.config import Settings, load_settings
+
+log = logging.getLogger("newswatch")
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    return load_settings(args.config)
+
+
+async def run(args: argparse.Namespace) -> int:
+    from crawler.roles import run_once, run_roles
+
+    settings = _settings(args)
+    if not args.once:
+        await run_roles(settings)
+        return 0
+    summary = await run_once(settings)
+    log.info(
+        "done: %d feeds polled (%d failed), %d jobs, %d revisits, %d events delivered",
+        summary.feeds,
+        summary.failed_feeds,
+        summary.jobs,
+        summary.revisits,
+        summary.delivered,
+    )
+    return 0
+
+
+async def scheduler(args: argparse.Namespace) -> int:
+    from crawler.roles import run_roles
+
+    await run_roles(_settings(args), scheduler=True, worker=False)
+    return 0
+
+
+async def worker(args: argparse.Namespace) -> int:
+    from crawler.cli.inspect import burst_worker
+    from crawler.roles import run_roles
+
+    settings = _settings(args)
+    if args.burst:
+        return await burst_worker(settings)
+    await run_roles(settings, scheduler=False, worker=True)
+    return 0
+
+
+async def demo(args: argparse.Namespace) -> int:
+    from crawler.demo.runner import run_demo
+
+    return await run_demo()
+
+
+async def extract(args: argparse.Namespace) -> int:
+    from crawler.cli import inspect
+
+    return await inspect.extract(args.source, args.json, args.allow_private_addresses, args.config)
+
+
+async def facts(args: argparse.Namespace) -> int:
+    from crawler.cli import facts as facts_cli
+
+    return await facts_cli.facts(args.source, args.json, args.allow_private_addresses, args.config)
+
+
+async def history(args: argparse.Namespace) -> int:
+    from crawler.cli import inspect
+
+    return await inspect.history(_settings(args), args.url, args.story, args.json)
+
+
+async def timeline(args: argparse.Namespace) -> int:
+    from crawler.cli import facts as facts_cli
+
+    return await facts_cli.timeline(_settings(args), args.story, args.json)
+
+
+async def story(args: argparse.Namespace) -> int:
+    from crawler.cli.story import story as story_cli
+
+    return await story_cli(_settings(args), args.story, args.json)
+
+
+async def status(args: argparse.Namespace) -> int:
+    from crawler.cli import inspect
+
+    return await inspect.status(_settings(args), args.json)

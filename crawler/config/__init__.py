@@ -1,0 +1,196 @@
+"""The one typed configuration object, validated once before anything starts.
+
+Sources, in order: ``--config PATH``, else ``$NEWSWATCH_CONFIG``, else ``config/newswatch.toml``.
+``$NEWSWATCH_REDIS_URL`` overrides ``[redis] url``. Environment variables are read here and only
+here; everything else receives the frozen :class:`Settings`.
+
+Relative paths in the file (``seed``, ``data_dir``, hook ``path``) are taken relative to the
+directory newswatch is started from, as in the shipped ``config/newswatch.toml``.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from pydantic import Field, ValidationError, model_validator
+
+from crawler.config.sections import (
+    ConsoleHook,
+    CrawlerConfig,
+    DiscoveryConfig,
+    Duration,
+    FactsConfig,
+    FeedConfig,
+    HookConfig,
+    JsonlHook,
+    PositiveDuration,
+    RedisConfig,
+    SchedulerConfig,
+    StorageConfig,
+    StoryConfig,
+    WebhookHook,
+    WorkerConfig,
+    _Section,
+)
+from crawler.errors import ConfigError
+
+__all__ = [
+    "ConsoleHook",
+    "CrawlerConfig",
+    "DiscoveryConfig",
+    "Duration",
+    "FactsConfig",
+    "FeedConfig",
+    "HookConfig",
+    "JsonlHook",
+    "PositiveDuration",
+    "RedisConfig",
+    "SchedulerConfig",
+    "Settings",
+    "StorageConfig",
+    "StoryConfig",
+    "WebhookHook",
+    "WorkerConfig",
+    "env_proxies",
+    "load_settings",
+    "settings_from_mapping",
+]
+
+DEFAULT_CONFIG = Path("config/newswatch.toml")
+
+
+class Settings(_Section):
+    redis: RedisConfig = RedisConfig()
+    storage: StorageConfig = StorageConfig()
+    crawler: CrawlerConfig = CrawlerConfig()
+    worker: WorkerConfig = WorkerConfig()
+    scheduler: SchedulerConfig = SchedulerConfig()
+    facts: FactsConfig = FactsConfig()
+    discovery: DiscoveryConfig = DiscoveryConfig()
+    story: tuple[StoryConfig, ...] = Field(min_length=1)
+    feed: tuple[FeedConfig, ...] = ()
+    hook: tuple[HookConfig, ...] = ()
+
+    @model_validator(mode="after")
+    def _references(self) -> Settings:
+        ids = [s.id for s in self.story]
+        if len(set(ids)) != len(ids):
+            raise ValueError("story ids must be unique")
+        for i, feed in enumerate(self.feed):
+            _check_refs(f"feed[{i}].stories", feed.stories, ids)
+        for i, hook in enumerate(self.hook):
+            _check_refs(f"hook[{i}].stories", hook.stories, ids)
+        names = [h.name for h in self.hook_list()]
+        if len(set(names)) != len(names):
+            raise ValueError("hook names must be unique (set `name` on hooks of the same target)")
+        return self
+
+    def hook_list(self) -> list[HookConfig]:
+        """Hooks with their ``name`` filled in (``type:target`` when not given)."""
+        return [h if h.name else h.model_copy(update={"name": _hook_name(h)}) for h in self.hook]
+
+    def story_by_id(self, story_id: str) -> StoryConfig:
+        for story in self.story:
+            if story.id == story_id:
+                return story
+        raise ConfigError(f"unknown story {story_id!r}; configured: {[s.id for s in self.story]}")
+
+
+def _hook_name(hook: HookConfig) -> str:
+    if isinstance(hook, JsonlHook):
+        return f"jsonl:{hook.path}"
+    if isinstance(hook, WebhookHook):
+        return f"webhook:{hook.url}"
+    return "console"
+
+
+def _check_refs(key: str, refs: tuple[str, ...], ids: list[str]) -> None:
+    for ref in refs:
+        if ref not in ids:
+            raise ValueError(f"{key}: unknown story {ref!r}; expected one of {ids}")
+
+
+def load_settings(path: Path | None = None, env: Mapping[str, str] | None = None) -> Settings:
+    """Read, merge and validate the configuration; raise :class:`ConfigError` naming the key."""
+    env = os.environ if env is None else env
+    path = path or (Path(env["NEWSWATCH_CONFIG"]) if env.get("NEWSWATCH_CONFIG") else None)
+    path = path or DEFAULT_CONFIG
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError(
+            f"{path}: config file not found; pass --config PATH or set NEWSWATCH_CONFIG"
+        ) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: cannot read config file: {exc}") from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: not valid TOML: {exc}") from exc
+    return settings_from_mapping(data, env=env, source=str(path))
+
+
+def settings_from_mapping(
+    data: Mapping[str, Any], env: Mapping[str, str] | None = None, source: str = "config"
+) -> Settings:
+    """Validate an already-parsed mapping (used by the loader, the demo and tests)."""
+    data = dict(data)
+    redis_url = (env or {}).get("NEWSWATCH_REDIS_URL")
+    if redis_url:
+        data["redis"] = {**data.get("redis", {}), "url": redis_url}
+    try:
+        return Settings.model_validate(data)
+    except ValidationError as exc:
+        raise ConfigError(_describe(exc, source)) from None
+
+
+def _describe(exc: ValidationError, source: str) -> str:
+    errors = exc.errors()
+    lines = [f"{source}: invalid configuration"]
+    for err in errors:
+        here = err["loc"]
+        if err["type"] == "too_short" and any(
+            len(other["loc"]) > len(here) and other["loc"][: len(here)] == here for other in errors
+        ):
+            continue  # "story: at least 1 item" only because story[0] itself was invalid
+        lines.append(f"  {_location(here) or '(top level)'}: {_message(err)}")
+    return "\n".join(lines)
+
+
+def _message(err: Any) -> str:
+    if err["type"] == "extra_forbidden":
+        return "unknown key; check the spelling against the README's config reference"
+    if err["type"] == "missing":
+        return "required key is missing"
+    msg = str(err["msg"]).removeprefix("Value error, ")
+    shown = repr(err.get("input"))
+    if "input" in err and err["type"] != "union_tag_invalid" and shown not in msg:
+        msg += f" (got {shown})"
+    return msg
+
+
+def _location(loc: tuple[int | str, ...]) -> str:
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        elif part in ("jsonl", "webhook", "console"):
+            continue
+        else:
+            out += f".{part}" if out else str(part)
+    return out
+
+
+def env_proxies(env: Mapping[str, str] | None = None) -> dict[str, str]:
+    """``HTTP_PROXY`` / ``HTTPS_PROXY`` / ``ALL_PROXY`` / ``NO_PROXY`` (either case) as
+    ``{"http" | "https" | "all" | "no": value}``, for the fetcher (which also lets its address
+    guard connect to the proxy hosts even when they are private)."""
+    env = os.environ if env is None else env
+    found: dict[str, str] = {}
+    for scheme in ("http", "https", "all", "no"):
+        value = env.get(f"{scheme}_proxy") or env.get(f"{scheme.upper()}_PROXY")
+        if value:
+            found[scheme] = value
+    return found
