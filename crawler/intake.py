@@ -41,12 +41,18 @@ class Taken:
 
 class Intake:
     def __init__(
-        self, store: Store, queue: ArqRedis, key_terms: dict[str, KeyTerms], prefilter: bool
+        self,
+        store: Store,
+        queue: ArqRedis,
+        key_terms: dict[str, KeyTerms],
+        prefilter: bool,
+        signal_every: float = cadence.SIGNAL_EVERY,
     ) -> None:
         self._store = store
         self._queue = queue
         self._key_terms = key_terms  # the scheduler's, updated in place at each refresh
         self._prefilter = prefilter
+        self._signal_every = signal_every
 
     async def take(
         self, stories: Sequence[str], entries: Sequence[FeedEntry], writes: PollWrites
@@ -88,7 +94,7 @@ class Intake:
         now = time.time()
         queued = held = 0
         for (story, entry, doc, old), version in zip(moved, versions, strict=True):
-            if not cadence.signal_due(old.signaled, old.version, version, now):
+            if not cadence.signal_due(old.signaled, old.version, version, now, self._signal_every):
                 held += 1
                 continue
             queued += await self._enqueue(story, entry, doc, "signal")
