@@ -7,12 +7,16 @@ the scheduler: polled every ``[discovery] interval`` with conditional GETs, thei
 pre-filtered and judged like any other.
 
 The profile grows: every article judged related adds its strongest terms to the story's
-grown profile in Redis (``crawler/store/discovery.py``). Every ``[discovery] refresh`` (and at
-start-up) the queries are rebuilt; when they change, the new search feeds replace the old
-ones (the URLs are kept in Redis, so every process registers the same feeds). Whenever the
-grown profile has changed since the last look — for every story, discovering or not — the
-feed entries the pre-filter skipped are re-checked against the seed's names and the grown
-profile's strongest terms; those that pass now are fetched.
+grown profile in Redis (``crawler/store/discovery.py``). Every ``[discovery] refresh`` (and when
+a scheduler starts) the queries are rebuilt; when they change, the new search feeds replace
+the old ones in the story's registry ``{p}discovery:{s}``. Only a process running the
+scheduler refreshes (workers never do), and a scheduler that claims a search feed it has not
+built itself — another scheduler refreshed first — reads it from that registry
+(:meth:`Discovery.registered`) and polls it. The same refresh gives the pre-filter its key
+terms (:func:`crawler.core.relevance.ranked_terms`, one ranking for both). Whenever the grown
+profile has changed since the last look — for every story, discovering or not — the feed
+entries the pre-filter skipped are re-checked against those key terms; those that pass now
+are fetched.
 
 Base URLs are configurable (``[discovery] google_news_url``, ``gdelt_url``) so that tests and
 private mirrors can stand in for the real services.
@@ -23,22 +27,30 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from dataclasses import dataclass, field
 from typing import Protocol
 
 from arq.connections import ArqRedis
 
 from crawler.config import FeedConfig, Settings
-from crawler.core.queries import SearchSettings, query_words, ranked_terms, search_urls
-from crawler.core.relevance import TOP_TERMS, entity_terms, passes_prefilter
-from crawler.core.urls import canonical_url
+from crawler.core.queries import SearchSettings, query_words, search_urls
+from crawler.core.relevance import KeyTerms, entity_terms, key_terms, ranked_terms
+from crawler.core.urls import followable
 from crawler.models import SeedProfile
-from crawler.store import Store, doc_id
+from crawler.store import Store
+from crawler.store.polls import entry_doc
 
 log = logging.getLogger(__name__)
 
 
 class FeedRegistry(Protocol):
-    async def set_extra_feeds(self, feeds: list[FeedConfig]) -> None: ...
+    async def refresh(self) -> None: ...
+
+
+@dataclass(frozen=True, slots=True)
+class Refreshed:
+    feeds: list[FeedConfig] = field(default_factory=list)  # every discovery feed now wanted
+    key_terms: dict[str, KeyTerms] = field(default_factory=dict)  # per story: the pre-filter's
 
 
 class Discovery:
@@ -59,26 +71,41 @@ class Discovery:
             config.google_news_url, config.gdelt_url, config.terms, config.language, config.timespan
         )
 
-    async def refresh(self) -> list[FeedConfig]:
-        """Rebuild every discovering story's queries and re-check skipped entries when the
-        profile grew; returns all discovery feeds now wanted."""
-        feeds: list[FeedConfig] = []
+    async def refresh(self) -> Refreshed:
+        """Rebuild every story's key terms and every discovering story's queries (replacing
+        its registered searches), and re-check skipped entries when the profile grew.
+
+        Call it only from a scheduler: it changes which feeds exist."""
+        done = Refreshed()
         for story in self._settings.story:
             grown = await self._store.discovery.grown(story.id)
             ranked = await self._ranked(story.id, grown)
+            done.key_terms[story.id] = key_terms(ranked, self._profiles[story.id].entities)
             size = round(sum(grown.values()), 3)
             if grown and self._grown_size.get(story.id) != size:
-                await self.recheck_skipped(story.id, ranked[:TOP_TERMS])
+                await self.recheck_skipped(story.id, done.key_terms[story.id])
                 self._grown_size[story.id] = size
             if story.discover:
-                feeds += await self._searches(story.id, ranked)
-        return feeds
+                done.feeds.extend(await self._searches(story.id, ranked))
+        return done
+
+    async def registered(self) -> dict[str, FeedConfig]:
+        """The discovery feeds in the Redis registry now, whoever built them (url → config)."""
+        found: dict[str, FeedConfig] = {}
+        for story in self._settings.story:
+            if story.discover:
+                urls = sorted(await self._store.discovery.feeds(story.id))
+                found.update((f.url, f) for f in self._feeds(story.id, urls))
+        return found
 
     async def _searches(self, story: str, ranked: list[str]) -> list[FeedConfig]:
         urls = search_urls(self._words(story, ranked), self._search)
         if set(urls) != await self._store.discovery.feeds(story):
             await self._store.discovery.set_feeds(story, urls)
             log.info("%s: discovery searches %s", story, urls)
+        return self._feeds(story, urls)
+
+    def _feeds(self, story: str, urls: list[str]) -> list[FeedConfig]:
         interval = self._settings.discovery.interval
         return [FeedConfig(url=u, interval=interval, stories=(story,)) for u in urls]
 
@@ -92,14 +119,13 @@ class Discovery:
         profile = self._profiles[story]
         return query_words(ranked, [f"{profile.title}\n{profile.text}"], self._search.terms)
 
-    async def recheck_skipped(self, story: str, key_terms: list[str]) -> int:
-        """Fetch the skipped entries that pass the pre-filter with ``key_terms``; returns how
-        many were queued (they leave the skipped list)."""
-        entities = self._profiles[story].entities
+    async def recheck_skipped(self, story: str, key: KeyTerms) -> int:
+        """Fetch the skipped entries that pass the pre-filter with ``key``; returns how many
+        were queued (they leave the skipped list)."""
         passing = [
             e
             for e in await self._store.discovery.skipped(story)
-            if passes_prefilter(f"{e.title} {e.summary}", key_terms, entities)
+            if key.passes(f"{e.title} {e.summary}") and followable(e.link)
         ]
         for entry in passing:
             await self._queue.enqueue_job(
@@ -108,7 +134,7 @@ class Discovery:
                 entry.link,
                 -1,
                 "new",
-                _job_id=self._store.keys.job("new", story, doc_id(canonical_url(entry.link))),
+                _job_id=self._store.keys.job("new", story, entry_doc(entry.link)),
                 _queue_name=self._store.keys.queue,
             )
         await self._store.discovery.forget_skipped(story, [e.id for e in passing])
@@ -125,6 +151,6 @@ class Discovery:
             if stop.is_set():
                 break
             try:
-                await registry.set_extra_feeds(await self.refresh())
+                await registry.refresh()
             except Exception:  # keep refreshing through a Redis outage; log each failure
                 log.exception("discovery refresh failed; retrying")

@@ -2,8 +2,12 @@
 
 Start order: store server (embedded Valkey unless a URL is configured) → Redis connection →
 arq queue pool → HTTP fetcher → seed profiles (indexed as the story's first document) →
-feed registry → hooks. Teardown runs in exactly the reverse order (``AsyncExitStack``), also
-when start-up fails half-way.
+scheduler and discovery (nothing registered yet) → hooks. Teardown runs in exactly the reverse
+order (``AsyncExitStack``), also when start-up fails half-way.
+
+Opening a runtime changes no feed: the scheduler registers feeds and refreshes discovery when
+it first polls (:meth:`crawler.scheduler.Scheduler.refresh`), so a worker process — ``newswatch
+worker``, ``arq workers.WorkerSettings`` — never replaces what a running scheduler polls.
 """
 
 from __future__ import annotations
@@ -73,9 +77,8 @@ async def open_runtime(settings: Settings) -> AsyncIterator[Runtime]:
         stack.push_async_callback(fetcher.close)
         profiles = {s.id: await load_seed(s, fetcher) for s in settings.story}
         await _index_seeds(store, profiles)
-        scheduler = Scheduler(settings, store, fetcher, queue, profiles)
         discovery = Discovery(settings, store, profiles, queue)
-        await scheduler.set_extra_feeds(await discovery.refresh())  # registers the feeds
+        scheduler = Scheduler(settings, store, fetcher, queue, profiles, discovery)
         dispatcher = Dispatcher(
             store, [build_hook(h, settings.crawler.user_agent) for h in settings.hook_list()]
         )

@@ -1,46 +1,51 @@
 """The scheduler stage: poll due feeds, turn new entries into article jobs, release revisits.
 
 Per feed poll: conditional GET (ETag / Last-Modified; a 304 costs no parse) → skip parsing
-when the body hash is unchanged (servers that ignore conditional GET) → parse → for each entry
-not seen before (or whose ``updated`` stamp moved: the publisher signals a change) and each
-story the feed serves, a pre-filter on title + summary, then one arq job with a deterministic
-id. Everything a poll changes — feed state, next due time, entry stamps, term counts, feed
-events and counters — is written in one MULTI/EXEC, so the schedule lives entirely in Redis
-and a restart (or a crash mid-poll) loses nothing.
+when the body hash is unchanged (servers that ignore conditional GET) → parse → the entries
+new to a story (pre-filtered) or whose ``updated`` stamp moved become arq jobs
+(:mod:`crawler.intake`). Everything a poll changes — feed state, next due time, seen entries,
+term counts, feed events and counters — is written in one MULTI/EXEC
+(:func:`crawler.store.polls.save_poll`), so the schedule lives entirely in Redis and a restart
+(or a crash mid-poll) loses nothing.
 
-When to poll next is :mod:`crawler.core.cadence` (adaptive interval, jitter, server hints as
-lower bounds, exponential backoff). After ``[scheduler] failing_after`` consecutive failures
-``feed.failing`` is emitted with the last error, ``feed.recovered`` when a poll works again;
-``410 Gone`` disables the feed (``feed.gone``; ``newswatch status`` shows it as ``gone``).
+When to poll next is :mod:`crawler.core.cadence`. After ``[scheduler] failing_after``
+consecutive failures ``feed.failing`` is emitted, ``feed.recovered`` when a poll works again;
+``410 Gone`` disables the feed (``feed.gone``). An unexpected error in one feed's poll is
+logged with its traceback and is that feed's failure; the batch's other feeds are polled.
+
 Feeds are claimed with a lease (:mod:`crawler.store.schedule`): two schedulers never poll one
-feed at once.
+feed at once. Which feeds exist is the scheduler's decision alone (:meth:`Scheduler.refresh`,
+at its first poll and every ``[discovery] refresh``): worker processes never register or
+forget feeds. A claimed feed this process has no configuration for — a news search another
+scheduler registered — is read from discovery's registry in Redis and polled.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-import functools
 import hashlib
 import logging
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
 from arq.connections import ArqRedis
+from redis.exceptions import RedisError
 
 from crawler.config import FeedConfig, Settings
 from crawler.core import cadence, events
 from crawler.core.feedparse import ParsedFeed, parse_feed
-from crawler.core.relevance import passes_prefilter, strongest_terms, terms
-from crawler.core.text import stable_hash
-from crawler.core.urls import canonical_url
-from crawler.errors import FeedError, FetchError, HostBusyError, HTTPStatusError
+from crawler.core.relevance import seed_key_terms
+from crawler.discovery import Discovery
+from crawler.errors import FeedError, FetchError, HostBusyError, HTTPStatusError, StoreError
 from crawler.fetch import Fetcher, FetchResult
-from crawler.models import Event, FeedEntry, SeedProfile
+from crawler.intake import Intake
+from crawler.models import Event, SeedProfile
 from crawler.outage import Outage
-from crawler.store import FeedState, Revisit, Store, doc_id
+from crawler.store import FeedState, Store
+from crawler.store.polls import PollWrites, entry_doc, save_poll
 
 log = logging.getLogger(__name__)
 
@@ -56,17 +61,6 @@ class PollResult:
     skipped: int = 0
 
 
-@dataclass(slots=True)
-class _Writes:
-    """What one poll changes besides the feed state (written in the same transaction)."""
-
-    events: list[Event] = field(default_factory=list)
-    stamps: dict[str, str] = field(default_factory=dict)
-    learn: list[set[str]] = field(default_factory=list)
-    skipped: list[tuple[str, FeedEntry]] = field(default_factory=list)  # (story, entry)
-    counts: dict[str, int] = field(default_factory=dict)
-
-
 class Scheduler:
     def __init__(
         self,
@@ -75,33 +69,45 @@ class Scheduler:
         fetcher: Fetcher,
         queue: ArqRedis,
         profiles: dict[str, SeedProfile],
+        discovery: Discovery | None = None,
     ) -> None:
         self._settings = settings
         self._store = store
         self._fetcher = fetcher
         self._queue = queue
         self._profiles = profiles
-        self._feeds = {f.url: f for f in settings.feed}
-        self._key_terms = {s: strongest_terms(p.terms) for s, p in profiles.items()}
+        self._discovery = discovery
+        self._configured = {f.url: f for f in settings.feed}
+        self._found: dict[str, FeedConfig] = {}  # discovery feeds (ours or another's)
+        self._key_terms = {s: seed_key_terms(p.terms, p.entities) for s, p in profiles.items()}
+        self._intake = Intake(store, queue, self._key_terms, settings.crawler.prefilter)
+        self._refreshed = False
 
     def feed_config(self, url: str) -> FeedConfig | None:
-        """The one lookup of a feed's configuration (extend the registry here)."""
-        return self._feeds.get(url)
+        return self._configured.get(url) or self._found.get(url)
 
-    async def register(self) -> None:
-        await self._store.schedule.register_feeds(self._feeds, time.time())
-
-    async def set_extra_feeds(self, feeds: list[FeedConfig]) -> None:
-        """Feeds added at run time (discovery's news searches), replacing earlier extras."""
-        self._feeds = {f.url: f for f in (*self._settings.feed, *feeds)}
-        await self.register()
+    async def refresh(self) -> None:
+        """Rebuild discovery's searches and the pre-filter's key terms, then register exactly
+        the configured and discovery feeds (new ones due now; others and their state forgotten).
+        """
+        if self._discovery is not None:
+            done = await self._discovery.refresh()
+            self._found = {f.url: f for f in done.feeds}
+            self._key_terms.update(done.key_terms)
+        wanted = [*self._configured, *self._found]
+        await self._store.schedule.register_feeds(wanted, time.time())
+        self._refreshed = True
 
     async def poll_all(self) -> list[PollResult]:
-        """Poll every configured feed now, whatever its schedule (``run --once``)."""
+        """Poll every registered feed now, whatever its schedule (``run --once``)."""
+        if not self._refreshed:
+            await self.refresh()
         claimed = await self._store.schedule.claim_all_feeds(time.time(), self._lease)
         return await self._poll(claimed)
 
     async def poll_due(self, limit: int = CLAIM_BATCH) -> list[PollResult]:
+        if not self._refreshed:
+            await self.refresh()
         claimed = await self._store.schedule.claim_due_feeds(time.time(), self._lease, limit)
         return await self._poll(claimed)
 
@@ -110,7 +116,11 @@ class Scheduler:
         return self._settings.scheduler.feed_lease
 
     async def _poll(self, urls: Sequence[str]) -> list[PollResult]:
+        if any(self.feed_config(u) is None for u in urls) and self._discovery is not None:
+            self._found.update(await self._discovery.registered())
         feeds = [f for u in urls if (f := self.feed_config(u)) is not None]
+        for url in (u for u in urls if self.feed_config(u) is None):
+            log.debug("claimed %s, which no configuration or registry names: skipped", url)
         if not feeds:
             return []
         states = await self._store.schedule.feed_states([f.url for f in feeds])
@@ -118,21 +128,32 @@ class Scheduler:
 
         async def guarded(feed: FeedConfig) -> PollResult:
             async with gate:
-                return await self.poll_feed(feed, states[feed.url])
+                try:
+                    return await self.poll_feed(feed, states[feed.url])
+                except (RedisError, StoreError):
+                    raise  # the store is down, not the feed: the tick reports the outage
+                except Exception as exc:
+                    log.exception("feed %s: unexpected error while polling", feed.url)
+                    return await self._failed(feed, states[feed.url], exc)
 
-        return list(await asyncio.gather(*(guarded(f) for f in feeds)))
+        results = await asyncio.gather(*(guarded(f) for f in feeds), return_exceptions=True)
+        for result in results:
+            if isinstance(result, BaseException):
+                raise result
+        return [r for r in results if isinstance(r, PollResult)]
 
     async def poll_feed(self, feed: FeedConfig, state: FeedState | None = None) -> PollResult:
         if state is None:
             state = await self._store.schedule.feed_state(feed.url)
         if state.status == "gone":
-            await self._write(feed.url, state, None, _Writes())  # stays out of the due set
+            await save_poll(self._store, feed.url, state, None, PollWrites())  # stays not due
             return PollResult(feed.url, "gone")
         try:
             fetched = await self._fetcher.fetch(feed.url, "feed", state.etag, state.last_modified)
         except HostBusyError as exc:  # our own pacing of the host: not the feed's failure
             due = time.time() + cadence.jittered(exc.retry_after or feed.interval)
-            await self._write(feed.url, state, due, _Writes(counts={"feeds_deferred": 1}), state)
+            deferred = PollWrites(counts={"feeds_deferred": 1})
+            await save_poll(self._store, feed.url, state, due, deferred, state)
             return PollResult(feed.url, "deferred")
         except FetchError as exc:
             return await self._failed(feed, state, exc)
@@ -147,6 +168,8 @@ class Scheduler:
             parsed = parse_feed(fetched.body, fetched.url, fetched.headers)
         except FeedError as exc:
             return await self._failed(feed, state, exc)
+        if parsed.rejected:
+            log.debug("feed %s: links dropped (not followable): %s", feed.url, parsed.rejected)
         state = replace(state, body_hash=body_hash, ttl=parsed.ttl_seconds or 0.0)
         return await self._succeeded(feed, state, fetched, parsed)
 
@@ -162,30 +185,27 @@ class Scheduler:
         bounds = feed.bounds
         previous = state.interval or cadence.clamp(feed.interval, bounds)
         if parsed is None:
-            result, writes = PollResult(feed.url, unchanged), _Writes()
+            result, writes = PollResult(feed.url, unchanged), PollWrites()
             interval = cadence.stretched(previous, bounds)
         else:
-            result, writes = await self._take_entries(feed, list(parsed.entries))
+            writes = PollWrites()
+            stories = feed.stories or tuple(self._profiles)
+            taken = await self._intake.take(stories, parsed.entries, writes)
+            result = PollResult(
+                feed.url, "changed", len(parsed.entries), taken.queued, taken.skipped
+            )
             dates = (e.published or e.updated for e in parsed.entries)
             interval = cadence.adaptive_interval(dates, datetime.now(UTC), bounds, feed.interval)
         if state.status == "failing":
             log.info("feed %s recovered after %d failures", feed.url, state.failures)
             writes.events += self._feed_events("feed.recovered", feed, "", state.failing_since)
-        now = _stamp()
-        healthy = replace(
-            state,
-            failures=0,
-            status="ok",
-            last_error="",
-            last_poll=now,
-            last_ok=now,
-            failing_since="",
-            interval=interval,
-        )
+        healthy = _healthy(state, interval)
+        if "signals_held" in writes.counts:  # held signals need the next poll to parse again
+            healthy = replace(healthy, etag="", last_modified="", body_hash="")
         hints = (cadence.cache_lifetime(fetched.headers), state.ttl or None)
         delay = cadence.next_delay(interval, hints, bounds)
         writes.counts["feeds_polled"] = 1
-        await self._write(feed.url, healthy, time.time() + delay, writes, before)
+        await save_poll(self._store, feed.url, healthy, time.time() + delay, writes, before)
         if result.queued:  # only polls that found work are worth a line
             log.info("feed %s: %d entries, %d queued", feed.url, result.entries, result.queued)
         return result
@@ -196,72 +216,26 @@ class Scheduler:
         gone = isinstance(exc, HTTPStatusError) and exc.status == 410
         since = state.failing_since or _stamp()
         status = "gone" if gone else ("failing" if failures >= config.failing_after else "ok")
-        writes = _Writes(counts={"feeds_failed": 1})
+        error = str(exc) if isinstance(exc, FetchError | FeedError) else f"{exc!r}"
+        writes = PollWrites(counts={"feeds_failed": 1})
         if gone:
-            writes.events = self._feed_events("feed.gone", feed, str(exc), since)
+            writes.events = self._feed_events("feed.gone", feed, error, since)
         elif status == "failing" and state.status != "failing":
-            writes.events = self._feed_events("feed.failing", feed, str(exc), since)
-        log.warning("feed %s failed (%d in a row): %s", feed.url, failures, exc)
+            writes.events = self._feed_events("feed.failing", feed, error, since)
+        log.warning("feed %s failed (%d in a row): %s", feed.url, failures, error)
         failed = replace(
             state,
             failures=failures,
             status=status,
-            last_error=str(exc),
+            last_error=error,
             last_poll=_stamp(),
             failing_since=since,
         )
         retry_after = exc.retry_after if isinstance(exc, FetchError) else None
         delay = cadence.backoff(failures, config.backoff_base, config.backoff_max, retry_after)
-        await self._write(feed.url, failed, None if gone else time.time() + delay, writes)
+        due = None if gone else time.time() + delay
+        await save_poll(self._store, feed.url, failed, due, writes)
         return PollResult(feed.url, "gone" if gone else "failed")
-
-    async def _take_entries(
-        self, feed: FeedConfig, entries: list[FeedEntry]
-    ) -> tuple[PollResult, _Writes]:
-        keys = [_entry_key(e.link) for e in entries]
-        stamps = await self._store.schedule.entry_stamps(keys)
-        writes = _Writes()
-        queued = skipped = 0
-        for entry, key, old in zip(entries, keys, stamps, strict=True):
-            stamp = _entry_stamp(entry)
-            if old is not None and (old == stamp or not stamp):
-                continue
-            for story in feed.stories or tuple(self._profiles):
-                if old is None and not self._prefilter(story, entry):
-                    skipped += 1
-                    writes.skipped.append((story, entry))  # kept for discovery's re-checks
-                    continue
-                queued += await self._enqueue_entry(story, entry, signal=old is not None)
-            if old is None:
-                writes.learn.append(set(terms(f"{entry.title} {entry.summary}")))
-            writes.stamps[key] = stamp
-        writes.counts.update(
-            entries_new=len(writes.stamps), entries_queued=queued, entries_skipped=skipped
-        )
-        return PollResult(feed.url, "changed", len(entries), queued, skipped), writes
-
-    def _prefilter(self, story: str, entry: FeedEntry) -> bool:
-        if not self._settings.crawler.prefilter:
-            return True
-        text = f"{entry.title} {entry.summary}"
-        return passes_prefilter(text, self._key_terms[story], self._profiles[story].entities)
-
-    async def _enqueue_entry(self, story: str, entry: FeedEntry, signal: bool) -> int:
-        doc = doc_id(canonical_url(entry.link))
-        if signal:
-            job_id = self._store.keys.job("sig", story, doc, stable_hash(_entry_stamp(entry), 6))
-        else:
-            job_id = self._store.keys.job("new", story, doc)
-        job = await self._queue.enqueue_job(
-            "process_article",
-            story,
-            entry.link,
-            -1,
-            "signal" if signal else "new",
-            _job_id=job_id,
-            _queue_name=self._store.keys.queue,
-        )
-        return 1 if job is not None else 0
 
     async def release_revisits(self, now: float | None = None) -> int:
         """Enqueue every revisit due by ``now``; returns how many were released."""
@@ -273,75 +247,52 @@ class Scheduler:
                 revisit.url,
                 revisit.number,
                 "revisit",
-                _job_id=self._revisit_job_id(revisit),
+                _job_id=self._store.keys.job(
+                    "rv", revisit.story, entry_doc(revisit.url), str(revisit.number)
+                ),
                 _queue_name=self._store.keys.queue,
             )
         await self._store.schedule.done_revisits(due)
         return len(due)
 
-    def _revisit_job_id(self, revisit: Revisit) -> str:
-        doc = doc_id(canonical_url(revisit.url))
-        return self._store.keys.job("rv", revisit.story, doc, str(revisit.number))
-
     def _feed_events(self, etype: str, feed: FeedConfig, error: str, episode: str) -> list[Event]:
         stories = feed.stories or tuple(self._profiles)
         return [events.feed_event(etype, s, feed.url, error, episode) for s in stories]
 
-    async def _write(
-        self,
-        url: str,
-        state: FeedState,
-        next_due: float | None,
-        writes: _Writes,
-        before: FeedState | None = None,
-    ) -> None:
-        """One poll's every change, in one MULTI/EXEC (``next_due`` None: never again).
-
-        A poll that changed nothing but the feed's own state (``before`` known: 304 or the
-        same body) takes the lean path: one script with only the fields that changed.
-        """
-        quiet = not (writes.events or writes.stamps or writes.learn or writes.skipped)
-        if quiet and before is not None and next_due is not None and len(writes.counts) == 1:
-            (counter,) = writes.counts
-            await self._store.schedule.save_quiet(url, before, state, next_due, counter)
-            return
-        async with self._store.transaction() as pipe:
-            self._store.schedule.queue_feed_state(pipe, url, state, next_due)
-            if writes.learn:
-                self._store.terms.queue_learn(pipe, writes.learn)
-            self._store.schedule.queue_entry_stamps(pipe, writes.stamps)
-            for story, entry in writes.skipped:
-                self._store.discovery.queue_skip(pipe, story, entry)
-            self._store.outbox.queue_add(pipe, writes.events)
-            self._store.schedule.queue_counts(pipe, writes.counts)
-            await pipe.execute()
-
     async def run(self, stop: asyncio.Event) -> None:
-        """Poll due feeds and release due revisits every ``tick`` until ``stop`` is set."""
+        """Poll due feeds and release due revisits every ``tick`` until ``stop`` is set; one
+        failing (e.g. Redis away) never keeps the other from running."""
         tick = self._settings.scheduler.tick
-        outage = Outage(log, "scheduler tick")
+        polls, revisits = Outage(log, "scheduler tick"), Outage(log, "revisit release")
         while not stop.is_set():
             wait = tick
             try:
                 while len(await self.poll_due()) == CLAIM_BATCH and not stop.is_set():
                     pass  # a full batch: more feeds may be due right now
-                await self.release_revisits()
-                outage.ok()
+                polls.ok()
             except Exception as exc:  # keep going through a Redis outage, logged once
-                wait = max(tick, outage.failed(exc))
+                wait = max(wait, polls.failed(exc))
+            try:
+                await self.release_revisits()
+                revisits.ok()
+            except Exception as exc:
+                wait = max(wait, revisits.failed(exc))
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(stop.wait(), timeout=wait)
 
 
-@functools.lru_cache(maxsize=131072)  # canonicalising is the costliest step of a changed poll
-def _entry_key(link: str) -> str:
-    """The key of an entry in the seen-entries hash: a hash of its canonical URL."""
-    return stable_hash(canonical_url(link), size=8)
-
-
-def _entry_stamp(entry: FeedEntry) -> str:
-    when = entry.updated or entry.published
-    return when.isoformat() if when else ""
+def _healthy(state: FeedState, interval: float) -> FeedState:
+    now = _stamp()
+    return replace(
+        state,
+        failures=0,
+        status="ok",
+        last_error="",
+        last_poll=now,
+        last_ok=now,
+        failing_since="",
+        interval=interval,
+    )
 
 
 def _stamp() -> str:

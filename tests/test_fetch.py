@@ -346,6 +346,23 @@ async def test_robots_txt_is_obeyed_for_articles_and_fetched_once(site: LocalSit
         await strict.close()
 
 
+async def test_a_robots_txt_over_500_kib_is_cut_not_ignored(site: LocalSite) -> None:
+    """RFC 9309: parse at least the first 500 KiB. A 740 KB file whose rules come first still
+    forbids what it says (it used to be "too large", i.e. no rules at all)."""
+    padding = "# a very long robots.txt, as some sites serve them\n" * 15_000
+    site.text("/robots.txt", f"User-agent: *\nDisallow: /private/\n{padding}", "text/plain")
+    site.text("/private/a", "<p>private</p>")
+    site.text("/public/a", "<p>public</p>")
+    fetcher = _fetcher()
+    try:
+        with pytest.raises(RobotsDisallowedError):
+            await fetcher.fetch(site.url("/private/a"), "html")
+        assert (await fetcher.fetch(site.url("/public/a"), "html")).status == 200
+    finally:
+        await fetcher.close()
+    assert "/private/a" not in site.hits and site.hits["/robots.txt"] == 1
+
+
 async def test_robots_txt_is_shared_by_processes_through_redis(site: LocalSite, store: Any) -> None:
     site.text("/robots.txt", "User-agent: newswatch\nDisallow: /x\n", content_type="text/plain")
     site.text("/y", "<p>y</p>")

@@ -21,9 +21,10 @@ from aiohttp import web
 from arq import create_pool
 from arq.connections import RedisSettings
 
-from crawler.errors import HostBusyError
-from crawler.fetch import MemoryHostState
+from crawler.errors import HostBusyError, RobotsDisallowedError
+from crawler.fetch import MemoryHostState, host_of
 from crawler.fetch.politeness import HostGate
+from crawler.fetch.robots import RobotsRules
 from crawler.runtime import open_runtime
 from crawler.store import Store
 from tests.conftest import SEED_FILE, LocalSite
@@ -167,19 +168,55 @@ async def test_gate_waits_are_bounded_and_paused_hosts_say_when() -> None:
         pass
 
 
+@pytest.mark.parametrize("shared", [False, True])
+async def test_refused_requests_do_not_extend_a_retry_after_pause(
+    store: Store, shared: bool
+) -> None:
+    """300 s of Retry-After, then 100 bounced requests (D = 1 s): still 300 s, not 400."""
+    state = store.hosts if shared else MemoryHostState()
+    gate = HostGate(state, limit=2, delay=1.0, lease=10.0, max_wait=60.0)
+    await gate.pause("https://paused.example/", 300.0)
+    waits = []
+    for _ in range(100):
+        with pytest.raises(HostBusyError) as busy:
+            async with gate.slot("https://paused.example/news/a"):
+                pass
+        waits.append(busy.value.retry_after or 0.0)
+    assert min(waits) > 295 and max(waits) <= 300.5, (min(waits), max(waits))
+
+
+async def test_one_host_key_whatever_the_spelling_of_its_port() -> None:
+    assert host_of("https://A.example:443/x") == host_of("https://a.example/y") == "a.example"
+    assert host_of("http://a.example:80/") == "a.example"
+    assert host_of("http://a.example:8080/") == "a.example:8080"
+    assert host_of("http://[::1]:8080/x") == "[::1]:8080"
+    downloads: list[str] = []
+
+    async def download(url: str) -> bytes:
+        downloads.append(url)
+        return b"User-agent: *\nDisallow: /private/\n"
+
+    rules = RobotsRules(MemoryHostState(), download, "newswatch", ttl=3600.0)
+    await rules.check("http://a.example:80/news")
+    await rules.check("http://a.example/news")
+    with pytest.raises(RobotsDisallowedError):
+        await rules.check("http://A.EXAMPLE:80/private/x")
+    assert downloads == ["http://a.example/robots.txt"]  # one origin, fetched once
+
+
 async def test_redis_gate_refuses_a_third_slot_and_frees_on_release(store: Store) -> None:
     hosts = store.hosts
-    assert await hosts.reserve("h.example", "a", 2, 0.0, 10.0) == 0.0
-    assert await hosts.reserve("h.example", "b", 2, 0.0, 10.0) == 0.0
-    assert await hosts.reserve("h.example", "c", 2, 0.0, 10.0) is None
+    assert await hosts.reserve("h.example", "a", 2, 0.0, 10.0, 60.0) == 0.0
+    assert await hosts.reserve("h.example", "b", 2, 0.0, 10.0, 60.0) == 0.0
+    assert await hosts.reserve("h.example", "c", 2, 0.0, 10.0, 60.0) is None
     await hosts.release("h.example", "a")
-    assert await hosts.reserve("h.example", "c", 2, 0.0, 10.0) == 0.0
-    wait = await hosts.reserve("spaced.example", "x", 5, 30.0, 10.0)
-    second = await hosts.reserve("spaced.example", "y", 5, 30.0, 10.0)
+    assert await hosts.reserve("h.example", "c", 2, 0.0, 10.0, 60.0) == 0.0
+    wait = await hosts.reserve("spaced.example", "x", 5, 30.0, 10.0, 60.0)
+    second = await hosts.reserve("spaced.example", "y", 5, 30.0, 10.0, 60.0)
     assert wait == 0.0 and second is not None and 29.9 < second <= 30.0
-    assert await hosts.reserve("lease.example", "z", 1, 0.0, 0.05) == 0.0
+    assert await hosts.reserve("lease.example", "z", 1, 0.0, 0.05, 60.0) == 0.0
     deadline = time.monotonic() + 5
-    while await hosts.reserve("lease.example", "w", 1, 0.0, 10.0) is None:
+    while await hosts.reserve("lease.example", "w", 1, 0.0, 10.0, 60.0) is None:
         assert time.monotonic() < deadline, "an expired lease must free its slot"
         await asyncio.sleep(0.02)
 

@@ -229,6 +229,7 @@ async def test_restart_keeps_the_schedule_and_two_schedulers_never_share_a_feed(
         site.text(f"/f{i}", rss(items(2, timedelta(hours=1), start=i * 2)), "application/rss+xml")
     settings = make_settings(feed=[{"url": site.url(f"/f{i}")} for i in range(30)])
     async with open_runtime(settings) as one, open_runtime(settings) as two:
+        await one.scheduler.refresh()  # a scheduler registers the feeds (opening does not)
         claimed = await one.store.schedule.claim_due_feeds(time.time(), 60, 20)
         other = await two.store.schedule.claim_due_feeds(time.time(), 60, 20)
         assert len(claimed) == 20 and len(other) == 10 and not set(claimed) & set(other)

@@ -17,6 +17,7 @@ from crawler.fetch import Fetcher
 from crawler.models import Article, Version
 from crawler.runtime import open_runtime, open_store
 from crawler.store import Store, doc_id
+from crawler.store import _safe as safe_url
 
 
 async def extract(source: str, as_json: bool, allow_private: bool, config: Path | None) -> int:
@@ -142,8 +143,9 @@ async def status(settings: Settings, as_json: bool) -> int:
         f"revisits pending: {data['revisits_pending']}"
     )
     for feed in data["feeds"]:
+        origin = f"  (discovery: {feed['story']})" if feed["origin"] == "discovery" else ""
         print(
-            f"  [{feed['status']:>7}] {feed['url']}  last poll {feed['last_poll'] or '-'}"
+            f"  [{feed['status']:>7}] {feed['url']}{origin}  last poll {feed['last_poll'] or '-'}"
             f"{'  error: ' + feed['last_error'] if feed['last_error'] else ''}"
         )
     for sid, count in data["tracked"].items():
@@ -153,14 +155,22 @@ async def status(settings: Settings, as_json: bool) -> int:
 
 
 async def _status(settings: Settings, store: Store, url: str) -> dict[str, Any]:
-    states = await store.schedule.feed_states([f.url for f in settings.feed])
+    """Feeds are the configured ones, then each story's current discovery searches (as the
+    scheduler registered them in Redis); the store URL is shown without its password."""
+    origins = {f.url: ("config", "") for f in settings.feed}
+    for story in settings.story:
+        for feed_url in sorted(await store.discovery.feeds(story.id)):
+            origins.setdefault(feed_url, ("discovery", story.id))
+    states = await store.schedule.feed_states(list(origins))
     return {
-        "store": url,
+        "store": safe_url(url),
         "queued_jobs": int(await store.redis.zcard(store.keys.queue)),
         "revisits_pending": await store.schedule.pending_revisits(),
         "feeds": [
             {
                 "url": u,
+                "origin": origins[u][0],
+                "story": origins[u][1],
                 "status": s.status,
                 "failures": s.failures,
                 "last_poll": s.last_poll,

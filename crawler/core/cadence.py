@@ -13,6 +13,11 @@
   header cannot silence a feed the user wants watched.
 * **Errors** back off exponentially from ``backoff_base`` (×2 per consecutive failure, ±20 %
   jitter) up to ``backoff_max``; ``Retry-After`` (429/503) is a lower bound up to one day.
+* **Signals** (an entry's ``updated`` stamp moved): the first one is fetched at once; after
+  that, one every :data:`SIGNAL_EVERY` per entry and story — sooner only while the signals
+  keep finding changes (the tracked article's version moved since the last one). A feed that
+  stamps every entry with the time of each request thus costs one fetch per entry per
+  ``SIGNAL_EVERY``, while a live article that really changes is fetched on every signal.
 """
 
 from __future__ import annotations
@@ -27,6 +32,7 @@ STRETCH = 1.2
 JITTER = 0.1
 BACKOFF_JITTER = 0.2
 MAX_RETRY_AFTER = 86_400.0
+SIGNAL_EVERY = 1800.0  # seconds; the lead may expose it as ``[scheduler] signal_interval``
 
 
 def clamp(value: float, bounds: tuple[float, float]) -> float:
@@ -114,3 +120,18 @@ def _date_header(headers: Mapping[str, str]) -> datetime | None:
     except (TypeError, ValueError, IndexError):
         return None
     return when if when.tzinfo else when.replace(tzinfo=UTC)
+
+
+def signal_due(
+    last_signal: float,
+    version_then: str,
+    version_now: str,
+    now: float,
+    every: float = SIGNAL_EVERY,
+) -> bool:
+    """Whether a moved ``updated`` stamp is worth a fetch now (see "Signals" above).
+
+    ``last_signal`` is when the previous signal fetch was queued (0: never), ``version_then``
+    the article's version at that moment and ``version_now`` its version now ("" untracked).
+    """
+    return not last_signal or now - last_signal >= every or version_now != version_then

@@ -230,7 +230,10 @@ def _atom_text(element: Any) -> str:
 
 def _resolve(element: Any, href: str) -> str:
     base = element.base
-    return urljoin(base, href.strip()) if base else href.strip()
+    try:
+        return urljoin(base, href.strip()) if base else href.strip()
+    except ValueError:  # a malformed href or xml:base: this link is dropped later, not the feed
+        return href.strip()
 
 
 @functools.lru_cache(maxsize=65536)  # a feed repeats its dates on every poll

@@ -9,6 +9,11 @@ feedparser never fetches here: it only parses bytes we downloaded ourselves (so 
 caps and the address guard apply). Sanitising and relative-URI resolution are off — newswatch
 reads only titles, links, summaries and dates, and those options cost ~35 % of parse time.
 Titles and summaries are plain text (markup stripped, entities decoded).
+
+Links are resolved against the feed's URL and kept only when they can be followed: http(s),
+a host, a valid port, well-formed IPv6 (:func:`crawler.core.urls.followable`). Any other
+entry link (``javascript:``, ``http://example.com:99999/``, ``http://[::1``) drops that entry
+alone; the dropped links are listed in :attr:`ParsedFeed.rejected` for the caller to log.
 """
 
 from __future__ import annotations
@@ -28,6 +33,7 @@ import feedparser
 
 from crawler.core.feedfast import RawEntry, parse_fast
 from crawler.core.text import normalize_space
+from crawler.core.urls import followable
 from crawler.errors import FeedError
 from crawler.models import FeedEntry
 
@@ -41,6 +47,7 @@ class ParsedFeed:
     ttl_seconds: float | None = None
     problem: str = ""  # feedparser's complaint when it had to recover from malformed input
     parser: str = "fast"  # "fast" (lxml/json) or "feedparser"
+    rejected: tuple[str, ...] = ()  # entry links that cannot be followed (their entries dropped)
 
 
 def parse_feed(
@@ -56,10 +63,12 @@ def parse_feed(
     if fast:
         raw = parse_fast(body, feed_url, _charset(headers))
         if raw is not None:
+            entries, rejected = _entries((_fast_fields(e) for e in raw.entries), feed_url)
             return ParsedFeed(
                 title=normalize_space(raw.title),
-                entries=_entries((_fast_fields(e) for e in raw.entries), feed_url),
+                entries=entries,
                 ttl_seconds=_minutes(raw.ttl),
+                rejected=rejected,
             )
     return parse_with_feedparser(body, feed_url, headers)
 
@@ -78,7 +87,7 @@ def parse_with_feedparser(
     except Exception as exc:  # feedparser raises assorted internals on hostile input
         raise FeedError(f"feed parser failed on {feed_url}: {exc!r}") from exc
     problem = repr(parsed.get("bozo_exception")) if parsed.get("bozo") else ""
-    entries = _entries((_feedparser_fields(raw) for raw in parsed.entries), feed_url)
+    entries, rejected = _entries((_feedparser_fields(raw) for raw in parsed.entries), feed_url)
     if not entries and problem and not parsed.feed:
         raise FeedError(f"not a feed ({problem}) at {feed_url}")
     feed: Any = parsed.feed
@@ -88,6 +97,7 @@ def parse_with_feedparser(
         ttl_seconds=_minutes(str(feed.get("ttl", ""))),
         problem=problem,
         parser="feedparser",
+        rejected=rejected,
     )
 
 
@@ -118,19 +128,32 @@ def _feedparser_fields(raw: Any) -> _Fields:
     )
 
 
-def _entries(rows: Iterable[_Fields], feed_url: str) -> tuple[FeedEntry, ...]:
-    return tuple(e for row in rows if (e := _entry(row, feed_url)) is not None)
+def _entries(
+    rows: Iterable[_Fields], feed_url: str
+) -> tuple[tuple[FeedEntry, ...], tuple[str, ...]]:
+    """The entries with a followable link, and the links that are not."""
+    entries: list[FeedEntry] = []
+    rejected: list[str] = []
+    for row in rows:
+        entry = _entry(row, feed_url)
+        if isinstance(entry, str):
+            rejected.append(entry)
+        elif entry is not None:
+            entries.append(entry)
+    return tuple(entries), tuple(rejected)
 
 
-def _entry(row: _Fields, feed_url: str) -> FeedEntry | None:
+def _entry(row: _Fields, feed_url: str) -> FeedEntry | str | None:
+    """The entry; the raw link when it cannot be followed; None when there is no link."""
     title, link, entry_id, summary, published, updated = row
     if not link and entry_id.startswith(("http://", "https://")):
         link = entry_id
     if not link:
         return None
-    link = absolute_link(feed_url, link)
-    if not link:
-        return None
+    resolved = absolute_link(feed_url, link)
+    if not resolved:
+        return link[:300]
+    link = resolved
     return FeedEntry(
         feed_url=feed_url,
         link=link,
@@ -144,12 +167,13 @@ def _entry(row: _Fields, feed_url: str) -> FeedEntry | None:
 
 @functools.lru_cache(maxsize=131072)  # feeds repeat their links on every poll (2,000 × 50)
 def absolute_link(feed_url: str, link: str) -> str:
-    """``link`` resolved against the feed's URL; "" unless it is an http(s) URL."""
+    """``link`` resolved against the feed's URL; "" unless it can be followed (see the module
+    docstring)."""
     try:
         url = urljoin(feed_url, link.strip())
     except ValueError:  # e.g. "Invalid IPv6 URL": not a link we can follow
         return ""
-    return url if url.startswith(("http://", "https://")) else ""
+    return url if followable(url) else ""
 
 
 def _charset(headers: Mapping[str, str] | None) -> str | None:

@@ -2,7 +2,8 @@
 
 The profile is the seed's terms (lead-weighted counts of word stems) plus what newswatch has
 learned from the articles it judged related since (``grown``: summed term weights). Terms
-are ranked by tf-idf with the document frequencies learned from the feeds, so the query asks
+are ranked by :func:`crawler.core.relevance.ranked_terms` (the pre-filter's ranking too):
+tf-idf with the document frequencies learned from the feeds, so the query asks
 for what is *specific* to the story ("tokayev", "kazakhstan", "csto"), not for what every
 article says. Names are written as the articles write them, stems are shown as their first
 surface form in the seed.
@@ -17,14 +18,12 @@ Two search feeds per story, both plain RSS and so polled like any configured fee
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
-from crawler.core.relevance import TermStats, entity_terms, surface_forms, weights
+from crawler.core.relevance import ranked_terms, surface_forms
 
-GROWN_WEIGHT = 0.5  # the grown profile counts half as much as the seed
-NAME_BOOST = 2.0
+__all__ = ["SearchSettings", "query_words", "ranked_terms", "search_urls"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,27 +33,6 @@ class SearchSettings:
     terms: int
     language: str
     timespan: str
-
-
-def ranked_terms(
-    seed_terms: Mapping[str, float],
-    grown: Mapping[str, float],
-    stats: TermStats,
-    names: Iterable[str] = (),
-) -> list[str]:
-    """Profile stems, strongest first: seed tf-idf plus ``GROWN_WEIGHT`` × the grown part,
-    words of the seed's names (people, places, organisations) counted ``NAME_BOOST`` times:
-    before the feeds have taught newswatch which words are common, a name is the safest bet
-    for a specific query."""
-    seed = weights(seed_terms, stats)
-    learned = weights(grown, stats) if grown else {}
-    boosted = entity_terms(names)
-    score = {
-        t: (seed.get(t, 0.0) + GROWN_WEIGHT * learned.get(t, 0.0))
-        * (NAME_BOOST if t in boosted else 1.0)
-        for t in seed | learned
-    }
-    return sorted(score, key=lambda t: (-score[t], t))
 
 
 def query_words(ranked: list[str], texts: list[str], count: int) -> list[str]:

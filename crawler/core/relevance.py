@@ -21,6 +21,12 @@ score = cosine(seed, doc) × (1 − ENTITY_WEIGHT + ENTITY_WEIGHT × entity over
 An article is *related* when ``score >= story.min_relevance``; ``shared_terms`` lists the
 words that contribute most to the cosine (as written in the article), so the score explains
 itself.
+
+The story's *key terms* — what the pre-filter looks for in feed entries, and what discovery
+asks the news searches for — come from one ranking, :func:`ranked_terms`: seed tf-idf plus
+half the grown profile, names boosted. The pre-filter's names are the seed's names whose words
+are among those key terms; news outlets ("ABC News", "Reuters": an aggregator's attribution,
+not the story) never count (:data:`MEDIA_NAMES`, kept as data).
 """
 
 from __future__ import annotations
@@ -44,6 +50,15 @@ MAX_NAME_WORDS = 4  # longer capitalised runs are headlines or menus, not names
 SHARED_TERMS = 10
 PREFILTER_MIN_TERMS = 2
 PREFILTER_CORE = 10
+GROWN_WEIGHT = 0.5  # the grown profile counts half as much as the seed
+NAME_BOOST = 2.0
+# names of news outlets and media words: who reported, not what the story is about
+MEDIA_NAMES = re.compile(
+    r"^(?:(?:.+ )?(?:news|tv|television|radio|times|post|press|herald|journal|gazette|tribune|"
+    r"telegraph|agency|network|channel|broadcasting|media|newspaper|magazine)|abc|bbc|cnn|cbs|"
+    r"nbc|fox|ap|afp|upi|reuters|bloomberg|al jazeera|dw|euronews|tass|ria novosti|interfax|"
+    r"xinhua|sky|npr|pbs|itv|usa today)$"
+)
 
 STOPWORDS = frozenset(
     w
@@ -197,8 +212,60 @@ def top_terms(text: str, count: int = 20) -> dict[str, float]:
 
 
 def strongest_terms(seed_weights: Mapping[str, float], count: int = TOP_TERMS) -> list[str]:
-    """The seed's heaviest terms (for the pre-filter and discovery queries)."""
+    """The heaviest terms by raw weight alone (no idf, no names: see :func:`key_terms`)."""
     return sorted(seed_weights, key=lambda t: (-seed_weights[t], t))[:count]
+
+
+def story_names(names: Iterable[str]) -> frozenset[str]:
+    """The names that can say what a story is about: news outlets dropped."""
+    return frozenset(n for n in names if not MEDIA_NAMES.match(n))
+
+
+def ranked_terms(
+    seed_terms: Mapping[str, float],
+    grown: Mapping[str, float],
+    stats: TermStats,
+    names: Iterable[str] = (),
+) -> list[str]:
+    """Profile stems, strongest first: seed tf-idf plus ``GROWN_WEIGHT`` × the grown part,
+    words of the seed's names (people, places, organisations; not news outlets) counted
+    ``NAME_BOOST`` times: before the feeds have taught newswatch which words are common, a name
+    is the safest bet for a specific query. The one ranking behind the pre-filter and
+    discovery's queries and re-checks."""
+    seed = weights(seed_terms, stats)
+    learned = weights(grown, stats) if grown else {}
+    boosted = entity_terms(story_names(names))
+    score = {
+        t: (seed.get(t, 0.0) + GROWN_WEIGHT * learned.get(t, 0.0))
+        * (NAME_BOOST if t in boosted else 1.0)
+        for t in seed | learned
+    }
+    return sorted(score, key=lambda t: (-score[t], t))
+
+
+@dataclass(frozen=True, slots=True)
+class KeyTerms:
+    """What the pre-filter looks for in a feed entry's title and summary."""
+
+    terms: tuple[str, ...]  # strongest first
+    names: frozenset[str]
+
+    def passes(self, title_and_summary: str) -> bool:
+        return passes_prefilter(title_and_summary, self.terms, self.names)
+
+
+def key_terms(ranked: list[str], names: Iterable[str], count: int = TOP_TERMS) -> KeyTerms:
+    """The ``count`` strongest of ``ranked`` (:func:`ranked_terms`) and the names with a word
+    among them."""
+    top = tuple(ranked[:count])
+    strong = set(top)
+    kept = frozenset(n for n in story_names(names) if entity_terms([n]) & strong)
+    return KeyTerms(top, kept)
+
+
+def seed_key_terms(seed_terms: Mapping[str, float], names: Iterable[str]) -> KeyTerms:
+    """Key terms from the seed alone (before any document frequency is known)."""
+    return key_terms(ranked_terms(seed_terms, {}, TermStats(), names), names)
 
 
 def passes_prefilter(

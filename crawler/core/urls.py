@@ -15,6 +15,13 @@ Steps (in order):
 6. :func:`choose_canonical` prefers the page's own ``rel=canonical`` / ``og:url`` when it is
    consistent with the fetched page: http(s), same site once www/mobile/AMP hosts are folded,
    and neither the front page nor a section above the fetched page (both are CMS mistakes).
+
+A string that cannot be a link — broken IPv6 brackets, a port that is not a number or is
+outside 0–65535, characters that cannot be encoded — makes :func:`canonical_url` raise
+``ValueError``; :func:`followable` is the check feed parsing uses to drop such links (feeds
+are written by strangers). :func:`source_of` is the one ``host[:port]`` normaliser: events,
+per-host politeness and robots.txt origins all use it, so ``a.com`` and ``a.com:443`` are one
+host.
 """
 
 from __future__ import annotations
@@ -40,10 +47,14 @@ _DEFAULT_PORTS = {"http": 80, "https": 443}
 _AMP_SEGMENT = re.compile(r"/amp(?=/|$)", re.IGNORECASE)
 _AMP_SUFFIX = re.compile(r"\.amp(?=$|\.html?$)", re.IGNORECASE)
 _AMP_CACHE = re.compile(r"^/[cv]/(s/)?(.+)$")
+_NOT_IN_HOST = frozenset('\\<>"{}|^`')
 
 
 def canonical_url(url: str) -> str:
-    """The canonical form of ``url`` (see the module docstring for the steps)."""
+    """The canonical form of ``url`` (see the module docstring for the steps).
+
+    Raises ``ValueError`` when ``url`` cannot be a link (see the module docstring).
+    """
     parts = urlsplit(_unwrap_amp_cache(url.strip()))
     scheme = parts.scheme.lower()
     host = fold_host((parts.hostname or "").rstrip(".").lower())
@@ -54,6 +65,18 @@ def canonical_url(url: str) -> str:
     path = _AMP_SUFFIX.sub("", _AMP_SEGMENT.sub("", parts.path)) or "/"
     rebuilt = urlunsplit((scheme, netloc, path, _clean_query(parts.query), ""))
     return str(_w3lib_canonicalize(rebuilt, keep_fragments=False))
+
+
+def followable(url: str) -> bool:
+    """True for an http(s) URL with a plausible host that :func:`canonical_url` accepts."""
+    if not url.startswith(("http://", "https://")):
+        return False
+    try:
+        host = urlsplit(url).hostname or ""
+        canonical_url(url)
+    except ValueError:
+        return False
+    return bool(host) and not any(c.isspace() or ord(c) < 32 or c in _NOT_IN_HOST for c in host)
 
 
 def fold_host(host: str) -> str:
@@ -91,10 +114,16 @@ def _clean_query(query: str) -> str:
 def choose_canonical(fetched_url: str, declared: str) -> str:
     """Canonical URL of a page: the declared one when consistent with the fetched one."""
     fetched = canonical_url(fetched_url)
-    declared = urljoin(fetched_url, declared.strip()) if declared.strip() else ""
+    try:
+        declared = urljoin(fetched_url, declared.strip()) if declared.strip() else ""
+    except ValueError:
+        return fetched
     if not declared.startswith(("http://", "https://")):
         return fetched
-    candidate = canonical_url(declared)
+    try:
+        candidate = canonical_url(declared)
+    except ValueError:  # a malformed declaration is a CMS mistake too
+        return fetched
     if site_of(candidate) != site_of(fetched):
         return fetched
     fetched_path = urlsplit(fetched).path.rstrip("/")
@@ -110,9 +139,13 @@ def site_of(url: str) -> str:
 
 
 def source_of(url: str) -> str:
-    """``host[:port]`` of a URL, as events report it."""
+    """``host[:port]`` of a URL, lower-cased, the scheme's default port dropped, an IPv6
+    address in brackets: how events name a source, and the unit of per-host politeness and of
+    robots.txt origins. Raises ``ValueError`` on a malformed port or IPv6 address."""
     parts = urlsplit(url)
-    host = (parts.hostname or "").lower()
+    host = (parts.hostname or "").rstrip(".").lower()
+    if ":" in host:
+        host = f"[{host}]"
     if parts.port and parts.port != _DEFAULT_PORTS.get(parts.scheme.lower()):
         return f"{host}:{parts.port}"
     return host

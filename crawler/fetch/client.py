@@ -13,7 +13,9 @@
 * ``HTTP(S)_PROXY`` / ``ALL_PROXY`` / ``NO_PROXY`` honoured (read once at start), the proxy
   host trusted by the address guard and proxied targets' names checked before the request;
   no cookie jar (a crawler carries no session from one site to another);
-* aiohttp errors translated into :mod:`crawler.errors` types, each retryable or not.
+* aiohttp errors translated into :mod:`crawler.errors` types, each retryable or not; a URL
+  that cannot be fetched at all (malformed port or IPv6 address) is not retryable, and a
+  malformed ``Location`` is a logged, non-retryable :class:`~crawler.errors.RedirectError`.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ from urllib.request import proxy_bypass_environment  # type: ignore[attr-defined
 import aiohttp
 
 from crawler.config import CrawlerConfig, env_proxies
+from crawler.core.urls import source_of
 from crawler.errors import (
     BlockedAddressError,
     FetchError,
@@ -135,11 +138,13 @@ class Fetcher:
         *,
         robots: bool | None = None,
         max_bytes: int | None = None,
+        truncate: bool = False,
     ) -> FetchResult:
         """GET ``url`` following redirects; raise a :class:`FetchError` subtype on failure.
 
         ``kind`` is ``"html"`` (articles, seeds), ``"feed"`` or ``"any"``; it picks the Accept
         header, the content-type check and whether robots.txt is obeyed (``robots`` overrides).
+        A body over ``max_bytes`` is a :class:`TooLargeError`, or with ``truncate`` cut there.
         """
         headers = {"Accept": ACCEPT[kind]}
         if etag:
@@ -151,19 +156,32 @@ class Fetcher:
         seen: set[str] = set()
         current = url
         for _ in range(self._config.max_redirects + 1):
-            check_url(current, self._config.allow_private_addresses)
+            self._check_target(current, url)
             seen.add(current)
             delay = await self._robots.check(current) if obey else None
             proxy = self._proxy_for(current)
             if proxy and self._resolver is not None:
                 await self._check_proxied(current)
-            result, location = await self._paced(current, headers, kind, cap, delay, proxy)
+            result, location = await self._paced(
+                current, headers, (kind, cap, truncate), delay, proxy
+            )
             if location is None:
                 return result
-            current = urljoin(current, location)
+            current = _redirect_target(current, location, url)
             if current in seen:
                 raise RedirectError(f"redirect loop via {current}", url=url)
         raise RedirectError(f"more than {self._config.max_redirects} redirects", url=url)
+
+    def _check_target(self, current: str, url: str) -> None:
+        """A URL we can request at all (host, port, IPv6 brackets) that the guard allows."""
+        try:
+            source_of(current)  # raises ValueError on a malformed port or IPv6 address
+        except ValueError as exc:
+            if current == url:
+                raise FetchError(f"invalid URL: {exc}", url=url, retryable=False) from exc
+            log.warning("%s: malformed redirect target %s (%s)", url, current, exc)
+            raise RedirectError(f"malformed redirect to {current!r}: {exc}", url=url) from exc
+        check_url(current, self._config.allow_private_addresses)
 
     def _obeys_robots(self, kind: str) -> bool:
         if kind == "html":
@@ -188,22 +206,24 @@ class Fetcher:
         self,
         url: str,
         headers: dict[str, str],
-        kind: str,
-        cap: int,
+        body: tuple[str, int, bool],  # kind, cap, truncate
         delay: float | None,
         proxy: str | None,
     ) -> tuple[FetchResult, str | None]:
         host_delay = max(delay or 0.0, self._config.per_host_delay)
         try:
             async with self._gate.slot(url, host_delay):
-                return await self._one(url, headers, kind, cap, proxy)
+                return await self._one(url, headers, body, proxy)
         except HTTPStatusError as exc:
             if exc.status in (429, 503) and exc.retry_after:
                 await self._gate.pause(url, exc.retry_after)
             raise
 
     async def _robots_txt(self, url: str) -> bytes:
-        return (await self.fetch(url, "any", robots=False, max_bytes=MAX_ROBOTS_BYTES)).body
+        fetched = await self.fetch(
+            url, "any", robots=False, max_bytes=MAX_ROBOTS_BYTES, truncate=True
+        )
+        return fetched.body
 
     async def _check_proxied(self, url: str) -> None:
         """Through a proxy only the proxy is resolved here: check the target's name first."""
@@ -224,8 +244,9 @@ class Fetcher:
             raise FetchError(f"cannot resolve {host}: {exc}", url=url) from exc
 
     async def _one(
-        self, url: str, headers: dict[str, str], kind: str, cap: int, proxy: str | None
+        self, url: str, headers: dict[str, str], body: tuple[str, int, bool], proxy: str | None
     ) -> tuple[FetchResult, str | None]:
+        kind, cap, truncate = body
         try:
             async with self._session.get(
                 url, headers=headers, allow_redirects=False, proxy=proxy
@@ -240,9 +261,9 @@ class Fetcher:
                         resp.status, url=url, retry_after=retry_after(response_headers)
                     )
                 media = check_type(url, response_headers.get("content-type", ""), kind)
-                body = await _read_capped(resp, url, cap)
-                sniff(url, body, media, kind)
-                return FetchResult(str(resp.url), resp.status, response_headers, body), None
+                data = await _read_capped(resp, url, cap, truncate)
+                sniff(url, data, media, kind)
+                return FetchResult(str(resp.url), resp.status, response_headers, data), None
         except FetchError:
             raise
         except aiohttp.ClientConnectorError as exc:
@@ -257,20 +278,40 @@ class Fetcher:
             raise FetchError("timed out", url=url) from exc
         except aiohttp.ClientPayloadError as exc:
             raise FetchError(f"broken response body: {exc}", url=url) from exc
-        except (aiohttp.ClientError, ValueError) as exc:
+        except ValueError as exc:  # aiohttp.InvalidURL and kin: asking again cannot help
+            raise FetchError(f"invalid URL: {exc}", url=url, retryable=False) from exc
+        except aiohttp.ClientError as exc:
             raise FetchError(f"HTTP error: {exc!r}", url=url) from exc
 
 
-async def _read_capped(resp: aiohttp.ClientResponse, url: str, cap: int) -> bytes:
-    """Read the decompressed body chunk by chunk, stopping at ``cap`` bytes."""
+def _redirect_target(current: str, location: str, url: str) -> str:
+    try:
+        return urljoin(current, location)
+    except ValueError as exc:  # e.g. "Location: http://[bad/"
+        log.warning("%s: malformed redirect Location %r (%s)", url, location[:200], exc)
+        raise RedirectError(f"malformed redirect Location {location[:200]!r}", url=url) from exc
+
+
+async def _read_capped(
+    resp: aiohttp.ClientResponse, url: str, cap: int, truncate: bool = False
+) -> bytes:
+    """Read the decompressed body chunk by chunk, stopping at ``cap`` bytes (an error, or
+    with ``truncate`` the first ``cap`` bytes)."""
     declared = resp.content_length
-    if declared is not None and declared > cap and not resp.headers.get("Content-Encoding"):
+    if (
+        not truncate
+        and declared is not None
+        and declared > cap
+        and not resp.headers.get("Content-Encoding")
+    ):
         raise TooLargeError(f"body of {declared} bytes exceeds the cap of {cap}", url=url)
     chunks: list[bytes] = []
     size = 0
     async for chunk in resp.content.iter_chunked(65536):
         size += len(chunk)
-        if size > cap:
-            raise TooLargeError(f"body exceeds the cap of {cap} bytes", url=url)
         chunks.append(chunk)
+        if size > cap:
+            if truncate:
+                return b"".join(chunks)[:cap]
+            raise TooLargeError(f"body exceeds the cap of {cap} bytes", url=url)
     return b"".join(chunks)

@@ -28,11 +28,14 @@ IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 
 
 def is_public(address: IPAddress) -> bool:
-    """False for loopback, private, link-local, multicast, reserved and unspecified addresses."""
+    """False for loopback, private, link-local, site-local (``fec0::/10``, deprecated but still
+    routed inside some networks), multicast, reserved and unspecified addresses."""
     if isinstance(address, ipaddress.IPv6Address):
         mapped = address.ipv4_mapped or address.sixtofour
         if mapped is not None:
             return is_public(mapped)
+        if address.is_site_local:
+            return False
     return not (
         address.is_private
         or address.is_loopback

@@ -2,12 +2,17 @@
 
 The limits hold across every process that shares a :class:`HostState` — the Redis one
 (:class:`crawler.store.hosts.RedisHostState`) in the scheduler and the workers, an in-memory
-one in one-off commands (``newswatch extract``). A host is ``host[:port]`` of the URL, so two
-sites on one machine but different ports are paced separately, like robots.txt origins.
+one in one-off commands (``newswatch extract``). A host is ``host[:port]`` of the URL
+(:func:`crawler.core.urls.source_of`: the default port dropped, so ``a.com`` and ``a.com:443``
+are one host), so two sites on one machine but different ports are paced separately, like
+robots.txt origins.
 
 Waiting is bounded: a request that would have to wait more than ``max_wait`` seconds raises
 :class:`~crawler.errors.HostBusyError` (retryable, with ``retry_after``), so an article job is
-deferred by arq instead of holding a worker slot, and a feed poll backs off.
+deferred by arq instead of holding a worker slot, and a feed poll backs off. Such a refusal
+reserves nothing: the check is part of the atomic reservation, so refused requests never push
+the host's next start further out (a ``Retry-After`` pause is not lengthened by the jobs it
+bounces).
 """
 
 from __future__ import annotations
@@ -21,8 +26,8 @@ import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from typing import Protocol
-from urllib.parse import urlsplit
 
+from crawler.core.urls import source_of
 from crawler.errors import HostBusyError
 
 log = logging.getLogger(__name__)
@@ -34,8 +39,10 @@ class HostState(Protocol):
     """Where per-host slots and robots.txt bodies live (see :mod:`crawler.store.hosts`)."""
 
     async def reserve(
-        self, host: str, token: str, limit: int, delay: float, lease: float
-    ) -> float | None: ...
+        self, host: str, token: str, limit: int, delay: float, lease: float, max_wait: float
+    ) -> float | None:
+        """None when ``limit`` requests are in flight; else the seconds until this request may
+        start — reserved when at most ``max_wait``, nothing reserved when more."""
 
     async def release(self, host: str, token: str) -> None: ...
 
@@ -65,7 +72,7 @@ class MemoryHostState:
         self._locks: set[str] = set()
 
     async def reserve(
-        self, host: str, token: str, limit: int, delay: float, lease: float
+        self, host: str, token: str, limit: int, delay: float, lease: float, max_wait: float
     ) -> float | None:
         now = time.time()
         state = self._hosts.setdefault(host, _Host())
@@ -73,6 +80,8 @@ class MemoryHostState:
         if len(state.busy) >= limit:
             return None
         start = max(now, state.next_start)
+        if start - now > max_wait:
+            return start - now
         state.busy[token] = start + lease
         state.next_start = start + delay
         return start - now
@@ -108,10 +117,8 @@ class MemoryHostState:
 
 
 def host_of(url: str) -> str:
-    """``host[:port]`` of a URL, lower-cased (the unit of politeness)."""
-    parts = urlsplit(url)
-    host = (parts.hostname or "").lower()
-    return f"{host}:{parts.port}" if parts.port else host
+    """``host[:port]`` of a URL (the unit of politeness): :func:`~crawler.core.urls.source_of`."""
+    return source_of(url)
 
 
 class HostGate:
@@ -162,7 +169,7 @@ class HostGate:
         deadline = loop.time() + self._max_wait
         while True:
             wait = await self._state.reserve(
-                host, token, self._limit, delay, self._lease + self._max_wait
+                host, token, self._limit, delay, self._lease + self._max_wait, self._max_wait
             )
             if wait is None:  # every slot is held by other processes
                 if loop.time() >= deadline:
@@ -173,8 +180,7 @@ class HostGate:
                     )
                 await asyncio.sleep(random.uniform(*BUSY_POLL))
                 continue
-            if wait > self._max_wait:
-                await self._state.release(host, token)
+            if wait > self._max_wait:  # refused: nothing was reserved
                 raise HostBusyError(
                     f"{host} is paced: next request in {wait:.0f}s", url=url, retry_after=wait
                 )

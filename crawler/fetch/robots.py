@@ -1,6 +1,8 @@
 """robots.txt (parsed by ``protego``), fetched once per origin and shared by every process.
 
-Rules follow RFC 9309: a 4xx answer (or more than the redirect limit) means "no rules", a 5xx
+Rules follow RFC 9309: only the first 500 KiB are parsed (a longer file is cut at its last
+complete line within them, never treated as "no rules"); a 4xx answer (or more than the
+redirect limit) means "no rules", a 5xx
 answer or an unreachable server means "assume everything is disallowed for now" — the article
 job gets a retryable error and is tried again later. The body is kept in the shared
 :class:`~crawler.fetch.politeness.HostState` (Redis) for ``[crawler] robots_ttl``, failures for
@@ -20,6 +22,7 @@ from urllib.parse import urlsplit
 
 from protego import Protego
 
+from crawler.core.urls import source_of
 from crawler.errors import (
     BlockedAddressError,
     FetchError,
@@ -132,7 +135,7 @@ class RobotsRules:
         except FetchError as exc:
             return _FAILED + str(exc), FAILURE_TTL
         log.debug("fetched %s (%d bytes)", url, len(body))
-        return body[:MAX_ROBOTS_BYTES].decode("utf-8", "replace"), self._ttl
+        return _prefix(body).decode("utf-8", "replace"), self._ttl
 
     def _remember(self, origin: str, rules: _Rules) -> None:
         if len(self._memory) >= MEMORY_ENTRIES:
@@ -152,6 +155,17 @@ def _parse(body: str, expires: float) -> _Rules:
         return _Rules(None, expires=expires)
 
 
+def _prefix(body: bytes) -> bytes:
+    """The part of robots.txt that is parsed: all of it, or when it reaches
+    ``MAX_ROBOTS_BYTES`` (the fetcher cut it there) its complete lines up to that point."""
+    if len(body) < MAX_ROBOTS_BYTES:
+        return body
+    body = body[:MAX_ROBOTS_BYTES]
+    end = max(body.rfind(b"\n"), body.rfind(b"\r"))
+    log.info("robots.txt over %d bytes: parsing its first %d", MAX_ROBOTS_BYTES, end + 1)
+    return body[: end + 1]
+
+
 def _origin(url: str) -> str:
-    parts = urlsplit(url)
-    return f"{parts.scheme}://{parts.netloc.rsplit('@', 1)[-1].lower()}"
+    """``scheme://host[:port]``, the host normalised like every per-host key."""
+    return f"{urlsplit(url).scheme.lower()}://{source_of(url)}"

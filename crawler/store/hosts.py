@@ -38,8 +38,9 @@ def _translated(
     return wrapper
 
 
-# KEYS[1] busy zset, KEYS[2] next start; ARGV token, limit, delay, lease
-# → "-1" when every slot is taken, else seconds to wait before starting (slot reserved)
+# KEYS[1] busy zset, KEYS[2] next start; ARGV token, limit, delay, lease, max wait
+# → "-1" when every slot is taken, else seconds to wait before starting (slot reserved only
+# when that is at most the max wait: a refused request must not push the next start out)
 _RESERVE = """
 local t = redis.call('TIME')
 local now = tonumber(t[1]) + tonumber(t[2]) / 1000000
@@ -48,6 +49,9 @@ if redis.call('ZCARD', KEYS[1]) >= tonumber(ARGV[2]) then
   return '-1'
 end
 local start = math.max(now, tonumber(redis.call('GET', KEYS[2]) or '0'))
+if start - now > tonumber(ARGV[5]) then
+  return string.format('%.6f', start - now)
+end
 local lease = tonumber(ARGV[4])
 redis.call('ZADD', KEYS[1], start + lease, ARGV[1])
 redis.call('PEXPIRE', KEYS[1], math.ceil((start - now + lease) * 1000))
@@ -81,11 +85,11 @@ class RedisHostState:
 
     @_translated
     async def reserve(
-        self, host: str, token: str, limit: int, delay: float, lease: float
+        self, host: str, token: str, limit: int, delay: float, lease: float, max_wait: float
     ) -> float | None:
         reply = await self._reserve(
             keys=[self._keys.host_busy(host), self._keys.host_next(host)],
-            args=[token, limit, f"{delay:.6f}", f"{lease:.3f}"],
+            args=[token, limit, f"{delay:.6f}", f"{lease:.3f}", f"{max_wait:.3f}"],
         )
         wait = float(reply)
         return None if wait < 0 else wait

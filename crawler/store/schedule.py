@@ -5,6 +5,9 @@ would keep a burst worker waiting, and a restart would lose nothing either way).
 claimed with a lease by an atomic script, so two schedulers never poll the same feed at once;
 revisits are enqueued under deterministic job ids before they are removed, so a crash between
 the two repeats nothing.
+
+Seen entries are kept **per story** (:mod:`crawler.store.polls`); everything one poll changes
+is written by :func:`crawler.store.polls.save_poll` in one MULTI/EXEC.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from redis.asyncio import Redis
 from redis.asyncio.client import Pipeline
 
 from crawler.store.keys import Keys
+from crawler.store.polls import SeenEntry
 
 # KEYS[1] feed hash, KEYS[2] due zset, KEYS[3] stats; ARGV: url, due, counter, field/value…
 _SAVE_QUIET = """
@@ -159,10 +163,6 @@ class Schedule:
             if amount:
                 pipe.hincrby(self._keys.stats, name, amount)
 
-    def queue_entry_stamps(self, pipe: Pipeline, stamps: Mapping[str, str]) -> None:
-        if stamps:
-            pipe.hset(self._keys.entries, mapping=dict(stamps))
-
     def queue_revisit(self, pipe: Pipeline, revisit: Revisit, due: float) -> None:
         pipe.zadd(self._keys.revisits, {revisit.member(): due})
 
@@ -183,11 +183,27 @@ class Schedule:
     async def next_poll(self, url: str) -> float | None:
         return await self._redis.zscore(self._keys.feeds_due, url)
 
-    async def entry_stamps(self, entry_hashes: list[str]) -> list[str | None]:
-        if not entry_hashes:
+    async def seen_entries(self, fields: list[str]) -> list[SeenEntry | None]:
+        """The :class:`SeenEntry` of each :func:`seen_field` (None: new to that story)."""
+        if not fields:
             return []
-        raw = await self._redis.hmget(self._keys.entries, entry_hashes)
-        return [r.decode() if r is not None else None for r in raw]
+        raw = await self._redis.hmget(self._keys.entries, fields)
+        return [SeenEntry.parse(r) if r is not None else None for r in raw]
+
+    async def article_versions(self, pairs: list[tuple[str, str]]) -> list[str]:
+        """The current version of the article each (story, entry doc) leads to, through the
+        worker's link alias ("" when not tracked): two pipelined reads for any number."""
+        if not pairs:
+            return []
+        async with self._redis.pipeline(transaction=False) as pipe:
+            for story, doc in pairs:
+                pipe.hget(self._keys.alias(story), doc)
+            aliases = await pipe.execute()
+        async with self._redis.pipeline(transaction=False) as pipe:
+            for (story, doc), alias in zip(pairs, aliases, strict=True):
+                pipe.hget(self._keys.article(story, alias.decode() if alias else doc), "version")
+            versions = await pipe.execute()
+        return [v.decode() if v is not None else "" for v in versions]
 
     async def due_revisits(self, now: float, limit: int = 500) -> list[Revisit]:
         raw = await self._redis.zrangebyscore(self._keys.revisits, "-inf", now, start=0, num=limit)

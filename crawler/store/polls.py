@@ -1,0 +1,103 @@
+"""What one feed poll writes: per-story seen entries and the poll's single transaction.
+
+Seen entries are kept **per story**: the hash ``{p}entries`` maps ``story|doc`` (``doc`` =
+:func:`entry_doc` of the entry's link) to a :class:`SeenEntry`, so a link that one story's feed
+took first is still new to another story's feed. Records written before this layout (keyed by
+``doc`` alone) are ignored: their entries count as new once, and the worker's own "already
+judged" check keeps that from repeating any alert.
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from crawler.core.urls import canonical_url
+from crawler.models import Event, FeedEntry
+from crawler.store.keys import doc_id
+
+if TYPE_CHECKING:
+    from crawler.store import Store
+    from crawler.store.schedule import FeedState
+
+
+@functools.lru_cache(maxsize=131072)  # canonicalising is the costliest step of a changed poll
+def entry_doc(link: str) -> str:
+    """The document id of a feed entry's link, ``doc_id(canonical_url(link))``: the key of its
+    seen entries and of its article jobs, and what the worker aliases to the page's own id."""
+    return doc_id(canonical_url(link))
+
+
+def seen_field(story: str, doc: str) -> str:
+    return f"{story}|{doc}"
+
+
+@dataclass(frozen=True, slots=True)
+class SeenEntry:
+    """A story's record of a feed entry: the publisher's stamp when last taken, and — once a
+    moved stamp queued a signal fetch — when, and the article's version then."""
+
+    stamp: str
+    signaled: float = 0.0
+    version: str = ""
+
+    def value(self) -> str:
+        if not self.signaled:
+            return self.stamp
+        return f"{self.stamp}|{int(self.signaled)}|{self.version}"  # whole seconds, never later
+
+    @classmethod
+    def parse(cls, raw: bytes) -> SeenEntry:
+        stamp, _, rest = raw.decode().partition("|")
+        if not rest:
+            return cls(stamp)
+        signaled, _, version = rest.partition("|")
+        return cls(stamp, float(signaled or 0), version)
+
+
+@dataclass(slots=True)
+class PollWrites:
+    """What one poll changes besides the feed state (written in the same transaction)."""
+
+    events: list[Event] = field(default_factory=list)
+    seen: dict[str, str] = field(default_factory=dict)  # seen_field → SeenEntry.value()
+    learn: list[set[str]] = field(default_factory=list)
+    skipped: list[tuple[str, FeedEntry]] = field(default_factory=list)  # (story, entry)
+    counts: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def quiet(self) -> bool:
+        """Only the feed's own state and one counter change (a 304 or the same body)."""
+        busy = self.events or self.seen or self.learn or self.skipped
+        return not busy and len(self.counts) == 1
+
+
+async def save_poll(
+    store: Store,
+    url: str,
+    state: FeedState,
+    next_due: float | None,
+    writes: PollWrites,
+    before: FeedState | None = None,
+) -> None:
+    """One poll's every change, in one MULTI/EXEC (``next_due`` None: never again).
+
+    A poll that changed nothing but the feed's own state (``before`` known: 304 or the same
+    body) takes the lean path: one script with only the fields that changed.
+    """
+    if writes.quiet and before is not None and next_due is not None:
+        (counter,) = writes.counts
+        await store.schedule.save_quiet(url, before, state, next_due, counter)
+        return
+    async with store.transaction() as pipe:
+        store.schedule.queue_feed_state(pipe, url, state, next_due)
+        if writes.learn:
+            store.terms.queue_learn(pipe, writes.learn)
+        if writes.seen:
+            pipe.hset(store.keys.entries, mapping=writes.seen)
+        for story, entry in writes.skipped:
+            store.discovery.queue_skip(pipe, story, entry)
+        store.outbox.queue_add(pipe, writes.events)
+        store.schedule.queue_counts(pipe, writes.counts)
+        await pipe.execute()
