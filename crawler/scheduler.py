@@ -80,7 +80,13 @@ class Scheduler:
         self._configured = {f.url: f for f in settings.feed}
         self._found: dict[str, FeedConfig] = {}  # discovery feeds (ours or another's)
         self._key_terms = {s: seed_key_terms(p.terms, p.entities) for s, p in profiles.items()}
-        self._intake = Intake(store, queue, self._key_terms, settings.crawler.prefilter)
+        self._intake = Intake(
+            store,
+            queue,
+            self._key_terms,
+            settings.crawler.prefilter,
+            signal_every=settings.scheduler.signal_interval,
+        )
         self._refreshed = False
 
     def feed_config(self, url: str) -> FeedConfig | None:

@@ -16,8 +16,7 @@ from crawler.errors import ConfigError, ExtractError
 from crawler.fetch import Fetcher
 from crawler.models import Article, Version
 from crawler.runtime import open_runtime, open_store
-from crawler.store import Store, doc_id
-from crawler.store import _safe as safe_url
+from crawler.store import Store, doc_id, safe_url
 
 
 async def extract(source: str, as_json: bool, allow_private: bool, config: Path | None) -> int:

@@ -71,6 +71,9 @@ class SchedulerConfig(_Section):
     backoff_base: PositiveDuration = 60.0
     backoff_max: PositiveDuration = 6 * 3600.0
     concurrency: int = Field(32, ge=1, le=1000)
+    # after a feed signal that found no change, the next signal fetch of that entry waits this
+    # long, unless the article changed since (a feed restamping every entry cannot force fetches)
+    signal_interval: Duration = 1800.0
 
     @model_validator(mode="after")
     def _backoff_order(self) -> SchedulerConfig:

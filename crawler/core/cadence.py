@@ -32,7 +32,7 @@ STRETCH = 1.2
 JITTER = 0.1
 BACKOFF_JITTER = 0.2
 MAX_RETRY_AFTER = 86_400.0
-SIGNAL_EVERY = 1800.0  # seconds; the lead may expose it as ``[scheduler] signal_interval``
+SIGNAL_EVERY = 1800.0  # seconds; the default of ``[scheduler] signal_interval``
 
 
 def clamp(value: float, bounds: tuple[float, float]) -> float:

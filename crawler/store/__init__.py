@@ -36,6 +36,7 @@ __all__ = [
     "Store",
     "TrackedArticle",
     "doc_id",
+    "safe_url",
     "store_errors",
 ]
 
@@ -60,7 +61,7 @@ class Store:
             await redis.ping()
         except redis_errors.RedisError as exc:
             await redis.aclose()
-            raise StoreError(f"cannot reach Redis at {_safe(url)}: {exc}") from exc
+            raise StoreError(f"cannot reach Redis at {safe_url(url)}: {exc}") from exc
         return cls(redis, prefix)
 
     async def close(self) -> None:
@@ -95,7 +96,7 @@ def store_errors(what: str) -> Iterator[None]:
         raise StoreError(f"{what}: Redis failed: {exc}") from exc
 
 
-def _safe(url: str) -> str:
+def safe_url(url: str) -> str:
     """The URL without its password, for messages."""
     if "@" in url:
         scheme, rest = url.split("://", 1)

@@ -6,7 +6,8 @@ Per process-wide role:
     {p}queue                 arq queue (sorted set), job ids ``{p}job:…``
     {p}feeds:due             zset feed url → next poll time
     {p}feed:{h}              hash: validators, body hash, failures, status of one feed
-    {p}entries               hash entry hash → publisher's updated stamp (entries seen)
+    {p}entries               hash "story|doc" → publisher's stamp when taken [|last signal
+                             time|article version then] (entries seen, per story)
     {p}revisits              zset "story|url|n" → due time
     {p}events                stream: the event outbox; {p}event-ids set of ids ever added
     {p}df, {p}df:docs        document frequencies of terms (relevance idf)
