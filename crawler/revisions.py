@@ -30,7 +30,7 @@ from crawler.config import StoryConfig
 from crawler.core import events
 from crawler.core.diff import diff_facts, diff_text
 from crawler.core.facts import DEFAULT_VOCABULARY, Vocabulary, extract_facts, facts_by_key
-from crawler.core.facts.story import SEED, Report, judge
+from crawler.core.facts.story import SEED_DOC, Report, judge
 from crawler.core.text import content_hash
 from crawler.fetch import FetchResult
 from crawler.models import Article, ArticleRef, Event, SeedProfile, Version
@@ -178,8 +178,10 @@ class RevisionTracker:
             return
         year = datetime.now(UTC).year
         facts = facts_by_key(extract_facts(profile.text, year, self._vocabulary))
-        ref = ArticleRef(profile.source_url, profile.source_url, profile.title, SEED, 1)
-        reports = [Report(f, ref, SEED, SEED, None, _now(), "seed") for f in facts.values()]
+        ref = ArticleRef(profile.source_url, profile.source_url, profile.title, SEED_DOC, 1)
+        reports = [
+            Report(f, ref, SEED_DOC, SEED_DOC, None, _now(), "seed") for f in facts.values()
+        ]
         fields = [entry_field(r) for r in reports]
         present = await self._store.timeline.has_entries(story, fields)
         for report, there in zip(reports, present, strict=True):
