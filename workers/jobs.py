@@ -39,7 +39,7 @@ async def process_article(
     except FetchError as exc:
         if exc.retryable and tries < runtime.settings.worker.max_tries:
             raise Retry(defer=_delay(runtime, tries, exc)) from exc
-        outcome = await _gave_up(runtime, job, exc)
+        outcome = await _gave_up(runtime, job, exc, tries)
     except ExtractError as exc:
         log.info("not an article: %s", exc)
         outcome = "not-an-article"
@@ -50,11 +50,12 @@ async def process_article(
     return outcome
 
 
-async def _gave_up(runtime: Runtime, job: ArticleJob, exc: FetchError) -> str:
+async def _gave_up(runtime: Runtime, job: ArticleJob, exc: FetchError, tries: int) -> str:
     """The last attempt failed: a first visit that may work later is kept for later rounds."""
-    log.warning("giving up on %s for now: %s", job.url, exc)
     if not exc.retryable:
+        log.warning("giving up on %s: %s", job.url, exc)
         return "fetch-failed"
+    log.warning("%s failed %d time(s), the last with: %s", job.url, tries, exc)
     try:
         return await runtime.pipeline.retry_later(job)
     except (StoreError, RedisError) as error:
