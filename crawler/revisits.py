@@ -62,8 +62,9 @@ def next_revisit(
 
 
 class RevisitPlanner:
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: Store, retry_later: tuple[float, ...] = RETRY_LATER) -> None:
         self._store = store
+        self._retry_later = retry_later  # waits before each retry-later round
 
     async def after_fetch(
         self,
@@ -98,10 +99,10 @@ class RevisitPlanner:
 
     async def retry_later(self, story: str, url: str, rounds_done: int) -> float | None:
         """Keep a failed first visit for the next round; its due time, or None when every
-        round of :data:`RETRY_LATER` was used."""
-        if rounds_done >= len(RETRY_LATER):
+        round (:data:`RETRY_LATER` by default) was used."""
+        if rounds_done >= len(self._retry_later):
             return None
-        due = time.time() + RETRY_LATER[rounds_done]
+        due = time.time() + self._retry_later[rounds_done]
         retry = RetryLater(url, rounds_done + 1)
         async with self._store.transaction() as pipe:
             self._store.articles.queue_retry_later(pipe, story, retry, due, RETRY_LATER_CAP)

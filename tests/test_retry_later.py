@@ -133,3 +133,11 @@ async def test_a_signal_has_an_unrelated_page_judged_again_when_its_words_change
     await run_once(settings)
     assert [(e["type"], e["article"]["url"]) for e in alerts.new()] == [("article.related", url)]
     assert await store.articles.verdict("story", doc) == "related"
+
+
+async def test_the_rounds_are_a_parameter(store: Store) -> None:
+    planner = RevisitPlanner(store, retry_later=(60.0,))
+    due = await planner.retry_later("s", "https://news.example/a", 0)
+    assert due is not None and abs(due - time.time() - 60) < 5
+    assert await planner.retry_later("s", "https://news.example/a", 1) is None
+    assert await RevisitPlanner(store, retry_later=()).retry_later("s", "https://a/b", 0) is None
