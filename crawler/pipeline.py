@@ -4,11 +4,35 @@ One call of :meth:`ArticlePipeline.process` handles one (story, url) job, first 
 revisit. Everything it decides and writes for a story happens under that story's lock, in one
 MULTI/EXEC transaction together with the events it emits, so a retried job (arq runs jobs at
 least once) finds the work done and emits nothing twice.
+
+* **CPU work off the event loop.** Extraction, the copy fingerprint and the facts of a page
+  (:func:`analyse`) run in a worker thread (``asyncio.to_thread``; selectolax parses without
+  holding the GIL), so one big page never stalls the other jobs, the scheduler, hook delivery
+  or the story lock's timer. :func:`analyse` is pure and shares no mutable state (its caches
+  are thread-safe ``functools.lru_cache``s). Pages that would keep the parser busy for long
+  are refused before parsing (:mod:`crawler.core.extract.nesting`). Relevance stays on the
+  loop: it is cheap and uses a shared Snowball stemmer, which is not thread-safe.
+* **One rendering per article.** A tracked article is always fetched at the URL it was first
+  fetched from. A link that folds onto it — an AMP, mobile or desktop variant with the same
+  canonical URL, or a page that declares it canonical — is never diffed against it: renderings
+  differ in furniture and length, and comparing them would report updates that are not there
+  and make the versions flip-flop. When such a link is fetched before it is known (its page
+  names the tracked article as canonical), it is remembered as an alias and the tracked URL is
+  fetched instead, so a publisher's signal on the variant still finds a real change.
+* **Judged once, unless the publisher signals a change.** ``unrelated`` is final for new
+  entries; a ``signal`` job (the feed entry's ``updated`` stamp moved) fetches the page again
+  and, when its words changed since it was judged, judges it again like a first visit (a short
+  breaking first version can grow into the story).
+* **Failed first visits are kept** (:meth:`ArticlePipeline.retry_later`): after
+  ``[worker] max_tries`` retryable failures the link goes to the story's retry-later set and is
+  tried again in later rounds, hours apart (:data:`crawler.revisits.RETRY_LATER`).
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -18,17 +42,19 @@ from crawler.config import Settings, StoryConfig
 from crawler.core import events
 from crawler.core.dedup import Fingerprint, fingerprint
 from crawler.core.extract import extract_article
+from crawler.core.facts import Vocabulary
+from crawler.core.facts.story import SEED_DOC
 from crawler.core.relevance import needed_terms, relevance, top_terms, weights
 from crawler.core.urls import canonical_url, choose_canonical, source_of
 from crawler.fetch import Fetcher, FetchResult
-from crawler.models import Article, ArticleRef, Decision, SeedProfile, Verdict
-from crawler.revisions import RevisionTracker, article_ref
+from crawler.models import Article, ArticleRef, Decision, SeedProfile, Verdict, Version
+from crawler.revisions import RevisionTracker, article_ref, first_version
 from crawler.revisits import RevisitPlanner
 from crawler.store import Revisit, Store, TrackedArticle, doc_id
 
-log = logging.getLogger(__name__)
+__all__ = ["SEED_DOC", "ArticleJob", "ArticlePipeline", "Page", "analyse"]
 
-SEED_DOC = "seed"
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,7 +62,8 @@ class ArticleJob:
     story: str
     url: str
     revisit: int = -1  # index into the story's revisit schedule; -1: not a scheduled revisit
-    reason: str = "new"  # "new" | "revisit" | "signal" (the publisher announced a change)
+    reason: str = "new"  # "new" | "revisit" | "signal" (the publisher announced a change) | "retry"
+    retry: int = 0  # retry-later rounds this link went through before (failed first visits)
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,6 +72,24 @@ class Page:
     article: Article
     canonical: str
     doc: str
+    version: Version  # numbered 1 (a revisit renumbers it); facts extracted once, here
+    fingerprint: Fingerprint | None = None  # computed for first visits
+
+
+def analyse(fetched: FetchResult, vocabulary: Vocabulary, fingerprinted: bool) -> Page:
+    """Everything CPU-heavy about one fetched page (pure; runs in a worker thread)."""
+    started = time.perf_counter()
+    article = extract_article(fetched.body, fetched.url, charset=fetched.charset)
+    canonical = choose_canonical(fetched.url, article.canonical_url)
+    version = first_version(fetched, article, 1, vocabulary)
+    found = fingerprint(article.text or article.title) if fingerprinted else None
+    log.debug(
+        "analysed %s (%d bytes) in %.1f ms",
+        fetched.url,
+        len(fetched.body),
+        (time.perf_counter() - started) * 1000,
+    )
+    return Page(fetched, article, canonical, doc_id(canonical), version, found)
 
 
 class ArticlePipeline:
@@ -55,7 +100,8 @@ class ArticlePipeline:
         self._store = store
         self._fetcher = fetcher
         self._profiles = profiles
-        self._revisions = RevisionTracker(store, settings.facts.vocabulary(), profiles)
+        self._vocabulary = settings.facts.vocabulary()
+        self._revisions = RevisionTracker(store, self._vocabulary, profiles)
         self._revisits = RevisitPlanner(store)
 
     async def process(self, job: ArticleJob) -> str:
@@ -64,20 +110,51 @@ class ArticlePipeline:
         link_doc = doc_id(canonical_url(job.url))
         doc = await self._store.articles.doc_for_link(story.id, link_doc) or link_doc
         tracked = await self._store.articles.get(story.id, doc)
-        if tracked is None and await self._store.articles.verdict(story.id, doc):
+        if tracked is None and not await self._may_judge(story.id, doc, job):
             return "already-judged"
         outcome = ""
         try:
-            page = await self._fetch(job.url, tracked)
+            page = await self._fetch(tracked.url if tracked else job.url, tracked)
             if page is None:
                 return "not-modified"
-            tracked = tracked or await self._store.articles.get(story.id, page.doc)
             if tracked is None:
-                return await self._first_visit(story, link_doc, page)
-            outcome = await self._revisions.revisit(story, tracked, page.fetched, page.article)
+                tracked = await self._store.articles.get(story.id, page.doc)
+                if tracked is None:
+                    return await self._first_visit(story, link_doc, page, job.reason == "signal")
+                page = await self._tracked_rendering(story.id, link_doc, page, tracked)
+                if page is None:
+                    return "not-modified"
+            outcome = await self._revisions.revisit(
+                story, tracked, page.fetched, page.article, page.version
+            )
             return outcome
         finally:
             await self._schedule_revisit(story, job, outcome, tracked)
+
+    async def retry_later(self, job: ArticleJob) -> str:
+        """After a first visit's last retryable failure: keep the link for a later round.
+
+        Returns the job's outcome: ``retry-later``, or ``fetch-failed`` when the link needs
+        none (a tracked article's revisits go on; a judged one is done) or used every round.
+        """
+        if job.revisit >= 0:
+            return "fetch-failed"
+        link_doc = doc_id(canonical_url(job.url))
+        doc = await self._store.articles.doc_for_link(job.story, link_doc) or link_doc
+        if await self._store.articles.verdict(job.story, doc):
+            return "fetch-failed"
+        due = await self._revisits.retry_later(job.story, job.url, job.retry)
+        if due is None:
+            log.warning("%s: giving up on %s for good (%d rounds)", job.story, job.url, job.retry)
+            return "fetch-failed"
+        when = datetime.fromtimestamp(due, UTC)
+        log.warning("%s: will try %s again at %s", job.story, job.url, f"{when:%Y-%m-%d %H:%M}Z")
+        return "retry-later"
+
+    async def _may_judge(self, story: str, doc: str, job: ArticleJob) -> bool:
+        """Never judged, or judged unrelated and the publisher signals a change."""
+        verdict = await self._store.articles.verdict(story, doc)
+        return verdict is None or (verdict == "unrelated" and job.reason == "signal")
 
     async def _fetch(self, url: str, tracked: TrackedArticle | None) -> Page | None:
         etag = last_modified = ""
@@ -90,20 +167,41 @@ class ArticlePipeline:
         fetched = await self._fetcher.fetch(url, "html", etag=etag, last_modified=last_modified)
         if fetched.not_modified:
             return None
-        article = extract_article(fetched.body, fetched.url, charset=fetched.charset)
-        canonical = choose_canonical(fetched.url, article.canonical_url)
-        return Page(fetched, article, canonical, doc_id(canonical))
+        return await asyncio.to_thread(analyse, fetched, self._vocabulary, tracked is None)
 
-    async def _first_visit(self, story: StoryConfig, link_doc: str, page: Page) -> str:
-        fp = fingerprint(page.article.text or page.article.title)
+    async def _tracked_rendering(
+        self, story: str, link_doc: str, page: Page, tracked: TrackedArticle
+    ) -> Page | None:
+        """The page to compare with ``tracked``: ``page`` when it was fetched from the tracked
+        URL, else the tracked URL fetched now (another rendering is never diffed)."""
+        if page.fetched.url == tracked.url:
+            return page
+        log.info("%s: %s renders tracked %s; fetching that", story, page.fetched.url, tracked.url)
+        async with self._store.transaction() as pipe:
+            self._store.articles.queue_alias(pipe, story, link_doc, tracked.doc)
+            await pipe.execute()
+        return await self._fetch(tracked.url, tracked)
+
+    async def _first_visit(
+        self, story: StoryConfig, link_doc: str, page: Page, rejudge: bool
+    ) -> str:
+        """Judge a new page; ``rejudge``: a page judged unrelated is judged again when its
+        words changed since (the publisher signalled a change)."""
+        fp = page.fingerprint or fingerprint(page.article.text or page.article.title)
         async with self._store.story_lock(story.id):
-            if await self._store.articles.verdict(story.id, page.doc):
+            verdict, judged = await self._store.articles.judgement(story.id, page.doc)
+            if verdict and not (
+                rejudge and verdict == "unrelated" and judged != page.version.content_hash
+            ):
                 return "already-judged"
             decision, rep = await self._judge(story, page, fp)
             async with self._store.transaction() as pipe:
                 self._store.articles.queue_alias(pipe, story.id, link_doc, page.doc)
                 if decision.verdict == "unrelated":
-                    self._store.articles.queue_verdict(pipe, story.id, page.doc, "unrelated")
+                    content = page.version.content_hash
+                    self._store.articles.queue_verdict(
+                        pipe, story.id, page.doc, "unrelated", content
+                    )
                 else:
                     self._queue_tracking(pipe, story, page, decision, rep, fp)
                     await self._record_facts(pipe, story, page, rep)
@@ -111,11 +209,12 @@ class ArticlePipeline:
         await self._store.count(**{f"articles_{decision.verdict}": 1})
         log.log(
             logging.DEBUG if decision.verdict == "unrelated" else logging.INFO,  # no flood
-            "%s: %s %s (relevance %.2f)",
+            "%s: %s %s (relevance %.2f)%s",
             story.id,
             decision.verdict,
             page.fetched.url,
             decision.relevance,
+            " on a second look" if verdict else "",
         )
         return decision.verdict
 
@@ -133,7 +232,7 @@ class ArticlePipeline:
         return Decision(verdict, relevance=score.score, shared_terms=score.shared_terms), ""
 
     async def _representative(self, story: str, doc: str) -> tuple[str, str]:
-        """(doc id, url) of the representative of ``doc``'s cluster ("seed" for the seed)."""
+        """(doc id, url) of the representative of ``doc``'s cluster (SEED_DOC for the seed)."""
         if doc == SEED_DOC:
             return SEED_DOC, SEED_DOC
         found = await self._store.articles.get(story, doc)
@@ -155,7 +254,7 @@ class ArticlePipeline:
         rep: str,
         fp: Fingerprint,
     ) -> None:
-        version = self._revisions.first_version(page.fetched, page.article)
+        version = page.version
         tracked = TrackedArticle(
             story=story.id,
             doc=page.doc,
@@ -167,7 +266,7 @@ class ArticlePipeline:
             cluster=rep,
             version=1,
             content_hash=version.content_hash,
-            first_seen=_now().isoformat(),
+            first_seen=version.fetched_at.isoformat(),
             relevance=decision.relevance,
         )
         self._store.articles.queue_track(pipe, tracked, version)
@@ -185,10 +284,9 @@ class ArticlePipeline:
 
     async def _record_facts(self, pipe: Pipeline, story: StoryConfig, page: Page, rep: str) -> None:
         """Hand a newly tracked article's facts to the story's timeline (same transaction)."""
-        version = self._revisions.first_version(page.fetched, page.article)
         source = source_of(page.fetched.url)
         ref = ArticleRef(page.fetched.url, page.canonical, page.article.title, source, 1)
-        await self._revisions.queue_first_facts(pipe, story.id, ref, page.doc, rep, version)
+        await self._revisions.queue_first_facts(pipe, story.id, ref, page.doc, rep, page.version)
 
     async def _schedule_revisit(
         self, story: StoryConfig, job: ArticleJob, outcome: str, tracked: TrackedArticle | None

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
+from dataclasses import replace
 from datetime import UTC, datetime
 
 from redis.asyncio.client import Pipeline
@@ -30,7 +31,7 @@ from crawler.config import StoryConfig
 from crawler.core import events
 from crawler.core.diff import diff_facts, diff_text
 from crawler.core.facts import DEFAULT_VOCABULARY, Vocabulary, extract_facts, facts_by_key
-from crawler.core.facts.story import SEED, Report, judge
+from crawler.core.facts.story import SEED_DOC, Report, judge
 from crawler.core.text import content_hash
 from crawler.fetch import FetchResult
 from crawler.models import Article, ArticleRef, Event, SeedProfile, Version
@@ -56,10 +57,20 @@ class RevisionTracker:
         return first_version(fetched, article, number, self._vocabulary)
 
     async def revisit(
-        self, story: StoryConfig, tracked: TrackedArticle, fetched: FetchResult, article: Article
+        self,
+        story: StoryConfig,
+        tracked: TrackedArticle,
+        fetched: FetchResult,
+        article: Article,
+        version: Version | None = None,
     ) -> str:
-        """Store what changed; returns unchanged | touched | reverted | edited | updated."""
-        new_hash = content_hash(f"{article.title}\n{article.text}")
+        """Store what changed; returns unchanged | touched | reverted | edited | updated.
+
+        ``version``: the page's :func:`first_version` when the caller built it already (off
+        the event loop: facts are extracted there); its number is set here.
+        """
+        version = version or self.first_version(fetched, article)
+        new_hash = version.content_hash
         async with self._store.story_lock(story.id):
             current = await self._store.articles.get(story.id, tracked.doc) or tracked
             if new_hash == current.content_hash:
@@ -69,7 +80,7 @@ class RevisionTracker:
                 stamps = publisher_stamps(article.modified, fetched.last_modified)
                 await self._point_back(current, known, new_hash, article.title, stamps)
                 return "reverted"
-            return await self._new_version(story, current, fetched, article)
+            return await self._new_version(story, current, fetched, article, version)
 
     async def _unchanged(
         self, current: TrackedArticle, fetched: FetchResult, article: Article
@@ -105,12 +116,18 @@ class RevisionTracker:
         log.info("%s: %s is back to version %d", current.story, current.url, number)
 
     async def _new_version(
-        self, story: StoryConfig, current: TrackedArticle, fetched: FetchResult, article: Article
+        self,
+        story: StoryConfig,
+        current: TrackedArticle,
+        fetched: FetchResult,
+        article: Article,
+        page_version: Version,
     ) -> str:
-        previous = await self._store.articles.version(story.id, current.doc, current.version)
-        history = await self._store.articles.versions(story.id, current.doc)
-        number = max((v.number for v in history), default=0) + 1
-        version = self.first_version(fetched, article, number)
+        articles = self._store.articles
+        previous = await articles.version(story.id, current.doc, current.version)
+        latest = current.latest or await articles.count_versions(story.id, current.doc)
+        number = latest + 1
+        version = replace(page_version, number=number)
         ref = article_ref(current, number, version.title)
         emitted = _article_events(story.id, ref, previous, version) if previous else []
         revised = {
@@ -178,8 +195,8 @@ class RevisionTracker:
             return
         year = datetime.now(UTC).year
         facts = facts_by_key(extract_facts(profile.text, year, self._vocabulary))
-        ref = ArticleRef(profile.source_url, profile.source_url, profile.title, SEED, 1)
-        reports = [Report(f, ref, SEED, SEED, None, _now(), "seed") for f in facts.values()]
+        ref = ArticleRef(profile.source_url, profile.source_url, profile.title, SEED_DOC, 1)
+        reports = [Report(f, ref, SEED_DOC, SEED_DOC, None, _now(), "seed") for f in facts.values()]
         fields = [entry_field(r) for r in reports]
         present = await self._store.timeline.has_entries(story, fields)
         for report, there in zip(reports, present, strict=True):

@@ -16,21 +16,35 @@
     :mod:`crawler.scheduler`); when that fetch finds a change, the article's pending revisit
     is brought forward to the first offset (never pushed back).
 * Revisit numbers only grow, so every revisit has its own arq job id.
+
+**Failed first visits** are tried again later. A first visit that still fails (retryable:
+timeout, 5xx, 429, a host too busy) after ``[worker] max_tries`` attempts goes to the story's
+retry-later set (Redis, the :data:`RETRY_LATER_CAP` due last kept) and is enqueued again
+:data:`RETRY_LATER` after that — 1 h, then 6 h, then 24 h; after the last round it is given up.
+The set is a far-future schedule like the revisits: the scheduler releases what is due on
+every tick (:func:`release_retries`), never as a deferred arq job (which would keep a burst
+worker, ``run --once``, waiting for it).
 """
 
 from __future__ import annotations
 
 import time
+from collections.abc import Iterable
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
+
+from arq.connections import ArqRedis
 
 from crawler.config import StoryConfig
 from crawler.core.urls import canonical_url
 from crawler.store import Revisit, Store, TrackedArticle, doc_id
+from crawler.store.articles import RetryLater
 
 SLACK = 1.0  # seconds: an offset this close to now counts as done
 SUBSTANTIVE = frozenset({"updated"})
 SIGNALS = frozenset({"edited", "reverted", "touched"})
+RETRY_LATER = (3600.0, 6 * 3600.0, 24 * 3600.0)  # wait before retry-later round 1, 2, 3
+RETRY_LATER_CAP = 1_000  # failed first visits kept per story
 
 
 def next_revisit(
@@ -48,8 +62,9 @@ def next_revisit(
 
 
 class RevisitPlanner:
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: Store, retry_later: tuple[float, ...] = RETRY_LATER) -> None:
         self._store = store
+        self._retry_later = retry_later  # waits before each retry-later round
 
     async def after_fetch(
         self,
@@ -82,10 +97,52 @@ class RevisitPlanner:
                 schedule.queue_revisit_sooner(pipe, Revisit(story.id, tracked.url, pending), due)
             await pipe.execute()
 
+    async def retry_later(self, story: str, url: str, rounds_done: int) -> float | None:
+        """Keep a failed first visit for the next round; its due time, or None when every
+        round (:data:`RETRY_LATER` by default) was used."""
+        if rounds_done >= len(self._retry_later):
+            return None
+        due = time.time() + self._retry_later[rounds_done]
+        retry = RetryLater(url, rounds_done + 1)
+        async with self._store.transaction() as pipe:
+            self._store.articles.queue_retry_later(pipe, story, retry, due, RETRY_LATER_CAP)
+            await pipe.execute()
+        return due
+
     async def _tracked(self, story: str, url: str) -> TrackedArticle | None:
         link = doc_id(canonical_url(url))
         doc = await self._store.articles.doc_for_link(story, link) or link
         return await self._store.articles.get(story, doc)
+
+
+async def release_retries(
+    store: Store, queue: ArqRedis, stories: Iterable[str], now: float | None = None
+) -> int:
+    """Enqueue every failed first visit due again by ``now``; returns how many.
+
+    Called by the scheduler on every tick, next to the revisits. Each round has its own job id,
+    and an entry leaves the set only after its job is enqueued, so a crash in between repeats
+    nothing.
+    """
+    now = time.time() if now is None else now
+    released = 0
+    for story in stories:
+        due = await store.articles.due_retries(story, now)
+        for retry in due:
+            doc = doc_id(canonical_url(retry.url))
+            await queue.enqueue_job(
+                "process_article",
+                story,
+                retry.url,
+                -1,
+                "retry",
+                retry.round,
+                _job_id=store.keys.job("retry", story, doc, str(retry.round)),
+                _queue_name=store.keys.queue,
+            )
+        await store.articles.done_retries(story, due)
+        released += len(due)
+    return released
 
 
 def publisher_stamps(modified: datetime | None, last_modified: str) -> tuple[str, str]:

@@ -1,4 +1,10 @@
-"""Load a story's seed (text file, HTML file or http(s) URL) into a :class:`SeedProfile`."""
+"""Load a story's seed (text file, HTML file or http(s) URL) into a :class:`SeedProfile`.
+
+The seed is read like any document a user names (:mod:`crawler.sources`): an HTML page gives
+its extracted article (title, text, canonical URL as the source); plain text is read by
+:func:`crawler.core.seed.parse_seed_text` (first line the title, aggregator boilerplate
+dropped, the original report's URL kept).
+"""
 
 from __future__ import annotations
 
@@ -7,56 +13,43 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from crawler.config import StoryConfig
-from crawler.core.extract import decode_html, extract_article
 from crawler.core.facts import extract_facts
 from crawler.core.relevance import entities, terms
 from crawler.core.seed import SeedText, parse_seed_text
 from crawler.errors import ExtractError, FetchError, SeedError
 from crawler.fetch import Fetcher
 from crawler.models import SeedProfile
+from crawler.sources import Document, looks_like_html, parse_document, read_bytes, read_document
 
 log = logging.getLogger(__name__)
-
-HTML_SUFFIXES = (".html", ".htm", ".xhtml")
 
 
 async def load_seed(story: StoryConfig, fetcher: Fetcher) -> SeedProfile:
     """Read the seed named by ``story.seed`` and build its profile."""
-    source = story.seed
     try:
-        if source.startswith(("http://", "https://")):
-            fetched = await fetcher.fetch(source, "html")
-            text, _ = decode_html(fetched.body, fetched.charset)
-            seed = _from_html(text, fetched.url)
-        else:
-            seed = read_seed_file(Path(source))
-    except (FetchError, ExtractError) as exc:
-        raise SeedError(f"story {story.id!r}: cannot read seed {source}: {exc}") from exc
+        document = await read_document(story.seed, fetcher)
+        seed = seed_text(document)
+    except (FetchError, ExtractError, SeedError) as exc:
+        raise SeedError(f"story {story.id!r}: cannot read seed {story.seed}: {exc}") from exc
     return build_profile(story.id, seed)
 
 
 def read_seed_file(path: Path) -> SeedText:
+    """A seed file, read synchronously (tools and tests)."""
     try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise SeedError(
-            f"cannot read seed file {path} ({exc.strerror}); paths are relative to {Path.cwd()}"
-        ) from exc
-    if path.suffix.lower() in HTML_SUFFIXES or raw.lstrip()[:15].lower().startswith(
-        (b"<!doctype html", b"<html")
-    ):
-        text, _ = decode_html(raw)
-        return _from_html(text, path.resolve().as_uri())
-    text, _ = decode_html(raw, "utf-8")
-    return parse_seed_text(text)
+        raw = read_bytes(str(path))
+        return seed_text(parse_document(raw, "", None, looks_like_html(raw, path.name)))
+    except ExtractError as exc:
+        raise SeedError(str(exc)) from exc
 
 
-def _from_html(html: str, url: str) -> SeedText:
-    article = extract_article(html, url)
+def seed_text(document: Document) -> SeedText:
+    if not document.html:
+        return parse_seed_text(document.text)
+    article = document.article
     if not article.text:
-        raise SeedError(f"the seed page {url} holds no article text")
-    source = article.canonical_url or (url if url.startswith("http") else "")
-    return SeedText(title=article.title, body=article.text, source_url=source)
+        raise SeedError(f"the seed page {document.url or '(file)'} holds no article text")
+    return SeedText(article.title, article.text, article.canonical_url or document.url)
 
 
 def build_profile(story_id: str, seed: SeedText) -> SeedProfile:

@@ -29,10 +29,15 @@ from tests.test_revisions_scenario import (
 
 
 def _report(
-    value: float, doc: str, cluster: str | None = None, day: int = 10, source: str = "a.example"
+    value: float,
+    doc: str,
+    cluster: str | None = None,
+    day: int = 10,
+    source: str = "a.example",
+    version: int = 1,
 ) -> Report:
     fact = Fact("killed", "people", value, "", f"{value:g} people were killed.", value, value)
-    ref = ArticleRef(f"https://{source}/{doc}", f"https://{source}/{doc}", "t", source, 1)
+    ref = ArticleRef(f"https://{source}/{doc}", f"https://{source}/{doc}", "t", source, version)
     when = datetime(2022, 1, day, tzinfo=UTC)
     return Report(fact, ref, doc, cluster or doc, when, when)
 
@@ -50,6 +55,41 @@ def _report(
         (_report(225, "a", day=15), _report(200, "b", day=12), False, "earlier", False, False),
         (_report(227, "b", day=16), _report(230, "a", day=17), True, "article", True, False),
         (_report(225, "a", day=15), _report(227, "b", day=16), False, "revised", True, True),
+        # a copy of the seed repeats the seed in its first version; later versions are news
+        (_report(164, "a"), _report(160, "c", "seed"), False, "seed", False, False),
+        (None, _report(225, "c", "seed", day=15, version=2), True, "first", True, False),
+        (
+            _report(164, "a"),
+            _report(225, "c", "seed", day=15, version=2),
+            True,
+            "article",
+            True,
+            False,
+        ),
+        (
+            _report(164, "a"),
+            _report(225, "c", "seed", day=15, version=2),
+            False,
+            "revised",
+            True,
+            True,
+        ),
+        (
+            _report(225, "c", "seed", day=15, version=2),
+            _report(230, "d", "seed", day=16, version=2),
+            False,
+            "revised",
+            True,
+            True,
+        ),
+        (
+            _report(225, "c", "seed", day=15, version=2),
+            _report(225, "e", "c", day=16),
+            False,
+            "copy",
+            False,
+            False,
+        ),
     ],
     ids=[
         "seed-first",
@@ -62,6 +102,12 @@ def _report(
         "earlier",
         "own-revision",
         "revised",
+        "seed-copy-v1",
+        "seed-copy-v2-first",
+        "seed-copy-revises-itself",
+        "seed-copy-v2-new-key",
+        "two-seed-copies",
+        "copy-of-a-seed-copy",
     ],
 )
 def test_judge(

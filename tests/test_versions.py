@@ -156,3 +156,23 @@ async def test_revisits_store_new_content_once_and_alert_once(store: Store) -> N
     assert await revisit(revised, datetime(2022, 1, 20, tzinfo=UTC)) == "touched"
     assert await revisit(revised, datetime(2022, 1, 20, tzinfo=UTC)) == "unchanged"
     assert len(await store.articles.versions("s", "d1")) == 3
+
+
+async def test_the_next_version_number_comes_from_the_article_counter(store: Store) -> None:
+    story = StoryConfig(id="s", seed="seed.txt")
+    tracker = RevisionTracker(store)
+    tracked = await _track(store, tracker)
+    added = [f"{TEXT}\nThe airport reopened on day {n}." for n in range(1, 4)]
+    assert await tracker.revisit(story, tracked, _fetched(), _article(added[0])) == "updated"
+    # numbering a version reads no stored version: an unreadable old one does not matter
+    await store.redis.hset(store.keys.versions("s", "d1"), "1", b"not a stored version")
+    assert await tracker.revisit(story, tracked, _fetched(), _article(added[1])) == "updated"
+    current = await store.articles.get("s", "d1")
+    assert current is not None and (current.version, current.latest) == (3, 3)
+    # an article stored before the counter existed: numbered after the versions it has
+    await store.redis.hdel(store.keys.article("s", "d1"), "latest")
+    assert await tracker.revisit(story, tracked, _fetched(), _article(added[2])) == "updated"
+    current = await store.articles.get("s", "d1")
+    assert current is not None and (current.version, current.latest) == (4, 4)
+    fourth = await store.articles.version("s", "d1", 4)
+    assert fourth is not None and fourth.text == added[2]

@@ -2,7 +2,10 @@
 
 Failure policy: a retryable fetch error or a Redis outage raises ``Retry`` with a growing
 delay (up to ``[worker] max_tries`` attempts); a permanent one (404, refused address, not an
-article) is logged and counted, and the job ends — it is not retried forever.
+article) is logged and counted, and the job ends — it is not retried forever. A first visit
+whose last attempt still failed retryably is kept for later rounds hours apart (the story's
+retry-later set, see :mod:`crawler.revisits`), so a site that is down for a while loses
+nothing.
 """
 
 from __future__ import annotations
@@ -21,18 +24,22 @@ log = logging.getLogger(__name__)
 
 
 async def process_article(
-    ctx: dict[str, Any], story: str, url: str, revisit: int = -1, reason: str = "new"
+    ctx: dict[str, Any],
+    story: str,
+    url: str,
+    revisit: int = -1,
+    reason: str = "new",
+    retry: int = 0,
 ) -> str:
     runtime: Runtime = ctx["runtime"]
-    job = ArticleJob(story=story, url=url, revisit=revisit, reason=reason)
+    job = ArticleJob(story=story, url=url, revisit=revisit, reason=reason, retry=retry)
     tries = int(ctx.get("job_try", 1))
     try:
         outcome = await runtime.pipeline.process(job)
     except FetchError as exc:
         if exc.retryable and tries < runtime.settings.worker.max_tries:
             raise Retry(defer=_delay(runtime, tries, exc)) from exc
-        log.warning("giving up on %s: %s", url, exc)
-        outcome = "fetch-failed"
+        outcome = await _gave_up(runtime, job, exc, tries)
     except ExtractError as exc:
         log.info("not an article: %s", exc)
         outcome = "not-an-article"
@@ -41,6 +48,19 @@ async def process_article(
         raise Retry(defer=_delay(runtime, tries, exc)) from exc
     await runtime.store.count(**{f"jobs_{outcome.replace('-', '_')}": 1})
     return outcome
+
+
+async def _gave_up(runtime: Runtime, job: ArticleJob, exc: FetchError, tries: int) -> str:
+    """The last attempt failed: a first visit that may work later is kept for later rounds."""
+    if not exc.retryable:
+        log.warning("giving up on %s: %s", job.url, exc)
+        return "fetch-failed"
+    log.warning("%s failed %d time(s), the last with: %s", job.url, tries, exc)
+    try:
+        return await runtime.pipeline.retry_later(job)
+    except (StoreError, RedisError) as error:
+        log.error("could not keep %s for a later try: %s", job.url, error)
+        return "fetch-failed"
 
 
 def _delay(runtime: Runtime, tries: int, exc: Exception) -> float:

@@ -1,31 +1,26 @@
 """``newswatch facts PATH|URL|-`` and ``newswatch timeline STORY``: facts of a text, of a story.
 
 ``facts`` reads a plain-text or HTML file, an http(s) URL (through the shared fetcher, with its
-address guard) or standard input (``-``), and prints every fact the extractor finds, using the
-``[facts]`` vocabulary of the configuration when one can be loaded. ``timeline`` prints, per
-fact key of a story, every reading over time with its source and version, and which one is the
-story's current value.
+address guard) or standard input (``-``) — see :mod:`crawler.sources` — and prints every
+fact the extractor finds, using the ``[facts]`` vocabulary of the configuration when one can
+be loaded. ``timeline`` prints, per fact key of a story, every reading over time with its
+source and version, and which one is the story's current value.
 """
 
 from __future__ import annotations
 
-import asyncio
 import json
-import sys
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from crawler.config import CrawlerConfig, Settings, load_settings
-from crawler.core.extract import decode_html, extract_article
 from crawler.core.facts import DEFAULT_VOCABULARY, extract_facts
-from crawler.core.facts.story import Report
-from crawler.errors import ConfigError, ExtractError
-from crawler.fetch import Fetcher
-from crawler.models import Article, Fact
+from crawler.core.facts.story import SEED_DOC, Report
+from crawler.errors import ConfigError
+from crawler.models import Fact
 from crawler.runtime import open_store
-
-HTML_SUFFIXES = (".html", ".htm", ".xhtml")
+from crawler.sources import read_document
 
 
 async def facts(source: str, as_json: bool, allow_private: bool, config: Path | None) -> int:
@@ -33,7 +28,7 @@ async def facts(source: str, as_json: bool, allow_private: bool, config: Path | 
     crawler = settings.crawler if settings else CrawlerConfig()
     if allow_private:
         crawler = crawler.model_copy(update={"allow_private_addresses": True})
-    article = await _read(source, crawler)
+    article = (await read_document(source, crawler)).article
     year = (article.published or datetime.now(UTC)).year
     vocabulary = settings.facts.vocabulary() if settings else DEFAULT_VOCABULARY
     found = extract_facts(article.text, year, vocabulary)
@@ -63,29 +58,6 @@ async def facts(source: str, as_json: bool, allow_private: bool, config: Path | 
         ]
         print("  ".join([*cells, row[6]]))
     return 0
-
-
-async def _read(source: str, crawler: CrawlerConfig) -> Article:
-    if source.startswith(("http://", "https://")):
-        fetcher = Fetcher(crawler)
-        try:
-            fetched = await fetcher.fetch(source, "html")
-        finally:
-            await fetcher.close()
-        html, _ = decode_html(fetched.body, fetched.charset)
-        return extract_article(html, fetched.url)
-    try:
-        raw = await asyncio.to_thread(
-            sys.stdin.buffer.read if source == "-" else Path(source).read_bytes
-        )
-    except OSError as exc:
-        raise ExtractError(f"cannot read {source}: {exc.strerror}") from exc
-    text, _ = decode_html(raw)
-    if source.lower().endswith(HTML_SUFFIXES) or text.lstrip()[:15].lower().startswith(
-        ("<!doctype html", "<html")
-    ):
-        return extract_article(text, "")
-    return Article(url="", title="", text=text)
 
 
 def _settings(path: Path | None) -> Settings | None:
@@ -155,7 +127,7 @@ def _print_key(key: tuple[str, str], reports: list[Report], current: Report | No
     print(f"\n{key[0]}/{key[1]}: now {now}")
     for report in reports:
         when = report.reported_at or report.seen_at
-        stamp = "seed" if report.doc == "seed" else f"{when:%Y-%m-%d %H:%M}Z"
+        stamp = "seed" if report.doc == SEED_DOC else f"{when:%Y-%m-%d %H:%M}Z"
         marker = "  ◀ current" if current and _same(report, current) else ""
         print(
             f"  {stamp:<17} {reading(report.fact):<16} {report.article.source:<24}"

@@ -2,10 +2,19 @@
 
 A version is stored once per distinct content (keyed by the hash of its words), compressed
 (zlib JSON): text, title, content hash, facts, fetch/publication/modification times and the HTTP
-validators (ETag, Last-Modified). The article hash points at the current version; returning
-to an earlier content moves the pointer back without a new version, so an A → B → A flip-flop
-is remembered but never alerts twice. Writers add their commands to a transaction
-(``queue_*``) so that the version, the article and its events land together or not at all.
+validators (ETag, Last-Modified). The article hash points at the current version
+(``version``) and counts the versions stored (``latest``: the next one is ``latest + 1``, no
+version is read to number it); returning to an earlier content moves the pointer back without
+a new version, so an A → B → A flip-flop is remembered but never alerts twice. Writers add
+their commands to a transaction (``queue_*``) so that the version, the article and its events
+land together or not at all.
+
+Every judged document has a verdict (``seen``): ``related``/``duplicate`` (tracked) or
+``unrelated``, the latter with the content hash it was judged on, so a publisher's signal can
+have it judged again when its text changed (see :mod:`crawler.pipeline`).
+
+First visits that kept failing are kept per story in a capped *retry-later* set (url, round →
+due time) until :func:`crawler.revisits.release_retries` enqueues them again.
 """
 
 from __future__ import annotations
@@ -32,11 +41,12 @@ class TrackedArticle:
     title: str
     source: str
     verdict: str  # "related" | "duplicate"
-    cluster: str  # representative doc id, "seed", or "" when it is its own representative
+    cluster: str  # representative doc id, SEED_DOC ("seed"), or "" when it is its own
     version: int
     content_hash: str
     first_seen: str
     relevance: float = 0.0
+    latest: int = 0  # highest version number stored (0: unknown, an article stored before)
 
     def fields(self) -> dict[str, str]:
         return {
@@ -50,7 +60,24 @@ class TrackedArticle:
             "content_hash": self.content_hash,
             "first_seen": self.first_seen,
             "relevance": str(self.relevance),
+            "latest": str(self.latest or self.version),
         }
+
+
+@dataclass(frozen=True, slots=True)
+class RetryLater:
+    """A first visit to try again: ``url`` in its ``round`` (1 = the first retry-later round)."""
+
+    url: str
+    round: int
+
+    def member(self) -> str:
+        return json.dumps([self.url, self.round])
+
+    @classmethod
+    def parse(cls, member: bytes) -> RetryLater:
+        url, number = json.loads(member)
+        return cls(url, int(number))
 
 
 class ArticleStore:
@@ -76,6 +103,7 @@ class ArticleStore:
             content_hash=data.get("content_hash", ""),
             first_seen=data.get("first_seen", ""),
             relevance=float(data.get("relevance", "0") or 0),
+            latest=int(data.get("latest", "0") or 0),
         )
 
     async def doc_for_link(self, story: str, link_hash: str) -> str | None:
@@ -83,12 +111,24 @@ class ArticleStore:
         return value.decode() if value else None
 
     async def verdict(self, story: str, doc: str) -> str | None:
+        """``related`` | ``duplicate`` | ``unrelated`` | None (never judged)."""
+        return (await self.judgement(story, doc))[0]
+
+    async def judgement(self, story: str, doc: str) -> tuple[str | None, str]:
+        """(verdict, content hash it was judged on — "" when not recorded)."""
         value = await self._redis.hget(self._keys.seen(story), doc)
-        return value.decode() if value else None
+        if not value:
+            return None, ""
+        verdict, _, content = value.decode().partition(" ")
+        return verdict, content
 
     async def version(self, story: str, doc: str, number: int) -> Version | None:
         raw = await self._redis.hget(self._keys.versions(story, doc), str(number))
         return decode_version(raw) if raw else None
+
+    async def count_versions(self, story: str, doc: str) -> int:
+        """How many versions ``doc`` has (numbered 1…n); for articles stored before ``latest``."""
+        return int(await self._redis.hlen(self._keys.versions(story, doc)))
 
     async def versions(self, story: str, doc: str) -> list[Version]:
         raw = await self._redis.hgetall(self._keys.versions(story, doc))
@@ -113,6 +153,7 @@ class ArticleStore:
         k = self._keys
         pipe.hset(k.versions(story, doc), str(version.number), encode_version(version))
         pipe.hset(k.version_hashes(story, doc), version.content_hash, str(version.number))
+        pipe.hset(k.article(story, doc), "latest", str(version.number))
         self.queue_current(pipe, story, doc, version.number, version.content_hash, version.title)
 
     def queue_current(
@@ -146,8 +187,33 @@ class ArticleStore:
     def queue_pending_revisit(self, pipe: Pipeline, story: str, doc: str, number: int) -> None:
         pipe.hset(self._keys.article(story, doc), "revisit_next", str(number))
 
-    def queue_verdict(self, pipe: Pipeline, story: str, doc: str, verdict: str) -> None:
-        pipe.hset(self._keys.seen(story), doc, verdict)
+    def queue_verdict(
+        self, pipe: Pipeline, story: str, doc: str, verdict: str, content: str = ""
+    ) -> None:
+        """Record a verdict; ``content``: the content hash judged (kept for ``unrelated``)."""
+        pipe.hset(self._keys.seen(story), doc, f"{verdict} {content}".strip())
+
+    def queue_retry_later(
+        self, pipe: Pipeline, story: str, retry: RetryLater, due: float, cap: int
+    ) -> None:
+        """Keep a failed first visit for a later round; the set keeps the ``cap`` due last."""
+        key = self._keys.retry_later(story)
+        pipe.zadd(key, {retry.member(): due})
+        pipe.zremrangebyrank(key, 0, -cap - 1)
+
+    async def due_retries(self, story: str, now: float, limit: int = 500) -> list[RetryLater]:
+        key = self._keys.retry_later(story)
+        raw = await self._redis.zrangebyscore(key, "-inf", now, start=0, num=limit)
+        return [RetryLater.parse(m) for m in raw]
+
+    async def done_retries(self, story: str, retries: list[RetryLater]) -> None:
+        if retries:
+            await self._redis.zrem(self._keys.retry_later(story), *(r.member() for r in retries))
+
+    async def pending_retries(self, story: str) -> dict[str, float]:
+        """Every failed first visit waiting for a later round: url → due time."""
+        raw = await self._redis.zrange(self._keys.retry_later(story), 0, -1, withscores=True)
+        return {RetryLater.parse(m).url: float(due) for m, due in raw}
 
     def queue_alias(self, pipe: Pipeline, story: str, link_hash: str, doc: str) -> None:
         pipe.hset(self._keys.alias(story), link_hash, doc)

@@ -1,7 +1,7 @@
 """A story's copy clusters, read back from the tracked articles (for ``newswatch story``).
 
 A cluster is the set of tracked articles that are copies of one another. Its representative
-is the earliest seen member — or the seed (``"seed"``) when the copies are copies of the
+is the earliest seen member — or the seed (:data:`SEED_DOC`) when the copies are copies of the
 user's seed. Every tracked article records its representative in its ``cluster`` field
 (``""`` when it is one itself), written under the story lock in the same transaction as the
 article, so the clusters read here are exactly what the events said.
@@ -11,9 +11,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from crawler.core.facts.story import SEED_DOC
 from crawler.store.articles import ArticleStore, TrackedArticle
 
-SEED_DOC = "seed"
+__all__ = ["SEED_DOC", "Cluster", "Member", "read_clusters"]
 
 
 @dataclass(frozen=True, slots=True)

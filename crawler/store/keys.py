@@ -34,6 +34,7 @@ Per story ``s`` and document ``d`` (a hash of the canonical URL):
     {p}grown:{s}             hash stem → weight learned from the story's related articles
     {p}discovery:{s}         set of the story's current news-search feed URLs
     {p}skipped:{s}           stream of feed entries the pre-filter skipped (capped)
+    {p}retry:{s}             zset [url, round] → due: failed first visits to try again (capped)
 """
 
 from __future__ import annotations
@@ -148,6 +149,9 @@ class Keys:
 
     def skipped(self, story: str) -> str:
         return f"{self.prefix}skipped:{story}"
+
+    def retry_later(self, story: str) -> str:
+        return f"{self.prefix}retry:{story}"
 
     def host_busy(self, host: str) -> str:
         return f"{self.prefix}host:{host}:busy"

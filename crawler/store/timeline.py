@@ -18,7 +18,7 @@ from datetime import UTC
 from redis.asyncio import Redis
 from redis.asyncio.client import Pipeline
 
-from crawler.core.facts.story import Report
+from crawler.core.facts.story import SEED_DOC, Report
 from crawler.store.keys import Keys
 
 Key = tuple[str, str]
@@ -71,7 +71,7 @@ class TimelineStore:
 def _order(report: Report) -> tuple[int, float, str, int]:
     when = report.reported_at or report.seen_at
     stamp = (when if when.tzinfo else when.replace(tzinfo=UTC)).timestamp()
-    seed_first = 0 if report.doc == "seed" else 1
+    seed_first = 0 if report.doc == SEED_DOC else 1
     return (seed_first, stamp, report.doc, report.article.version)
 
 

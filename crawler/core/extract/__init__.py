@@ -4,7 +4,8 @@
 
 0. **decode** — raw bytes: BOM, declared charset, ``<meta charset>``, UTF-8, detection
    (:mod:`.charset`); UTF-8 bytes go to the parser as they are;
-1. **parse** — selectolax's lexbor parser;
+1. **parse** — selectolax's lexbor parser, after a byte-level estimate of the page's nesting
+   (:mod:`.nesting`) has refused pages that would take the parser seconds;
 2. **metadata** — title, canonical URL, byline, times, language (:mod:`.metadata`);
 3. **body** — prune, find the container, walk it into paragraphs (:mod:`.body`).
 
@@ -21,6 +22,7 @@ from crawler.core.extract.body import extract_body
 from crawler.core.extract.charset import decode_html, looks_binary, sniff_charset
 from crawler.core.extract.dates import parse_date, url_date
 from crawler.core.extract.metadata import Metadata, read_metadata
+from crawler.core.extract.nesting import check_nesting
 from crawler.errors import ExtractError
 from crawler.models import Article
 
@@ -46,8 +48,9 @@ def extract_article(html: str | bytes, url: str = "", charset: str | None = None
 
     ``html`` is text, or the raw bytes of a response (then ``charset`` is the charset its
     ``Content-Type`` declared, if any). Raises :class:`ExtractError` for an empty document,
-    for binary content, for text without any markup (JSON, plain text: not a web page) and
-    for a page with neither text nor title.
+    for binary content, for text without any markup (JSON, plain text: not a web page), for
+    a page nested too deeply to parse in reasonable time (:mod:`.nesting`) and for a page
+    with neither text nor title.
     """
     tree = _parse(html, url, charset)
     meta = read_metadata(tree, url)
@@ -88,6 +91,7 @@ def _parse(html: str | bytes, url: str, charset: str | None) -> LexborHTMLParser
     )
     if markup is None:
         raise ExtractError(f"not an HTML document (no markup){_at(url)}")
+    check_nesting(source, url)
     return LexborHTMLParser(source)
 
 

@@ -4,9 +4,12 @@ Every article version that states a fact key — for the first time, or with a n
 is a :class:`Report`. :func:`judge` decides what a report does to the story's current value
 for its key (kind, subject). The rules, in order:
 
-``seed``       the seed and its copies: shown in the timeline as the starting point, never
-               the current value and never a revision (the seed is the user's own input,
-               usually an aggregator's copy with no reliable time);
+``seed``       the seed and the *first* version of a copy of it: shown in the timeline as
+               the starting point, never the current value and never a revision (the seed
+               is the user's own input, usually an aggregator's copy with no reliable time,
+               and a copy's first version repeats it). A later version of a tracked copy of
+               the seed is new information: the rules below apply to it as to an original
+               (the seed is not tracked, so no version of it can be what the copy repeats);
 ``first``      no current value yet: the report becomes it, silently (its article already
                produced ``article.related``/``article.duplicate``);
 ``article``    the same article again (an in-place revision) or an article revising its own
@@ -28,7 +31,7 @@ from typing import Any, Literal
 
 from crawler.models import ArticleRef, Fact
 
-SEED = "seed"
+SEED_DOC = "seed"  # the seed's document id: in the copy index, clusters and the timeline
 Effect = Literal["seed", "first", "article", "copy", "confirmed", "earlier", "revised"]
 
 
@@ -38,8 +41,8 @@ class Report:
 
     fact: Fact
     article: ArticleRef  # url, canonical_url, title, source, version
-    doc: str  # the article's id; "seed" for the seed
-    cluster: str  # id of the cluster's representative; == doc for an original; "seed"
+    doc: str  # the article's id; SEED_DOC for the seed
+    cluster: str  # id of the cluster's representative; == doc for an original; SEED_DOC
     reported_at: datetime | None  # when the publisher stated it; None for the seed
     seen_at: datetime
     effect: str = ""  # what it did to the story (see the module doc), set when recorded
@@ -49,8 +52,20 @@ class Report:
         return self.fact.key
 
     @property
+    def from_seed(self) -> bool:
+        """The seed's own reading, or a copy of the seed repeating it (its first version)."""
+        return self.cluster == SEED_DOC and (self.doc == SEED_DOC or self.article.version == 1)
+
+    @property
+    def origin(self) -> str:
+        """Whose figures these are: the cluster's original; a later version of a seed copy
+        speaks for itself."""
+        return self.doc if self.cluster == SEED_DOC else self.cluster
+
+    @property
     def is_copy(self) -> bool:
-        return self.cluster != self.doc
+        """A copy of a tracked original, repeating its numbers."""
+        return self.origin != self.doc
 
     def with_effect(self, effect: Effect) -> Report:
         return replace(self, effect=effect)
@@ -99,13 +114,13 @@ def judge(current: Report | None, new: Report, own_revision: bool) -> Judgement:
     ``own_revision``: the article itself stated a different reading for this key in its
     previous version (an article-scope ``fact.revised`` is emitted for it).
     """
-    if new.cluster == SEED:
+    if new.from_seed:
         return Judgement("seed", False, False)
     if current is None:
         return Judgement("first", True, False)
     if new.doc == current.doc:
         return Judgement("article", True, False)
-    if new.is_copy or new.cluster == current.cluster:
+    if new.is_copy or new.origin == current.origin:
         return Judgement("copy", False, False)
     if new.fact.same_reading(current.fact):
         return Judgement("confirmed", False, False)

@@ -1,0 +1,41 @@
+"""A first visit builds its version once: the stored version, the tracked article and the
+timeline's readings all carry the same fetch time (review #15)."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+
+from crawler.config import Settings
+from crawler.core.urls import canonical_url
+from crawler.roles import run_once
+from crawler.store import Store, doc_id
+from tests.newsroom import Newsroom
+from tests.test_revisions_scenario import A_TITLE, A_V1, REPORT, scenario_settings
+
+
+@pytest.fixture
+async def post() -> AsyncIterator[Newsroom]:
+    room = Newsroom("Steppe Post")
+    await room.start()
+    yield room
+    await room.close()
+
+
+async def test_a_first_visit_has_one_fetch_time(
+    post: Newsroom, make_settings: Callable[..., Settings], store: Store, tmp_path: Path
+) -> None:
+    settings = scenario_settings(make_settings, tmp_path, post, revisit=["1h"])
+    url = post.publish(REPORT, A_TITLE, A_V1, "2022-01-09T08:00:00Z")
+    await run_once(settings)
+    doc = doc_id(canonical_url(url))
+    version = await store.articles.version("story", doc, 1)
+    tracked = await store.articles.get("story", doc)
+    assert version is not None and tracked is not None
+    assert datetime.fromisoformat(tracked.first_seen) == version.fetched_at
+    readings = [r for r in await store.timeline.entries("story") if r.doc == doc]
+    assert {r.key for r in readings} == {("killed", "people"), ("arrested", "people")}
+    assert all(r.seen_at == version.fetched_at for r in readings)
