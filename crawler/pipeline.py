@@ -102,7 +102,7 @@ class ArticlePipeline:
         self._profiles = profiles
         self._vocabulary = settings.facts.vocabulary()
         self._revisions = RevisionTracker(store, self._vocabulary, profiles)
-        self._revisits = RevisitPlanner(store)
+        self._revisits = RevisitPlanner(store, settings.worker.retry_later)
 
     async def process(self, job: ArticleJob) -> str:
         """Handle one job; returns a one-word outcome for logs and counters."""

@@ -44,6 +44,7 @@ from crawler.fetch import Fetcher, FetchResult
 from crawler.intake import Intake
 from crawler.models import Event, SeedProfile
 from crawler.outage import Outage
+from crawler.revisits import release_retries
 from crawler.store import FeedState, Store
 from crawler.store.polls import PollWrites, entry_doc, save_poll
 
@@ -259,7 +260,7 @@ class Scheduler:
                 _queue_name=self._store.keys.queue,
             )
         await self._store.schedule.done_revisits(due)
-        return len(due)
+        return len(due) + await release_retries(self._store, self._queue, self._profiles, now)
 
     def _feed_events(self, etype: str, feed: FeedConfig, error: str, episode: str) -> list[Event]:
         stories = feed.stories or tuple(self._profiles)

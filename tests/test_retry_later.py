@@ -113,7 +113,11 @@ SHORT = [
 async def test_a_signal_has_an_unrelated_page_judged_again_when_its_words_changed(
     post: Newsroom, make_settings: Callable[..., Settings], store: Store, tmp_path: Path
 ) -> None:
-    settings = scenario_settings(make_settings, tmp_path, post, revisit=["1h"])
+    # signals right after a no-change signal are held for [scheduler] signal_interval (see
+    # test_signals.py); this test is about re-judging, so the two signals are not rate-limited
+    settings = scenario_settings(
+        make_settings, tmp_path, post, revisit=["1h"], scheduler={"signal_interval": "0s"}
+    )
     alerts = Alerts(tmp_path / "alerts.jsonl")
     url = post.publish(REPORT, SHORT_TITLE, SHORT, "2022-01-05T08:00:00Z")
     await run_once(settings)

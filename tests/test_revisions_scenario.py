@@ -80,12 +80,17 @@ async def newsrooms() -> AsyncIterator[tuple[Newsroom, Newsroom]]:
 
 
 def scenario_settings(
-    make_settings: Callable[..., Settings], tmp_path: Path, *rooms: Newsroom, revisit: list[str]
+    make_settings: Callable[..., Settings],
+    tmp_path: Path,
+    *rooms: Newsroom,
+    revisit: list[str],
+    **sections: Any,
 ) -> Settings:
     return make_settings(
         story=[{"id": "story", "seed": str(SEED_FILE), "revisit": revisit}],
         feed=[{"url": r.feed_url, "interval": "1h"} for r in rooms],
         hook=[{"type": "jsonl", "path": str(tmp_path / "alerts.jsonl")}],
+        **sections,
     )
 
 

@@ -14,17 +14,16 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from crawler.config import CrawlerConfig, Settings, load_settings
+from crawler.config import CrawlerConfig, Settings, load_optional_settings
 from crawler.core.facts import DEFAULT_VOCABULARY, extract_facts
 from crawler.core.facts.story import SEED_DOC, Report
-from crawler.errors import ConfigError
 from crawler.models import Fact
 from crawler.runtime import open_store
 from crawler.sources import read_document
 
 
 async def facts(source: str, as_json: bool, allow_private: bool, config: Path | None) -> int:
-    settings = _settings(config)
+    settings = load_optional_settings(config)
     crawler = settings.crawler if settings else CrawlerConfig()
     if allow_private:
         crawler = crawler.model_copy(update={"allow_private_addresses": True})
@@ -58,16 +57,6 @@ async def facts(source: str, as_json: bool, allow_private: bool, config: Path | 
         ]
         print("  ".join([*cells, row[6]]))
     return 0
-
-
-def _settings(path: Path | None) -> Settings | None:
-    """The configuration when there is one; without ``--config`` a missing one is fine."""
-    try:
-        return load_settings(path)
-    except ConfigError:
-        if path is not None:
-            raise
-        return None
 
 
 def fact_json(fact: Fact) -> dict[str, Any]:

@@ -2,55 +2,32 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
 import time
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from crawler.config import CrawlerConfig, Settings, load_settings
-from crawler.core.extract import extract_article
+from crawler.config import CrawlerConfig, Settings, load_optional_settings
 from crawler.core.urls import canonical_url
-from crawler.errors import ConfigError, ExtractError
-from crawler.fetch import Fetcher
 from crawler.models import Article, Version
 from crawler.runtime import open_runtime, open_store
+from crawler.sources import read_document
 from crawler.store import Store, doc_id, safe_url
 
 
 async def extract(source: str, as_json: bool, allow_private: bool, config: Path | None) -> int:
-    if source.startswith(("http://", "https://")):
-        crawler = _crawler_config(config).model_copy(
-            update={"allow_private_addresses": True} if allow_private else {}
-        )
-        fetcher = Fetcher(crawler)
-        try:
-            fetched = await fetcher.fetch(source, "html")
-        finally:
-            await fetcher.close()
-        article = extract_article(fetched.body, fetched.url, charset=fetched.charset)
-    else:
-        try:
-            raw = await asyncio.to_thread(Path(source).read_bytes)
-        except OSError as exc:
-            raise ExtractError(f"cannot read {source}: {exc.strerror}") from exc
-        article = extract_article(raw, "")
+    settings = load_optional_settings(config)
+    crawler = (settings.crawler if settings else CrawlerConfig()).model_copy(
+        update={"allow_private_addresses": True} if allow_private else {}
+    )
+    article = (await read_document(source, crawler, html=True)).article
     print(
         json.dumps(article_json(article), ensure_ascii=False, indent=2)
         if as_json
         else _article_text(article)
     )
     return 0
-
-
-def _crawler_config(path: Path | None) -> CrawlerConfig:
-    try:
-        return load_settings(path).crawler
-    except ConfigError:
-        if path is not None:
-            raise
-        return CrawlerConfig()
 
 
 def article_json(article: Article) -> dict[str, Any]:

@@ -56,6 +56,7 @@ __all__ = [
     "WebhookHook",
     "WorkerConfig",
     "env_proxies",
+    "load_optional_settings",
     "load_settings",
     "settings_from_mapping",
 ]
@@ -130,6 +131,18 @@ def load_settings(path: Path | None = None, env: Mapping[str, str] | None = None
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: not valid TOML: {exc}") from exc
     return settings_from_mapping(data, env=env, source=str(path))
+
+
+def load_optional_settings(
+    path: Path | None = None, env: Mapping[str, str] | None = None
+) -> Settings | None:
+    """For commands that work without a configuration (``extract``, ``facts``): None when no
+    file was named and the default one does not exist; a named or existing but invalid file is
+    still an error."""
+    env = os.environ if env is None else env
+    if path is None and not env.get("NEWSWATCH_CONFIG") and not DEFAULT_CONFIG.exists():
+        return None
+    return load_settings(path, env)
 
 
 def settings_from_mapping(

@@ -62,6 +62,8 @@ class WorkerConfig(_Section):
     retry_delay: PositiveDuration = 30.0
     job_timeout: PositiveDuration = 120.0
     drain_timeout: Duration = 30.0
+    # a first visit still failing after max_tries is tried again after each wait, then given up
+    retry_later: tuple[PositiveDuration, ...] = (3600.0, 6 * 3600.0, 24 * 3600.0)
 
 
 class SchedulerConfig(_Section):
