@@ -24,6 +24,9 @@ from workers.settings import build_worker
 log = logging.getLogger(__name__)
 
 REPORT_EVERY = 30.0
+# ``run --once`` retries a failing fetch within the run at most this far apart (a burst worker
+# waits for deferred jobs); what still fails is kept for later runs (retry-later set, revisits)
+ONCE_RETRY_DELAY = 2.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,7 +48,7 @@ async def run_once(settings: Settings) -> OnceSummary:
 async def once(runtime: Runtime) -> OnceSummary:
     polls = await runtime.scheduler.poll_all()
     revisits = await runtime.scheduler.release_revisits()
-    worker = build_worker(runtime, burst=True, poll_delay=0.02)
+    worker = build_worker(runtime, burst=True, poll_delay=0.02, max_retry_delay=ONCE_RETRY_DELAY)
     try:
         await worker.async_run()
     finally:

@@ -8,6 +8,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
@@ -22,6 +23,7 @@ from crawler.roles import once, run_once
 from crawler.runtime import open_runtime
 from crawler.store import Store, doc_id
 from crawler.store.articles import RetryLater
+from tests.conftest import LocalSite
 from tests.newsroom import Newsroom
 from tests.test_revisions_scenario import A_TITLE, A_V1, REPORT, Alerts, scenario_settings
 
@@ -145,3 +147,28 @@ async def test_the_rounds_are_a_parameter(store: Store) -> None:
     assert due is not None and abs(due - time.time() - 60) < 5
     assert await planner.retry_later("s", "https://news.example/a", 1) is None
     assert await RevisitPlanner(store, retry_later=()).retry_later("s", "https://a/b", 0) is None
+
+
+async def test_run_once_retries_quickly_and_keeps_what_still_fails(
+    site: LocalSite, make_settings: Callable[..., Settings], store: Store, tmp_path: Path
+) -> None:
+    async def busy(request: web.Request) -> web.Response:
+        return web.Response(status=503)
+
+    url = site.route("/busy.html", busy)
+    site.text(
+        "/feed.xml",
+        '<?xml version="1.0"?><rss version="2.0"><channel><title>t</title>'
+        f"<item><title>Kazakhstan: Tokayev says order restored</title><link>{url}</link>"
+        "</item></channel></rss>",
+        content_type="application/rss+xml",
+    )
+    settings = make_settings(
+        feed=[{"url": site.url("/feed.xml")}],
+        worker={"retry_delay": "1h", "max_tries": 2},  # a daemon would wait an hour
+    )
+    # a burst worker waits for deferred retries: --once caps them, so it ends promptly
+    summary = await asyncio.wait_for(run_once(settings), 60)
+    assert summary.jobs == 1
+    assert site.hits["/busy.html"] == 2  # retried once within the run
+    assert len(await store.articles.pending_retries("story")) == 1  # kept for a later run

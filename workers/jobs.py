@@ -38,14 +38,14 @@ async def process_article(
         outcome = await runtime.pipeline.process(job)
     except FetchError as exc:
         if exc.retryable and tries < runtime.settings.worker.max_tries:
-            raise Retry(defer=_delay(runtime, tries, exc)) from exc
+            raise Retry(defer=_delay(ctx, tries, exc)) from exc
         outcome = await _gave_up(runtime, job, exc, tries)
     except ExtractError as exc:
         log.info("not an article: %s", exc)
         outcome = "not-an-article"
     except (StoreError, RedisError) as exc:
         log.warning("store unavailable while processing %s (%s); will retry", url, exc)
-        raise Retry(defer=_delay(runtime, tries, exc)) from exc
+        raise Retry(defer=_delay(ctx, tries, exc)) from exc
     await runtime.store.count(**{f"jobs_{outcome.replace('-', '_')}": 1})
     return outcome
 
@@ -63,8 +63,9 @@ async def _gave_up(runtime: Runtime, job: ArticleJob, exc: FetchError, tries: in
         return "fetch-failed"
 
 
-def _delay(runtime: Runtime, tries: int, exc: Exception) -> float:
+def _delay(ctx: dict[str, Any], tries: int, exc: Exception) -> float:
+    runtime: Runtime = ctx["runtime"]
     delay: float = runtime.settings.worker.retry_delay * 2.0 ** (tries - 1)
     if isinstance(exc, FetchError) and exc.retry_after:
         delay = max(delay, exc.retry_after)
-    return min(delay, 3600.0)
+    return min(delay, float(ctx.get("max_retry_delay", 3600.0)))

@@ -19,14 +19,23 @@ def functions(settings: Settings) -> list[Any]:
     return [func(process_article, max_tries=settings.worker.max_tries)]
 
 
-def build_worker(runtime: Runtime, *, burst: bool = False, poll_delay: float = 0.5) -> Worker:
-    """An arq ``Worker`` on ``runtime``'s queue; signals are handled by newswatch itself."""
+def build_worker(
+    runtime: Runtime,
+    *,
+    burst: bool = False,
+    poll_delay: float = 0.5,
+    max_retry_delay: float = 3600.0,
+) -> Worker:
+    """An arq ``Worker`` on ``runtime``'s queue; signals are handled by newswatch itself.
+
+    ``max_retry_delay`` caps the deferral of a retried job (``run --once`` keeps it short: a
+    burst worker waits for deferred jobs, and what still fails is kept for later runs)."""
     settings = runtime.settings
     return Worker(
         functions=functions(settings),
         queue_name=runtime.store.keys.queue,
         redis_settings=RedisSettings.from_dsn(runtime.redis_url),
-        ctx={"runtime": runtime},
+        ctx={"runtime": runtime, "max_retry_delay": max_retry_delay},
         burst=burst,
         poll_delay=poll_delay,
         max_jobs=settings.worker.max_jobs,
