@@ -10,18 +10,19 @@ from __future__ import annotations
 
 import os
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 import redis as redis_sync
-from aiohttp import web
 
 from crawler.config import Settings, settings_from_mapping
 from crawler.demo.site import DemoSite
 from crawler.store import Store
 from crawler.store.embedded import EmbeddedValkey
+from tests.localsite import LocalSite
+from tests.newsroom import Newsroom
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 SEED_FILE = (
@@ -94,55 +95,6 @@ def make_settings(redis_url: str, prefix: str, tmp_path: Path) -> Callable[..., 
     return build
 
 
-Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
-
-
-class LocalSite:
-    """A real aiohttp server on 127.0.0.1; ``site.route(path, handler)`` before or after start."""
-
-    def __init__(self) -> None:
-        self.app = web.Application()
-        self.handlers: dict[str, Handler] = {}
-        self.hits: dict[str, int] = {}
-        self.requests: list[web.Request] = []
-        self.app.router.add_route("*", "/{tail:.*}", self._dispatch)
-        self._runner: web.AppRunner | None = None
-        self.port = 0
-
-    def route(self, path: str, handler: Handler) -> str:
-        self.handlers[path] = handler
-        return self.url(path)
-
-    def text(self, path: str, body: str, content_type: str = "text/html", **headers: str) -> str:
-        async def handler(request: web.Request) -> web.Response:
-            return web.Response(text=body, content_type=content_type, headers=headers)
-
-        return self.route(path, handler)
-
-    def url(self, path: str) -> str:
-        return f"http://127.0.0.1:{self.port}{path}"
-
-    async def _dispatch(self, request: web.Request) -> web.StreamResponse:
-        path = request.path
-        self.hits[path] = self.hits.get(path, 0) + 1
-        self.requests.append(request)
-        handler = self.handlers.get(path)
-        if handler is None:
-            raise web.HTTPNotFound()
-        return await handler(request)
-
-    async def start(self) -> None:
-        self._runner = web.AppRunner(self.app, access_log=None)
-        await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", 0)
-        await site.start()
-        self.port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
-
-    async def close(self) -> None:
-        if self._runner is not None:
-            await self._runner.cleanup()
-
-
 @pytest.fixture
 async def demo_site() -> AsyncIterator[DemoSite]:
     """The demo's two simulated news sites on 127.0.0.1, at step 0 (nothing published)."""
@@ -150,6 +102,15 @@ async def demo_site() -> AsyncIterator[DemoSite]:
     await sites.start()
     yield sites
     await sites.stop()
+
+
+@pytest.fixture
+async def post() -> AsyncIterator[Newsroom]:
+    """A small local news site ("Steppe Post") with a feed; see tests/newsroom.py."""
+    room = Newsroom("Steppe Post")
+    await room.start()
+    yield room
+    await room.close()
 
 
 @pytest.fixture

@@ -17,7 +17,7 @@ from email.utils import format_datetime
 from aiohttp import web
 
 from crawler.core.extract import parse_date
-from tests.conftest import LocalSite
+from tests.localsite import LocalSite
 
 
 @dataclass

@@ -18,7 +18,8 @@ from arq.connections import RedisSettings
 
 from crawler.store import Store
 from crawler.store.clusters import read_clusters
-from tests.conftest import SEED_FILE, Handler, LocalSite
+from tests.conftest import SEED_FILE
+from tests.localsite import Handler, LocalSite
 from tests.newstexts import SYNDICATION_INTRO, SYNDICATION_OUTRO, WIRE, WIRE_TITLE
 from tests.test_clusters import page
 

@@ -3,11 +3,9 @@ timeline's readings all carry the same fetch time (review #15)."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
-
-import pytest
 
 from crawler.config import Settings
 from crawler.core.urls import canonical_url
@@ -15,14 +13,6 @@ from crawler.roles import run_once
 from crawler.store import Store, doc_id
 from tests.newsroom import Newsroom
 from tests.test_revisions_scenario import A_TITLE, A_V1, REPORT, scenario_settings
-
-
-@pytest.fixture
-async def post() -> AsyncIterator[Newsroom]:
-    room = Newsroom("Steppe Post")
-    await room.start()
-    yield room
-    await room.close()
 
 
 async def test_a_first_visit_has_one_fetch_time(

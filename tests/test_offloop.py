@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import AsyncIterator, Callable
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -27,14 +27,6 @@ FURNITURE = [
 ]
 DEEP = ["<div>" * 20_000 + "<p>An unrelated box.</p>" + "</div>" * 20_000]
 DEEP_PATH = "/2022/01/10/kazakhstan-deep.html"
-
-
-@pytest.fixture
-async def post() -> AsyncIterator[Newsroom]:
-    room = Newsroom("Steppe Post")
-    await room.start()
-    yield room
-    await room.close()
 
 
 async def test_pages_are_analysed_in_a_worker_thread_and_deep_pages_refused(

@@ -4,10 +4,8 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable
+from collections.abc import Callable
 from pathlib import Path
-
-import pytest
 
 from crawler.config import Settings
 from crawler.core.urls import canonical_url
@@ -28,14 +26,6 @@ AMP = "/amp" + REPORT  # folds onto REPORT by its path: the same canonical URL
 MOBILE = "/m/kazakh-toll"  # does not fold, but names REPORT as its canonical page
 AMP_TEXT = [*A_V1[:2], "Read the full story on our website."]
 MOBILE_TEXT = [A_V1[0], "Download our app for live updates."]
-
-
-@pytest.fixture
-async def post() -> AsyncIterator[Newsroom]:
-    room = Newsroom("Steppe Post")
-    await room.start()
-    yield room
-    await room.close()
 
 
 async def test_other_renderings_of_a_tracked_article_are_not_compared(

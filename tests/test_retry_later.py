@@ -10,10 +10,9 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import AsyncIterator, Callable
+from collections.abc import Callable
 from pathlib import Path
 
-import pytest
 from aiohttp import web
 
 from crawler.config import Settings
@@ -28,14 +27,6 @@ from tests.newsroom import Newsroom
 from tests.test_revisions_scenario import A_TITLE, A_V1, REPORT, Alerts, scenario_settings
 
 GONE = "/2022/01/09/removed.html"
-
-
-@pytest.fixture
-async def post() -> AsyncIterator[Newsroom]:
-    room = Newsroom("Steppe Post")
-    await room.start()
-    yield room
-    await room.close()
 
 
 async def test_a_first_visit_that_keeps_failing_is_tried_again_later(

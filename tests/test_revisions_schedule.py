@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import AsyncIterator, Callable
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -55,14 +55,6 @@ def test_publisher_stamps_move_only_forward() -> None:
     assert stamps_moved((seen[0], "Sun, 09 Jan 2022 09:00:00 GMT"), seen)
     assert not stamps_moved(("2022-01-09T07:00:00+00:00", "garbage"), seen)
     assert not stamps_moved(("2022-01-09T09:00:00+00:00", ""), ("", ""))
-
-
-@pytest.fixture
-async def post() -> AsyncIterator[Newsroom]:
-    room = Newsroom("Steppe Post")
-    await room.start()
-    yield room
-    await room.close()
 
 
 async def _pending(store: Store) -> dict[int, float]:

@@ -10,11 +10,9 @@ newsroom; waiting ``SIGNAL_EVERY`` is done by moving the stored time of the last
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
-
-import pytest
 
 from crawler.config import Settings
 from crawler.core.cadence import SIGNAL_EVERY, signal_due
@@ -34,14 +32,6 @@ from tests.test_revisions_scenario import (
 )
 
 PUBLISHED = "2022-01-09T08:00:00Z"
-
-
-@pytest.fixture
-async def post() -> AsyncIterator[Newsroom]:
-    room = Newsroom("Steppe Post")
-    await room.start()
-    yield room
-    await room.close()
 
 
 def test_signal_due() -> None:

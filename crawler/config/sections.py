@@ -10,12 +10,29 @@ import re
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    field_validator,
+    model_validator,
+)
 
 from crawler.core.facts.rules import DEFAULT_VOCABULARY, Vocabulary
 from crawler.durations import parse_duration
 
 Duration = Annotated[float, BeforeValidator(parse_duration)]
+
+
+def _http_url(value: str) -> str:
+    if not value.startswith(("http://", "https://")):
+        raise ValueError("expected an http:// or https:// URL")
+    return value
+
+
+HttpUrl = Annotated[str, AfterValidator(_http_url)]
 # zero would mean "no timeout", a busy loop or no lease: refused
 PositiveDuration = Annotated[float, BeforeValidator(parse_duration), Field(gt=0)]
 
@@ -131,20 +148,13 @@ _KIND = re.compile(r"[a-z][a-z_]{0,31}")
 class DiscoveryConfig(_Section):
     """News-search feeds for stories with ``discover = true`` (see crawler/discovery.py)."""
 
-    google_news_url: str = "https://news.google.com/rss/search"
-    gdelt_url: str = "https://api.gdeltproject.org/api/v2/doc/doc"
+    google_news_url: HttpUrl = "https://news.google.com/rss/search"
+    gdelt_url: HttpUrl = "https://api.gdeltproject.org/api/v2/doc/doc"
     interval: PositiveDuration = 900.0
     refresh: PositiveDuration = 3600.0
     terms: int = Field(4, ge=1, le=12)
     language: str = Field("en-US", pattern=r"^[a-z]{2}(-[A-Z]{2})?$")
     timespan: str = Field("1w", pattern=r"^[0-9]+(min|h|d|w|m)$")
-
-    @field_validator("google_news_url", "gdelt_url")
-    @classmethod
-    def _http(cls, value: str) -> str:
-        if not value.startswith(("http://", "https://")):
-            raise ValueError("expected an http:// or https:// URL")
-        return value
 
 
 class StoryConfig(_Section):
@@ -157,7 +167,7 @@ class StoryConfig(_Section):
 
 
 class FeedConfig(_Section):
-    url: str
+    url: HttpUrl
     interval: PositiveDuration = 600.0
     stories: tuple[str, ...] = ()
     min_interval: Duration | None = None
@@ -183,13 +193,6 @@ class FeedConfig(_Section):
         high = self.max_interval if self.max_interval is not None else max(self.interval, 3600.0)
         return low, high
 
-    @field_validator("url")
-    @classmethod
-    def _http(cls, value: str) -> str:
-        if not value.startswith(("http://", "https://")):
-            raise ValueError("expected an http:// or https:// URL")
-        return value
-
 
 class _Hook(_Section):
     name: str = ""
@@ -204,16 +207,9 @@ class JsonlHook(_Hook):
 
 class WebhookHook(_Hook):
     type: Literal["webhook"]
-    url: str
+    url: HttpUrl
     timeout: PositiveDuration = 10.0
     headers: dict[str, str] = Field(default_factory=dict)
-
-    @field_validator("url")
-    @classmethod
-    def _http(cls, value: str) -> str:
-        if not value.startswith(("http://", "https://")):
-            raise ValueError("expected an http:// or https:// URL")
-        return value
 
 
 class ConsoleHook(_Hook):
