@@ -11,20 +11,13 @@ from pathlib import Path
 from crawler.demo.runner import write_seed
 from crawler.demo.site import DemoSite
 from tests.conftest import LocalSite
+from tests.processes import run_cli
 
 CLI = [sys.executable, "-m", "crawler.cli"]
 
 
-async def _run(*args: str, cwd: Path) -> tuple[int, str, str]:
-    process = await asyncio.create_subprocess_exec(
-        *CLI, *args, cwd=cwd, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE
-    )
-    out, err = await asyncio.wait_for(process.communicate(), 120)
-    return process.returncode or 0, out.decode(), err.decode()
-
-
 async def test_demo_exits_0_and_prints_the_story(tmp_path: Path) -> None:
-    code, out, err = await _run("demo", cwd=tmp_path)
+    code, out, err = await run_cli("demo", cwd=tmp_path)
     assert code == 0, err
     for expected in (
         "[article.related]",
@@ -49,7 +42,7 @@ async def test_extract_file_as_json(tmp_path: Path) -> None:
         "<p>Президент заявил, что конституционный порядок восстановлен.</p>"
         "</article></body></html>".encode("cp1251")
     )
-    code, out, err = await _run("extract", str(page), "--json", cwd=tmp_path)
+    code, out, err = await run_cli("extract", str(page), "--json", cwd=tmp_path)
     assert code == 0, err
     data = json.loads(out)
     assert data["title"] == "Новости"
@@ -66,9 +59,9 @@ async def test_extract_url_needs_the_private_address_opt_in(
         "/a",
         "<html><body><article><p>" + "Words in a paragraph. " * 5 + "</p></article></body></html>",
     )
-    code, _, err = await _run("extract", url, cwd=tmp_path)
+    code, _, err = await run_cli("extract", url, cwd=tmp_path)
     assert code == 1 and "allow_private_addresses" in err
-    code, out, err = await _run("extract", url, "--allow-private-addresses", cwd=tmp_path)
+    code, out, err = await run_cli("extract", url, "--allow-private-addresses", cwd=tmp_path)
     assert code == 0, err
     assert "Words in a paragraph." in out
 
@@ -77,7 +70,7 @@ async def test_extract_rejects_empty_and_binary_input(tmp_path: Path) -> None:
     (tmp_path / "empty.html").write_text("")
     (tmp_path / "blob.html").write_bytes(bytes(range(256)) * 20)
     for name in ("empty.html", "blob.html", "absent.html"):
-        code, _, err = await _run("extract", name, cwd=tmp_path)
+        code, _, err = await run_cli("extract", name, cwd=tmp_path)
         assert code == 1 and "Traceback" not in err and err.startswith("newswatch:")
 
 
@@ -96,13 +89,15 @@ def _config(tmp_path: Path, site: DemoSite) -> Path:
 async def test_run_once_then_history(tmp_path: Path, demo_site: DemoSite) -> None:
     demo_site.advance(1)
     config = str(_config(tmp_path, demo_site))
-    code, _, err = await _run("--config", config, "run", "--once", cwd=tmp_path)
+    code, _, err = await run_cli("--config", config, "run", "--once", cwd=tmp_path)
     assert code == 0, err
     assert "1 events delivered" in err
-    code, out, err = await _run("--config", config, "history", demo_site.report_url, cwd=tmp_path)
+    code, out, err = await run_cli(
+        "--config", config, "history", demo_site.report_url, cwd=tmp_path
+    )
     assert code == 0, err
     assert "1 version(s)" in out and "killed/people: at least 164" in out
-    code, out, _ = await _run("--config", config, "status", "--json", cwd=tmp_path)
+    code, out, _ = await run_cli("--config", config, "status", "--json", cwd=tmp_path)
     status = json.loads(out)
     assert status["tracked"] == {"k": 1} and len(status["feeds"]) == 2
     assert all(f["status"] == "ok" for f in status["feeds"])
@@ -144,7 +139,7 @@ async def test_a_hook_that_cannot_start_is_a_config_error(tmp_path: Path) -> Non
         f'[[story]]\nid = "k"\nseed = "{seed}"\n'
         '[[hook]]\ntype = "jsonl"\npath = "/proc/no-such-dir/alerts.jsonl"\n'
     )
-    code, _, err = await _run("--config", str(config), "run", "--once", cwd=tmp_path)
+    code, _, err = await run_cli("--config", str(config), "run", "--once", cwd=tmp_path)
     assert code == 2, err
     assert "hook 'jsonl:/proc/no-such-dir/alerts.jsonl' cannot start" in err
     assert "Traceback" not in err

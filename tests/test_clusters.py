@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import asyncio
 import html
 import json
-import sys
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 from typing import Any
@@ -33,6 +31,7 @@ from tests.newstexts import (
     WIRE_TITLE,
     respin,
 )
+from tests.processes import run_cli
 
 
 def page(title: str, paragraphs: list[str], canonical: str = "") -> str:
@@ -160,27 +159,15 @@ async def test_story_command_as_a_user_runs_it(tmp_path: Path) -> None:
             '[crawler]\nallow_private_addresses = true\nper_host_delay = "0s"\n'
             f'[[story]]\nid = "k"\nseed = "{seed}"\nrevisit = ["1h"]\n{feeds}'
         )
-        assert (await _cli(tmp_path, "--config", str(config), "run", "--once"))[0] == 0
-        code, out, err = await _cli(tmp_path, "--config", str(config), "story", "k", "--json")
+        assert (await run_cli("--config", str(config), "run", "--once", cwd=tmp_path))[0] == 0
+        code, out, err = await run_cli(
+            "--config", str(config), "story", "k", "--json", cwd=tmp_path
+        )
         assert code == 0, err
         (cluster,) = json.loads(out)["clusters"]
         urls = {cluster["representative"]["url"], *(c["url"] for c in cluster["copies"])}
         assert urls == {site.report_url, site.copy_url}
-        code, _, err = await _cli(tmp_path, "--config", str(config), "story", "nope")
+        code, _, err = await run_cli("--config", str(config), "story", "nope", cwd=tmp_path)
         assert code == 2 and "unknown story 'nope'" in err
     finally:
         await site.stop()
-
-
-async def _cli(cwd: Path, *args: str) -> tuple[int, str, str]:
-    process = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "crawler.cli",
-        *args,
-        cwd=cwd,
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE,
-    )
-    out, err = await asyncio.wait_for(process.communicate(), 120)
-    return process.returncode or 0, out.decode(), err.decode()

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import sys
 from pathlib import Path
 
 from aiohttp import web
@@ -21,6 +20,7 @@ from crawler.store.clusters import read_clusters
 from tests.conftest import SEED_FILE
 from tests.localsite import Handler, LocalSite
 from tests.newstexts import SYNDICATION_INTRO, SYNDICATION_OUTRO, WIRE, WIRE_TITLE
+from tests.processes import burst_workers
 from tests.test_clusters import page
 
 COPIES = 6
@@ -83,25 +83,7 @@ async def test_two_processes_make_one_cluster(
         await queue.aclose()
 
     config = str(_config(tmp_path, redis_url, prefix))
-    workers = [
-        await asyncio.create_subprocess_exec(
-            sys.executable,
-            "-m",
-            "crawler.cli",
-            "--config",
-            config,
-            "-q",
-            "worker",
-            "--burst",
-            cwd=tmp_path,
-            stdout=asyncio.subprocess.PIPE,
-            stderr=asyncio.subprocess.PIPE,
-        )
-        for _ in range(2)
-    ]
-    outputs = await asyncio.wait_for(asyncio.gather(*(w.communicate() for w in workers)), 120)
-    for worker, (_, err) in zip(workers, outputs, strict=True):
-        assert worker.returncode == 0, err.decode()
+    await burst_workers([config, config], cwd=tmp_path)
 
     assert gate.most >= 2, "the two workers never fetched at the same time"
     emitted = await store.outbox.all_events()

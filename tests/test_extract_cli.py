@@ -8,7 +8,7 @@ from pathlib import Path
 from aiohttp import web
 
 from tests.conftest import LocalSite
-from tests.test_cli import _run
+from tests.processes import run_cli
 
 PAGE = (
     '<!doctype html><html lang="pt-BR"><head>'
@@ -41,7 +41,7 @@ FIELDS = {
 async def test_extract_file_json_has_every_field(tmp_path: Path) -> None:
     path = tmp_path / "page.html"
     path.write_bytes(PAGE.encode("iso-8859-1"))
-    code, out, err = await _run("extract", str(path), "--json", cwd=tmp_path)
+    code, out, err = await run_cli("extract", str(path), "--json", cwd=tmp_path)
     assert code == 0, err
     assert json.loads(out) == {"url": "", **FIELDS}
 
@@ -54,7 +54,9 @@ async def test_extract_url_json_has_every_field(tmp_path: Path, site: LocalSite)
         )
 
     url = site.route("/noticia", handler)
-    code, out, err = await _run("extract", url, "--json", "--allow-private-addresses", cwd=tmp_path)
+    code, out, err = await run_cli(
+        "extract", url, "--json", "--allow-private-addresses", cwd=tmp_path
+    )
     assert code == 0, err
     assert json.loads(out) == {"url": url, **FIELDS}
 
@@ -62,7 +64,7 @@ async def test_extract_url_json_has_every_field(tmp_path: Path, site: LocalSite)
 async def test_extract_without_json_prints_fields_then_text(tmp_path: Path) -> None:
     path = tmp_path / "page.html"
     path.write_bytes(PAGE.encode("iso-8859-1"))
-    code, out, err = await _run("extract", str(path), cwd=tmp_path)
+    code, out, err = await run_cli("extract", str(path), cwd=tmp_path)
     assert code == 0, err
     head, _, text = out.partition("\n\n")
     assert "byline: Ana Souza" in head and "modified: 2024-03-05T09:00:00-03:00" in head

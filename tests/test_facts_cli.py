@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
 import sys
 from collections.abc import Callable
@@ -12,6 +11,7 @@ from crawler.config import Settings
 from crawler.roles import run_once
 from tests.conftest import SEED_FILE, LocalSite
 from tests.newsroom import Newsroom
+from tests.processes import run_cli
 from tests.test_revisions_scenario import A_TITLE, A_V1, REPORT
 
 CLI = [sys.executable, "-m", "crawler.cli"]
@@ -22,22 +22,9 @@ WIRE = (
 )
 
 
-async def _run(*args: str, cwd: Path, stdin: bytes | None = None) -> tuple[int, str, str]:
-    process = await asyncio.create_subprocess_exec(
-        *CLI,
-        *args,
-        cwd=cwd,
-        stdin=asyncio.subprocess.PIPE if stdin is not None else asyncio.subprocess.DEVNULL,
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE,
-    )
-    out, err = await asyncio.wait_for(process.communicate(stdin), 120)
-    return process.returncode or 0, out.decode(), err.decode()
-
-
 async def test_facts_of_a_text_file(tmp_path: Path) -> None:
     (tmp_path / "wire.txt").write_text(WIRE)
-    code, out, err = await _run("facts", "wire.txt", cwd=tmp_path)
+    code, out, err = await run_cli("facts", "wire.txt", cwd=tmp_path)
     assert code == 0, err
     lines = out.splitlines()
     assert lines[0].split() == ["kind", "subject", "value", "low", "high", "qualifier", "sentence"]
@@ -51,7 +38,7 @@ async def test_facts_of_stdin_as_json(tmp_path: Path) -> None:
     text = (
         "About 2.3 million people have been displaced, the U.N. said. Nearly 8,000 were detained."
     )
-    code, out, err = await _run("facts", "-", "--json", cwd=tmp_path, stdin=text.encode())
+    code, out, err = await run_cli("facts", "-", "--json", cwd=tmp_path, stdin=text.encode())
     assert code == 0, err
     assert json.loads(out) == [
         {
@@ -83,7 +70,7 @@ async def test_facts_of_an_html_page_use_its_year(tmp_path: Path) -> None:
         "said.</p><p>Twenty-five people were injured when police fired rubber bullets.</p>"
         "<nav>Read about the 40 people killed elsewhere</nav></article></body></html>"
     )
-    code, out, err = await _run("facts", str(page), "--json", cwd=tmp_path)
+    code, out, err = await run_cli("facts", str(page), "--json", cwd=tmp_path)
     assert code == 0, err
     facts = [(f["kind"], f["value"]) for f in json.loads(out)]
     assert facts == [("killed", 12), ("injured", 25)]  # 2019 is the article's own year
@@ -93,9 +80,11 @@ async def test_facts_of_a_url_need_the_private_address_opt_in(
     tmp_path: Path, site: LocalSite
 ) -> None:
     url = site.text("/a", f"<html><body><article><p>{WIRE}</p></article></body></html>")
-    code, _, err = await _run("facts", url, cwd=tmp_path)
+    code, _, err = await run_cli("facts", url, cwd=tmp_path)
     assert code == 1 and "allow_private_addresses" in err
-    code, out, err = await _run("facts", url, "--allow-private-addresses", "--json", cwd=tmp_path)
+    code, out, err = await run_cli(
+        "facts", url, "--allow-private-addresses", "--json", cwd=tmp_path
+    )
     assert code == 0, err
     assert [f["kind"] for f in json.loads(out)] == ["killed", "injured", "arrested"]
 
@@ -108,7 +97,7 @@ async def test_facts_use_the_configured_vocabulary(tmp_path: Path) -> None:
         'subjects = { gendarmes = "police" }\n'
     )
     text = b"Gunmen said 40 students were abducted and three gendarmes were killed."
-    code, out, err = await _run(
+    code, out, err = await run_cli(
         "--config", str(config), "facts", "-", "--json", cwd=tmp_path, stdin=text
     )
     assert code == 0, err
@@ -117,12 +106,12 @@ async def test_facts_use_the_configured_vocabulary(tmp_path: Path) -> None:
         ("killed", "police", 3),
     ]
     config.write_text(config.read_text() + 'verbs = { "Killed!" = ["x"] }\n')
-    code, _, err = await _run("--config", str(config), "facts", "-", cwd=tmp_path, stdin=text)
+    code, _, err = await run_cli("--config", str(config), "facts", "-", cwd=tmp_path, stdin=text)
     assert code == 2 and "facts.verbs" in err and "lower-case" in err
 
 
 async def test_facts_of_a_missing_file(tmp_path: Path) -> None:
-    code, _, err = await _run("facts", "absent.txt", cwd=tmp_path)
+    code, _, err = await run_cli("facts", "absent.txt", cwd=tmp_path)
     assert code == 1 and err.startswith("newswatch: cannot read absent.txt")
 
 
@@ -143,17 +132,17 @@ async def test_timeline_command(
         f'[[story]]\nid = "story"\nseed = "{SEED_FILE}"\n'
         f'[[story]]\nid = "quiet"\nseed = "{SEED_FILE}"\n'
     )
-    code, out, err = await _run("--config", str(config), "timeline", "story", cwd=tmp_path)
+    code, out, err = await run_cli("--config", str(config), "timeline", "story", cwd=tmp_path)
     assert code == 0, err
     assert "killed/people: now at least 164" in out and post.source in out
     assert "more than 160" in out and "seed" in out  # the seed opens the timeline
-    code, out, err = await _run(
+    code, out, err = await run_cli(
         "--config", str(config), "timeline", "story", "--json", cwd=tmp_path
     )
     assert code == 0, err
     people = next(f for f in json.loads(out)["facts"] if f["kind"] == "killed")
     assert [e["effect"] for e in people["timeline"]] == ["seed", "first"]
-    code, out, err = await _run("--config", str(config), "timeline", "quiet", cwd=tmp_path)
+    code, out, err = await run_cli("--config", str(config), "timeline", "quiet", cwd=tmp_path)
     assert code == 0 and "story quiet: no facts recorded yet" in out, err
-    code, _, err = await _run("--config", str(config), "timeline", "nope", cwd=tmp_path)
+    code, _, err = await run_cli("--config", str(config), "timeline", "nope", cwd=tmp_path)
     assert code == 2 and "unknown story 'nope'" in err

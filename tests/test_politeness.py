@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import itertools
-import sys
 import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
@@ -28,6 +27,7 @@ from crawler.fetch.robots import RobotsRules
 from crawler.runtime import open_runtime
 from crawler.store import Store
 from tests.conftest import SEED_FILE, LocalSite
+from tests.processes import burst_workers
 from workers.settings import build_worker
 
 LIMIT, DELAY, SLOW = 2, 0.15, 0.4
@@ -122,23 +122,8 @@ async def test_per_host_limits_hold_across_two_worker_processes(
                 )
     finally:
         await queue.aclose()
-    workers = [
-        await asyncio.create_subprocess_exec(
-            sys.executable,
-            "-m",
-            "crawler.cli",
-            "--config",
-            str(_config(tmp_path, redis_url, prefix, agent)),
-            "-q",
-            "worker",
-            "--burst",
-            stdout=asyncio.subprocess.PIPE,
-            stderr=asyncio.subprocess.PIPE,
-        )
-        for agent in ("nw-worker-a", "nw-worker-b")
-    ]
-    outputs = [await asyncio.wait_for(w.communicate(), timeout=90) for w in workers]
-    assert [w.returncode for w in workers] == [0, 0], outputs
+    agents = ("nw-worker-a", "nw-worker-b")
+    await burst_workers([str(_config(tmp_path, redis_url, prefix, a)) for a in agents])
 
     agents = set()
     for site, recorder in zip(sites, recorders, strict=True):
