@@ -44,9 +44,24 @@ class Article:
         return [p for p in self.text.split("\n") if p.strip()]
 
 
+Quantity = Literal["exact", "bounded", "vague"]
+Role = Literal["total", "partial", "corrected", "previous", "projection", "other-event", "released"]
+# roles whose figure is what the article says *now* (the others are history, guesses, other events)
+CURRENT_ROLES = frozenset({"total", "partial", "corrected"})
+
+
 @dataclass(frozen=True, slots=True)
 class Fact:
-    """A typed number found in a sentence: "more than 160 people were killed"."""
+    """A typed number found in a sentence: "more than 160 people were killed".
+
+    ``quantity``: ``exact`` ("225"), ``bounded`` ("at least 164", "nearly 8,000", "5,000 to
+    6,000") or ``vague`` ("dozens", "thousands"). ``role``: what the figure counts for the story
+    (see :mod:`crawler.core.facts`): ``total`` (the overall count), ``partial`` (restricted to a
+    sub-population — ``subject`` — or to a place, institution, period or sub-event —
+    ``scope``), ``corrected`` (a total stated as an official correction), ``previous``
+    (superseded), ``projection``, ``other-event``, ``released``. ``attribution``: who the
+    sentence says gave the figure ("" when it names none).
+    """
 
     kind: str
     subject: str
@@ -55,10 +70,30 @@ class Fact:
     sentence: str
     low: float | None = None
     high: float | None = None
+    quantity: Quantity = "exact"
+    role: Role = "total"
+    scope: tuple[tuple[str, str], ...] = ()
+    attribution: str = ""
 
     @property
-    def key(self) -> tuple[str, str]:
-        return (self.kind, self.subject)
+    def key(self) -> str:
+        """The ledger key: ``kind|subject`` plus the scope (``killed|people|place=zahedan``).
+
+        The subject is the counted group as the ledger knows it: every subject that is not a
+        named sub-population counts under ``people`` (see :data:`GENERIC`).
+        """
+        group = self.subject if self.subject in SUB_POPULATIONS else "people"
+        scope = "".join(f"|{name}={value.lower()}" for name, value in self.scope)
+        return f"{self.kind}|{group}{scope}"
+
+    @property
+    def is_current(self) -> bool:
+        """A figure the article states as its own, now (not history, a guess, another event)."""
+        return self.role in CURRENT_ROLES
+
+    @property
+    def precise(self) -> bool:
+        return self.quantity != "vague"
 
     def same_reading(self, other: Fact) -> bool:
         """True when both state the same number with the same bounds."""
@@ -72,11 +107,16 @@ class Fact:
             "low": None if self.low is None else _num(self.low),
             "high": None if self.high is None else _num(self.high),
             "qualifier": self.qualifier,
+            "quantity": self.quantity,
+            "role": self.role,
+            "scope": dict(self.scope),
+            "attribution": self.attribution,
             "text": self.sentence,
         }
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Fact:
+        scope = data.get("scope") or {}
         return cls(
             kind=data["kind"],
             subject=data["subject"],
@@ -85,7 +125,24 @@ class Fact:
             sentence=data.get("text", ""),
             low=None if data.get("low") is None else float(data["low"]),
             high=None if data.get("high") is None else float(data["high"]),
+            quantity=data.get("quantity", "exact"),
+            role=data.get("role", "total"),
+            scope=tuple(sorted((str(k), str(v)) for k, v in scope.items())),
+            attribution=data.get("attribution", ""),
         )
+
+
+# named sub-populations: their counts are their own ledger keys and never move the overall
+# figure; every other subject (people, protesters, residents, villagers, officials …) counts
+# under the overall "people" key, so one story's total is one key whatever noun a source uses
+SUB_POPULATIONS = frozenset(
+    (
+        "children", "women", "security forces", "police", "soldiers", "peacekeepers",
+        "journalists", "foreigners", "militants", "migrants", "refugees", "prisoners",
+        "aid workers", "medics", "students",
+    )
+)  # fmt: skip
+GENERIC = "people"
 
 
 def _num(value: float) -> int | float:

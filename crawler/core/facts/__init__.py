@@ -1,40 +1,53 @@
 """Typed numeric facts from news text (pure): "more than 160 people were killed".
 
-For each sentence and each number in it (see :mod:`.numbers`), the first matching rule wins:
+Every mention of a counted kind in title + text is read, not only the first. For each
+sentence and each number in it (see :mod:`.numbers`), the first matching rule says what it
+counts:
 
 1. a verb right before it: "killing at least 12 people", "sent 2,300 troops";
-2. a predicate after the counted noun: "160 people were killed", "164 dead", "30 remain missing";
-3. a total before it: "the death toll rose to 225", "the number of injured stood at 90";
-4. a troop noun after it: "2,300 troops".
+2. a total before it: "the death toll rose to 225", "the toll climbed above 300";
+3. a predicate after the counted noun: "160 people were killed", "164 dead", "30 remain missing";
+4. a troop noun after it: "2,300 troops";
+5. an ordinal of an execution: "the second protester to be executed" (2 executions).
 
 The **subject** is who the number counts: a known phrase mapped to its canonical name
 ("members of the security forces" → ``security forces``), else the counted noun's head
 ("villagers"), else ``people``; a number with no noun of its own ("12 civilians were killed
-and 30 wounded") counts the subject before it in the same sentence.
+and 30 wounded") counts the subject before it in the same sentence. Each mention then gets its
+**quantity** (exact / bounded / vague, :mod:`.numbers`) and its **role**, **scope** and
+**attribution** in the story (:mod:`.context`): a superseded, projected or other-event figure
+is kept with that role (the timeline shows it) but never counts as what the article reports now.
 
-**Not facts**: numbers in a hypothetical clause ("could kill thousands", "will send 1,000
-troops"); earlier, superseded figures ("the ministry had earlier said 164", "up from 164");
-dates, labels, ages and measures ("January 2", "No. 5", "a 24-year-old", "12 days"); parts
-of a group counted elsewhere ("one of the wounded"); sentences about an earlier year or
-clearly in the past ("in 2019, 12 died", "two years ago"). Sentences that deny an event
-yield a fact of 0 ("no one was killed").
+**Not counts at all**: dates, labels, ages and measures ("January 2", "No. 5", "Amini, 22,",
+"a 24-year-old", "12 days"), parts of a group counted elsewhere ("one of the wounded").
+Sentences that deny an event yield a fact of 0 ("no one was killed").
 
-Within a sentence a total comes first ("two died overnight, bringing the toll to 31": 31
-speaks for the story), so :func:`facts_by_key`, which keeps each key's first mention, picks it.
+:func:`article_totals` gives an article's own current figure per ledger key: the largest
+precise (exact or bounded) current mention — "more than N … later M" reads as M, and the
+headline counts like any sentence.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from functools import lru_cache
 
 from crawler.core.facts import rules as r
+from crawler.core.facts.context import HYPOTHETICAL, Context, read_context
 from crawler.core.facts.numbers import Quantity, find_quantities
 from crawler.core.facts.rules import DEFAULT_VOCABULARY, Rules, Vocabulary, rules_for
 from crawler.core.text import sentences
-from crawler.models import Fact
+from crawler.models import SUB_POPULATIONS, Fact
 
-__all__ = ["DEFAULT_VOCABULARY", "Fact", "Vocabulary", "extract_facts", "facts_by_key"]
+__all__ = [
+    "DEFAULT_VOCABULARY",
+    "Fact",
+    "Vocabulary",
+    "article_totals",
+    "extract_facts",
+    "read_article",
+]
 
 _INHERIT = ""  # subject placeholder: "count the subject before me"
 LOOKBACK = 160  # characters before a number that the lead-verb and total rules look at
@@ -42,12 +55,16 @@ LOOKBACK = 160  # characters before a number that the lead-verb and total rules 
 
 @lru_cache(maxsize=64)
 def extract_facts(
-    text: str, reference_year: int | None = None, vocabulary: Vocabulary = DEFAULT_VOCABULARY
+    text: str,
+    reference_year: int | None = None,
+    vocabulary: Vocabulary = DEFAULT_VOCABULARY,
+    places: frozenset[str] = frozenset(),
 ) -> tuple[Fact, ...]:
-    """All facts in ``text`` in reading order. ``reference_year``: the article's year.
+    """All facts in ``text`` (title first, one paragraph per line) in reading order.
 
-    Cached (pure function of its arguments): the pipeline asks for the same text's facts more
-    than once per article.
+    ``reference_year``: the article's year (older years mark background). ``places``: the
+    lower-cased words of the story's own places (:func:`crawler.core.seed.story_places`):
+    a figure restricted to another place is partial. Cached (pure function of its arguments).
     """
     rules = rules_for(vocabulary)
     found: list[Fact] = []
@@ -55,18 +72,66 @@ def extract_facts(
         tokens = frozenset(r.TOKENS.findall(sentence.lower()))
         if rules.triggers.isdisjoint(tokens):
             continue  # most sentences: no word of any kind, so no fact
-        if not _is_background(sentence, reference_year):
-            negated = not rules.negators.isdisjoint(tokens)
-            found.extend(_sentence_facts(sentence, rules, negated))
+        background = _is_background(sentence, reference_year)
+        negated = not rules.negators.isdisjoint(tokens)
+        found.extend(_sentence_facts(sentence, rules, negated, background, places))
     return tuple(found)
 
 
-def facts_by_key(facts: tuple[Fact, ...]) -> dict[tuple[str, str], Fact]:
-    """The fact that speaks for each (kind, subject): its first mention (news leads with it)."""
-    out: dict[tuple[str, str], Fact] = {}
+def read_article(
+    title: str,
+    text: str,
+    reference_year: int | None = None,
+    vocabulary: Vocabulary = DEFAULT_VOCABULARY,
+    places: frozenset[str] = frozenset(),
+) -> tuple[Fact, ...]:
+    """The facts of an article's headline, then of its text. The body is the authority: a
+    headline figure that the body gives for another kind, and never for the headline's, is a
+    headline slip ("over 9,000 injured" over a body saying 9,000 missing) and is dropped."""
+    body = extract_facts(text, reference_year, vocabulary, places)
+    head = extract_facts(title, reference_year, vocabulary, places) if title.strip() else ()
+    return tuple(f for f in head if not _slip(f, body)) + body
+
+
+def _slip(headline: Fact, body: tuple[Fact, ...]) -> bool:
+    values = {(f.kind, f.value) for f in body if f.precise}
+    other_kind = any(value == headline.value and kind != headline.kind for kind, value in values)
+    return other_kind and (headline.kind, headline.value) not in values
+
+
+def article_totals(facts: tuple[Fact, ...]) -> dict[str, Fact]:
+    """The article's own current figure per ledger key: its largest precise current mention
+    (a vague "dozens" only when the article states nothing precise for that key)."""
+    out: dict[str, Fact] = {}
     for fact in facts:
-        out.setdefault(fact.key, fact)
+        if not fact.is_current:
+            continue
+        held = out.get(fact.key)
+        if held is None or _outranks(fact, held):
+            out[fact.key] = fact
     return out
+
+
+def _outranks(fact: Fact, held: Fact) -> bool:
+    if fact.precise != held.precise:
+        return fact.precise
+    if fact.value != held.value:
+        return fact.value > held.value
+    return fact.role == "corrected" and held.role != "corrected"
+
+
+_HISTORY = frozenset({"previous", "projection", "other-event"})
+
+
+def _shares_role(
+    sentence: str, last: tuple[Quantity, Context], quantity: Quantity, context: Context
+) -> bool:
+    """Two coordinated numbers ("…said 11,300 were dead and over 10,100 missing") where one
+    has a history role and the other not: they are one report."""
+    gap = sentence[last[0].end : quantity.start]
+    if (last[1].role in _HISTORY) == (context.role in _HISTORY):
+        return False
+    return len(gap) <= 60 and bool(re.search(r"\band\b|,", gap))
 
 
 def _is_background(sentence: str, reference_year: int | None) -> bool:
@@ -78,83 +143,148 @@ def _is_background(sentence: str, reference_year: int | None) -> bool:
     return reference_year is None or all(y < reference_year for y in years)
 
 
-def _sentence_facts(sentence: str, rules: Rules, negated: bool) -> list[Fact]:
-    totals: list[Fact] = []
-    others: list[Fact] = []
+def _sentence_facts(
+    sentence: str, rules: Rules, negated: bool, background: bool, places: frozenset[str]
+) -> list[Fact]:
+    facts: list[Fact] = []
     previous = "people"
-    for quantity in find_quantities(sentence):
-        found = _classify(sentence, quantity, rules)
+    last: tuple[Quantity, Context] | None = None
+    quantities = list(find_quantities(sentence))
+    for index, quantity in enumerate(quantities):
+        following = quantities[index + 1] if index + 1 < len(quantities) else None
+        found = _classify(sentence, quantity, rules, following)
         if found is None:
             continue
-        fact, is_total = found
-        if fact.subject == _INHERIT:
-            fact = _with_subject(fact, previous)
-        previous = fact.subject
-        (totals if is_total else others).append(fact)
-    facts = totals + others
+        kind, subject = found
+        if subject == _INHERIT:
+            subject = previous
+        previous = subject
+        context = read_context(sentence, quantity.start, quantity.end, kind, places, background)
+        if last is not None and _shares_role(sentence, last, quantity, context):
+            # "11,300 were dead and over 10,100 missing", "2,122 dead and 2,420 injured a
+            # day earlier": one report, one role
+            if context.role in _HISTORY:
+                facts[-1] = replace(facts[-1], role=context.role, scope=())
+            else:
+                context = last[1]
+        last = (quantity, context)
+        facts.append(_fact(kind, subject, quantity, sentence, context))
+    facts.extend(_ordinals(sentence, rules, background, places))
     if not negated:
         return facts
     kinds = {f.kind for f in facts}
-    return facts + [f for f in _negated(sentence, rules) if f.kind not in kinds]
+    denied = _negated(sentence, rules, background, places)
+    return facts + [f for f in denied if f.kind not in kinds]
 
 
-def _classify(sentence: str, q: Quantity, rules: Rules) -> tuple[Fact, bool] | None:
+def _classify(
+    sentence: str, q: Quantity, rules: Rules, following: Quantity | None = None
+) -> tuple[str, str] | None:
     before, after = sentence[: q.start], sentence[q.end :]
     if _not_a_count(before, after):
         return None
+    found = _rules(before, after, rules)
+    if found is None and following is not None:
+        found = _coordinated(sentence, q, following, rules)
+    return found
+
+
+def _coordinated(
+    sentence: str, q: Quantity, following: Quantity, rules: Rules
+) -> tuple[str, str] | None:
+    """"451 protesters and 60 security forces have been killed": the first count takes the
+    kind of the second, and its own noun as subject."""
+    if not r.COORDINATED.match(sentence[q.end : following.start]):
+        return None
+    found = _rules(sentence[: following.start], sentence[following.end :], rules)
+    if found is None:
+        return None
+    subject = _noun_subject(sentence[q.end : following.start], rules)
+    return found[0], subject if subject and subject != _INHERIT else "people"
+
+
+def _rules(before: str, after: str, rules: Rules) -> tuple[str, str] | None:
+    """The cascade of the module doc (1–4) for the number between ``before`` and ``after``."""
     tail = before[-LOOKBACK:]
     for kind, pattern in rules.lead_verbs:
         if pattern.search(tail):
             if kind == "troops":
                 if rules.troops.match(after):
-                    return _fact(kind, "troops", q, sentence), False
+                    return kind, "troops"
                 continue
             subject = _noun_subject(after, rules)
-            return (_fact(kind, subject, q, sentence), False) if subject is not None else None
+            return (kind, subject) if subject is not None else None
+    for kind, pattern in rules.totals:
+        total = pattern.search(tail)
+        if total:
+            return kind, _subject(total["total"], rules, head=False) or "people"
     for kind, pattern in rules.predicates:
         match = pattern.match(after)
         if match:
             subject = _subject(match["subj"], rules, head=True) if match["subj"] else _INHERIT
-            return (_fact(kind, subject, q, sentence), False) if subject is not None else None
-    for kind, pattern in rules.totals:
-        total = pattern.search(tail)
-        if total:
-            subject = _subject(total["total"], rules, head=False) or "people"
-            return _fact(kind, subject, q, sentence), True
+            return (kind, subject) if subject is not None else None
     if rules.troops.match(after):
-        return _fact("troops", "troops", q, sentence), False
+        return "troops", "troops"
     return None
 
 
 def _not_a_count(before: str, after: str) -> bool:
-    """A date, a denied or superseded figure, or a number in a hypothetical clause."""
-    if r.DENIED.search(before) or r.PARTITIVE.match(after):
+    """A date, a label, an age, a denied figure or a part of a group counted elsewhere."""
+    if r.DENIED.search(before) or r.PARTITIVE.match(after) or r.REMAINDER.search(before):
         return True
     if r.DATE.search(before) or r.LABEL.search(before):  # "January 2", "No. 5", "flight 370"
         return True
-    if r.SUPERSEDED.search(" ".join(before.split()[-6:])):
-        return True
-    clause_after = re.split(r"[,;:.!?()—–]", after, maxsplit=1)[0]
-    window = " ".join(before.split()[-4:]) + " " + " ".join(clause_after.split()[:6])
-    return bool(r.HYPOTHETICAL.search(window))
+    return bool(r.AGE_BEFORE.search(before) and r.AGE_AFTER.match(after))  # "Amini, 22, died"
 
 
-def _negated(sentence: str, rules: Rules) -> list[Fact]:
+def _ordinals(
+    sentence: str, rules: Rules, background: bool, places: frozenset[str]
+) -> list[Fact]:
+    """"the second protester to be executed": a count of 2 executions."""
     out = []
-    for kind, pattern in rules.negations:
-        match = pattern.search(sentence)
-        if match and not r.HYPOTHETICAL.search(sentence[: match.end()]):
-            subject = _subject(match["subj"] or "", rules, head=True) or "people"
-            out.append(Fact(kind, subject, 0.0, "", sentence, 0.0, 0.0))
+    for match in rules.ordinals.finditer(sentence):
+        value = float(r.ORDINAL_VALUES[match["ordinal"].lower()])
+        q = Quantity(value, "", value, value, match.start(), match.end())
+        context = read_context(sentence, q.start, q.end, "executed", places, background)
+        out.append(_fact("executed", "people", q, sentence, context))
     return out
 
 
-def _fact(kind: str, subject: str, q: Quantity, sentence: str) -> Fact:
-    return Fact(kind, subject, q.value, q.qualifier, sentence, q.low, q.high)
+def _negated(
+    sentence: str, rules: Rules, background: bool, places: frozenset[str]
+) -> list[Fact]:
+    """"No one was killed": a count of 0 (not "no new deaths", which counts nothing)."""
+    out = []
+    for kind, pattern in rules.negations:
+        match = pattern.search(sentence)
+        if match is None or HYPOTHETICAL.search(sentence[: match.end()]):
+            continue
+        if r.INCREMENT.match(sentence[match.end("neg") :]):
+            continue
+        subject = _subject(match["subj"] or "", rules, head=True) or "people"
+        zero = Quantity(0.0, "", 0.0, 0.0, match.start(), match.end("neg"))
+        context = read_context(sentence, zero.start, match.end(), kind, places, background)
+        out.append(_fact(kind, subject, zero, sentence, context))
+    return out
 
 
-def _with_subject(fact: Fact, subject: str) -> Fact:
-    return Fact(fact.kind, subject, fact.value, fact.qualifier, fact.sentence, fact.low, fact.high)
+def _fact(kind: str, subject: str, q: Quantity, sentence: str, context: Context) -> Fact:
+    scope = context.scope
+    if subject in SUB_POPULATIONS and scope == (("group", "part"),):
+        scope = ()  # "185 people, including 19 children": the subject says it already
+    return Fact(
+        kind,
+        subject,
+        q.value,
+        q.qualifier,
+        sentence,
+        q.low,
+        q.high,
+        quantity=q.quantity,
+        role=context.role,
+        scope=scope,
+        attribution=context.attribution,
+    )
 
 
 def _noun_subject(after: str, rules: Rules) -> str | None:
@@ -171,8 +301,13 @@ def _subject(phrase: str, rules: Rules, head: bool) -> str | None:
     return _canonical(" ".join(phrase.lower().split()), rules, head)
 
 
+_MIXED = re.compile(r"\b(?:and|or)\s+(?:other\s+)?(?:people|others|civilians|residents|persons)\b")
+
+
 @lru_cache(maxsize=4096)
 def _canonical(lowered: str, rules: Rules, head: bool) -> str | None:
+    if _MIXED.search(lowered):
+        return "people"  # "31,000 students and people": everyone, not a sub-population
     for key in rules.subject_keys:
         if re.search(rf"(?:^|\s){re.escape(key)}(?:\s|$)", lowered):
             return rules.subjects[key]

@@ -94,6 +94,7 @@ class Rules:
     subject_keys: tuple[str, ...]
     triggers: frozenset[str]  # a sentence without one of these words holds no fact
     negators: frozenset[str]  # ... and without one of these, no denial
+    ordinals: re.Pattern[str]  # "the SECOND person TO BE EXECUTED"
 
 
 @lru_cache(maxsize=16)
@@ -103,10 +104,17 @@ def rules_for(vocabulary: Vocabulary) -> Rules:
     word = rf"(?!(?:{stops})\b){_WORD}"
     subject = rf"(?P<subj>(?:{word}(?:\s+|(?=,))){{0,5}}?)"
     # "and a police officer", ", including two children," between the subject and the verb
-    coordinated = rf"(?:and|or)\s+(?:(?!\d|{WORD_AMOUNT}){word}\s+){{1,4}}?"
-    aside = rf"(?:{coordinated}|,[^,\d]{{1,60}},\s+|,\s+(?={fill}\w))?"
+    # "and a police officer", ", reformist activists and journalists", ", including two
+    # children," between the subject and the verb (up to three such pieces)
+    # a list item ends on a noun, not on "the" ("164 people and the injured …" is two counts)
+    item = rf"(?:(?!\d|{WORD_AMOUNT}){_WORD}\s+){{0,4}}?(?!(?:the|a|an|its|their)\b){_WORD}\s+"
+    coordinated = rf"(?:,?\s*(?:and|or)\s+{item}|,\s+{item}(?=(?:and|or)\s))"
+    including = r",\s*(?:including|among them|among whom|of whom|mostly|mainly)\s+[^,;]{1,80}?,\s+"
+    located = rf"(?:in|at|across|from|near)\s+{item}"  # "7,000 people IN THE CITY were injured"
+    aside = rf"(?:{coordinated}|{including}|{located}|,[^,\d]{{1,60}},\s+|,\s+(?={fill}\w)){{0,3}}"
     predicates = tuple(
-        (kind, re.compile(rf"^\s*{subject}{aside}{fill}(?:{alt(words)})\b", _I))
+        # "Injured 2059" after a number labels the next number (a headline), not this one
+        (kind, re.compile(rf"^\s*{subject}{aside}{fill}(?:{alt(words)})\b(?!\s*:?\s*\d)", _I))
         for kind, words in vocabulary.predicates
     )
     lead_verbs = tuple(
@@ -114,7 +122,7 @@ def rules_for(vocabulary: Vocabulary) -> Rules:
         for kind, words in vocabulary.lead_verbs
     )
     links = alt(v.TOTAL_LINKS)
-    between = rf"(?:\s+{_WORD}){{0,6}}?"
+    between = rf"(?:,?\s+{_WORD}){{0,8}}?,?"
     totals = tuple(
         (kind, re.compile(rf"\b(?P<total>(?:{alt(words)})\b{between})\s+(?:{links})\s+$", _I))
         for kind, words in vocabulary.totals
@@ -141,8 +149,13 @@ def rules_for(vocabulary: Vocabulary) -> Rules:
         troops=re.compile(rf"^\s*(?:{_WORD}\s+){{0,2}}?(?:{alt(v.TROOP_NOUNS)})\b", _I),
         subjects=subjects,
         subject_keys=tuple(sorted(subjects, key=len, reverse=True)),
-        triggers=_triggers(vocabulary),
+        triggers=_triggers(vocabulary) | frozenset(v.ORDINALS),
         negators=frozenset(_TOKENS_OF(" ".join(v.NEGATIONS))),
+        ordinals=re.compile(
+            rf"\b(?P<ordinal>{alt(v.ORDINALS)})\s+(?:(?:known|public|reported|confirmed)\s+)?"
+            rf"(?:{alt(v.ORDINAL_NOUNS)})\b",
+            _I,
+        ),
     )
 
 
@@ -162,14 +175,22 @@ def _trigger(phrase: str) -> str:
 
 
 # markers that do not depend on the vocabulary
-HYPOTHETICAL = re.compile(rf"\b(?:{alt(v.HYPOTHETICAL)})\b", _I)
-SUPERSEDED = re.compile(rf"\b(?:{alt(v.SUPERSEDED)})\b", _I)
 PAST = re.compile(rf"\b(?:{alt(v.PAST_MARKERS)})\b", _I)
 YEAR = re.compile(rf"\b(?:{alt(v.YEAR_LEADS)})\s+((?:19|20)\d\d)\b", _I)
 DENIED = re.compile(r"\b(?:no|not|never|none\s+of(?:\s+the|\s+those)?)\s*$", _I)
 PARTITIVE = re.compile(r"\s+of\s+(?:the|those|these|them|whom)\b", _I)
+# "no NEW deaths": a denial of more, not a count of zero
+INCREMENT = re.compile(r"\s*(?:new|further|more|additional|other|fresh)\b", _I)
+# "the other 15 were injured": the rest of a group counted just before, not a count of its own
+REMAINDER = re.compile(r"\b(?:the\s+)?(?:other|remaining)\s+$", _I)
+# "451 protesters and 60 security forces were killed": a count coordinated with the next one
+COORDINATED = re.compile(r"^\s*(?:[\w'’-]+\s+){0,4}?[\w'’-]+\s*(?:,\s*|\s+)and\s+$", _I)
 DATE = re.compile(rf"\b(?:{alt(v.MONTHS)})\.?\s*$", _I)
 LABEL = re.compile(r"(?:\b(?:no|nos|number|flight|route|article|item|chapter|room)\.?|#|№)\s*$", _I)
+# "Mahsa Amini, 22, died": a number between commas right after a name is an age
+AGE_BEFORE = re.compile(r"\b[A-Z][\w'’-]+,\s*$")
+AGE_AFTER = re.compile(r"\s*,")
+ORDINAL_VALUES = v.ORDINALS
 NOT_PERSONS = frozenset(v.NOT_PERSONS)
 IRREGULAR_PLURALS = frozenset(v.IRREGULAR_PLURALS)
 NOUN_PHRASE = re.compile(rf"^\s*((?:(?!(?:{alt(v.SUBJECT_STOPS)})\b){_WORD}\s*){{1,5}})", _I)
