@@ -5,9 +5,8 @@ usage: python bench/facts_replay.py [STORY_DIR ...]   (default: every corpus in
 
 A fast companion of ``../shared/tools/replay.py``: it takes a corpus's related articles in
 replay order (step, then published time), applies its in-place updates at their step, and runs
-only the pure core — :func:`crawler.core.facts.extract_facts` on title + text,
-:func:`~crawler.core.facts.article_totals`, the article-scope comparison and the story
-:class:`~crawler.core.facts.ledger.Ledger` — then scores the alerts the way replay.py does (a
+only the pure core the pipeline runs — :func:`crawler.core.facts.read_article` on title +
+text and :func:`crawler.core.facts.revise.revise` with the default alert policy — then scores the alerts the way replay.py does (a
 ``fact.revised`` is true when its kind and new value, within 5 %, match a gold revision at or
 before its step not yet matched; alerts about a named sub-population or a scoped figure are
 counted apart). It also compares each article's own totals with the labelled story-totals.
@@ -26,9 +25,9 @@ from typing import Any
 
 from crawler.core.facts import article_totals, read_article
 from crawler.core.facts.context import story_places
-from crawler.core.facts.ledger import Ledger, Standing
-from crawler.core.facts.story import Report
-from crawler.models import ArticleRef, Fact
+from crawler.core.facts.ledger import Standing
+from crawler.core.facts.revise import AlertPolicy, Origin, revise
+from crawler.models import ArticleRef, Fact, Version
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "realnews-dev"
 GENERIC = {"people", "persons", "person", "", "individuals", "protesters", "demonstrators",
@@ -66,7 +65,7 @@ def _when(iso: str) -> datetime:
     return datetime.fromisoformat(iso.replace("Z", "+00:00"))
 
 
-def replay(story: Path, ledger: Ledger) -> tuple[list[Alert], dict[str, int]]:
+def replay(story: Path, policy: AlertPolicy) -> tuple[list[Alert], dict[str, int]]:
     arts, updates, _, seed = load(story)
     places = seed_places(seed)
     by_id = {a["id"]: a for a in arts}
@@ -80,33 +79,26 @@ def replay(story: Path, ledger: Ledger) -> tuple[list[Alert], dict[str, int]]:
                        by_id[u["becomes"]]))  # fmt: skip
     events.sort(key=lambda e: (e[0], e[1]))
     standing: dict[str, Standing] = {}
-    versions: dict[str, dict[str, Fact]] = {}
+    versions: dict[str, Version] = {}
     alerts: list[Alert] = []
     agree = {"agree": 0, "missed": 0, "extra": 0, "wrong": 0}
     for step, published, doc, source in events:
         facts = read_article(source["title"], source["text"], int(published[:4]), places=places)
-        totals = article_totals(facts)
-        _agreement(source, totals, agree)
-        before = versions.get(doc, {})
-        own = set()
-        for key, fact in totals.items():
-            old = before.get(key)
-            if old and old.precise and fact.precise and ledger.margin(fact.kind).apart(
-                fact.value, old.value
-            ):
-                alerts.append(Alert(step, "article", doc, old, fact))
-                own.add(key)
-        ref = ArticleRef(doc, doc, source["title"], doc, 2 if before else 1)
-        for key, fact in totals.items():
-            if key in before and before[key].same_reading(fact):
-                continue
-            report = Report(fact, ref, doc, doc, _when(published), _when(published))
-            verdict = ledger.judge(standing.get(key), report, key in own)
-            if verdict.alert and key in standing:
-                alerts.append(Alert(step, "story", doc, standing[key].report.fact, fact))
-            if verdict.standing is not None:
-                standing[key] = verdict.standing
-        versions[doc] = totals
+        _agreement(source, article_totals(facts), agree)
+        before = versions.get(doc)
+        number = before.number + 1 if before else 1
+        ref = ArticleRef(doc, doc, source["title"], doc, number)
+        when = _when(published)
+        version = Version(number, str(number), source["title"], source["text"], facts, when,
+                          when, when)  # fmt: skip
+        changes = revise(Origin(ref, doc), version, before, standing, policy)
+        for change in changes.article:
+            alerts.append(Alert(step, "article", doc, change.old, change.new))
+        for move in changes.story:
+            alerts.append(Alert(step, "story", doc, move.before.fact, move.after.fact))
+        for moved in changes.standings:
+            standing[moved.report.key] = moved
+        versions[doc] = version
     return alerts, agree
 
 
@@ -125,8 +117,10 @@ def _agreement(source: dict[str, Any], totals: dict[str, Fact], agree: dict[str,
             verdict = "missed" if kind in labelled else "extra"
         agree[verdict] += 1
         if VERBOSE and verdict != "agree":
-            print(f"  totals {verdict}: {source['id']} {kind} labelled "
-                  f"{labelled.get(kind)} ours {ours.get(kind)}")
+            print(
+                f"  totals {verdict}: {source['id']} {kind} labelled "
+                f"{labelled.get(kind)} ours {ours.get(kind)}"
+            )
 
 
 def score(story: Path, alerts: list[Alert]) -> dict[str, Any]:
@@ -149,8 +143,13 @@ def score(story: Path, alerts: list[Alert]) -> dict[str, Any]:
                 r["caught"] = matched = True
                 break
         restricted = alert.new.role == "partial" or bool(alert.new.scope)
-        tag = "TRUE " if matched else "sub  " if (
-            alert.new.subject not in GENERIC or restricted) else "FALSE"
+        tag = (
+            "TRUE "
+            if matched
+            else "sub  "
+            if (alert.new.subject not in GENERIC or restricted)
+            else "FALSE"
+        )
         true += matched
         sub += tag == "sub  "
         false += tag == "FALSE"
@@ -186,13 +185,14 @@ def main(argv: list[str]) -> int:
         return 1
     summary = {}
     for story in stories:
-        alerts, agree = replay(story, Ledger())
+        alerts, agree = replay(story, AlertPolicy())
         result = score(story, alerts)
         print(f"== {story.name}: precision {result['precision']} ({result['true']} true, "
               f"{result['false']} false, {result['sub']} sub-population/place); story revisions "
               f"{result['story_caught']}/{result['story_total']}, article revisions "
               f"{result['article_caught']}/{result['article_total']}; "
-              f"{result['alerts_per_gold']} alerts per gold revision; totals vs labels {agree}")  # fmt: skip
+              f"{result['alerts_per_gold']} alerts per gold revision; "
+              f"totals vs labels {agree}")  # fmt: skip
         for line in result.pop("lines"):
             print(line)
         for miss in result["missed"]:

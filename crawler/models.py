@@ -161,6 +161,7 @@ class SeedProfile:
     terms: dict[str, float] = field(default_factory=dict)
     entities: frozenset[str] = frozenset()
     facts: tuple[Fact, ...] = ()
+    places: frozenset[str] = frozenset()  # where the story happens (its title, first sentence)
 
 
 Verdict = Literal["related", "duplicate", "unrelated"]

@@ -76,12 +76,18 @@ class Page:
     fingerprint: Fingerprint | None = None  # computed for first visits
 
 
-def analyse(fetched: FetchResult, vocabulary: Vocabulary, fingerprinted: bool) -> Page:
-    """Everything CPU-heavy about one fetched page (pure; runs in a worker thread)."""
+def analyse(
+    fetched: FetchResult,
+    vocabulary: Vocabulary,
+    fingerprinted: bool,
+    places: frozenset[str] = frozenset(),
+) -> Page:
+    """Everything CPU-heavy about one fetched page (pure; runs in a worker thread).
+    ``places``: the story's own places (its facts' scopes are read against them)."""
     started = time.perf_counter()
     article = extract_article(fetched.body, fetched.url, charset=fetched.charset)
     canonical = choose_canonical(fetched.url, article.canonical_url)
-    version = first_version(fetched, article, 1, vocabulary)
+    version = first_version(fetched, article, 1, vocabulary, places)
     found = fingerprint(article.text or article.title) if fingerprinted else None
     log.debug(
         "analysed %s (%d bytes) in %.1f ms",
@@ -101,7 +107,8 @@ class ArticlePipeline:
         self._fetcher = fetcher
         self._profiles = profiles
         self._vocabulary = settings.facts.vocabulary()
-        self._revisions = RevisionTracker(store, self._vocabulary, profiles)
+        policy = settings.facts.policy()
+        self._revisions = RevisionTracker(store, self._vocabulary, profiles, policy)
         self._revisits = RevisitPlanner(store, settings.worker.retry_later)
 
     async def process(self, job: ArticleJob) -> str:
@@ -114,7 +121,7 @@ class ArticlePipeline:
             return "already-judged"
         outcome = ""
         try:
-            page = await self._fetch(tracked.url if tracked else job.url, tracked)
+            page = await self._fetch(story.id, tracked.url if tracked else job.url, tracked)
             if page is None:
                 return "not-modified"
             if tracked is None:
@@ -156,7 +163,7 @@ class ArticlePipeline:
         verdict = await self._store.articles.verdict(story, doc)
         return verdict is None or (verdict == "unrelated" and job.reason == "signal")
 
-    async def _fetch(self, url: str, tracked: TrackedArticle | None) -> Page | None:
+    async def _fetch(self, story: str, url: str, tracked: TrackedArticle | None) -> Page | None:
         etag = last_modified = ""
         if tracked is not None:
             current = await self._store.articles.version(
@@ -167,7 +174,8 @@ class ArticlePipeline:
         fetched = await self._fetcher.fetch(url, "html", etag=etag, last_modified=last_modified)
         if fetched.not_modified:
             return None
-        return await asyncio.to_thread(analyse, fetched, self._vocabulary, tracked is None)
+        places = self._profiles[story].places if story in self._profiles else frozenset()
+        return await asyncio.to_thread(analyse, fetched, self._vocabulary, tracked is None, places)
 
     async def _tracked_rendering(
         self, story: str, link_doc: str, page: Page, tracked: TrackedArticle
@@ -180,7 +188,7 @@ class ArticlePipeline:
         async with self._store.transaction() as pipe:
             self._store.articles.queue_alias(pipe, story, link_doc, tracked.doc)
             await pipe.execute()
-        return await self._fetch(tracked.url, tracked)
+        return await self._fetch(story, tracked.url, tracked)
 
     async def _first_visit(
         self, story: StoryConfig, link_doc: str, page: Page, rejudge: bool

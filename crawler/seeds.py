@@ -13,7 +13,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from crawler.config import StoryConfig
-from crawler.core.facts import extract_facts
+from crawler.core.facts import read_article
+from crawler.core.facts.context import story_places
 from crawler.core.relevance import entities, terms
 from crawler.core.seed import SeedText, parse_seed_text
 from crawler.errors import ExtractError, FetchError, SeedError
@@ -54,6 +55,7 @@ def seed_text(document: Document) -> SeedText:
 
 def build_profile(story_id: str, seed: SeedText) -> SeedProfile:
     full = f"{seed.title}\n{seed.body}"
+    places = story_places(seed.title, seed.body)
     return SeedProfile(
         story_id=story_id,
         title=seed.title,
@@ -61,5 +63,6 @@ def build_profile(story_id: str, seed: SeedText) -> SeedProfile:
         source_url=seed.source_url,
         terms={t: float(c) for t, c in terms(full).items()},
         entities=entities(full),
-        facts=extract_facts(seed.body, reference_year=datetime.now(UTC).year),
+        facts=read_article(seed.title, seed.body, datetime.now(UTC).year, places=places),
+        places=places,
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -26,12 +27,32 @@ async def test_facts_of_a_text_file(tmp_path: Path) -> None:
     (tmp_path / "wire.txt").write_text(WIRE)
     code, out, err = await run_cli("facts", "wire.txt", cwd=tmp_path)
     assert code == 0, err
-    lines = out.splitlines()
-    assert lines[0].split() == ["kind", "subject", "value", "low", "high", "qualifier", "sentence"]
-    assert lines[1].split()[:6] == ["killed", "civilians", "12", "12", "12", "-"]
-    assert lines[2].split()[:5] == ["injured", "civilians", "30", "30", "30"]
-    assert lines[3].split()[:5] == ["arrested", "people", "0", "0", "0"]
-    assert len(lines) == 4  # the storm's "thousands" is a prediction, not a fact
+    rows = [re.split(r"\s{2,}", line.strip()) for line in out.splitlines()]
+    assert rows[0] == ["kind", "subject", "figure", "quantity", "role", "scope", "said_by",
+                       "sentence"]  # fmt: skip
+    # without a story, every named place is a restriction ("in Almaty": that city's count)
+    assert rows[1][:7] == [
+        "killed",
+        "civilians",
+        "12",
+        "exact",
+        "partial",
+        "place=Almaty",
+        "Police",
+    ]
+    assert rows[2][:6] == ["injured", "civilians", "30", "exact", "partial", "place=Almaty"]
+    assert rows[3][:7] == [
+        "arrested",
+        "people",
+        "0",
+        "exact",
+        "total",
+        "-",
+        "the Interior Ministry",
+    ]
+    # the storm's "thousands" is a vague prediction, kept with its role
+    assert rows[4][:5] == ["killed", "people", "thousands", "vague", "projection"]
+    assert len(rows) == 5
 
 
 async def test_facts_of_stdin_as_json(tmp_path: Path) -> None:
@@ -48,6 +69,10 @@ async def test_facts_of_stdin_as_json(tmp_path: Path) -> None:
             "low": None,
             "high": None,
             "qualifier": "about",
+            "quantity": "bounded",
+            "role": "total",
+            "scope": {},
+            "attribution": "the U.N.",
             "sentence": "About 2.3 million people have been displaced, the U.N. said.",
         },
         {
@@ -57,6 +82,10 @@ async def test_facts_of_stdin_as_json(tmp_path: Path) -> None:
             "low": None,
             "high": 8000,
             "qualifier": "nearly",
+            "quantity": "bounded",
+            "role": "total",
+            "scope": {},
+            "attribution": "",
             "sentence": "Nearly 8,000 were detained.",
         },
     ]
@@ -72,8 +101,9 @@ async def test_facts_of_an_html_page_use_its_year(tmp_path: Path) -> None:
     )
     code, out, err = await run_cli("facts", str(page), "--json", cwd=tmp_path)
     assert code == 0, err
-    facts = [(f["kind"], f["value"]) for f in json.loads(out)]
-    assert facts == [("killed", 12), ("injured", 25)]  # 2019 is the article's own year
+    facts = [(f["kind"], f["value"], f["role"]) for f in json.loads(out)]
+    # 2019 is the article's own year: not background
+    assert facts == [("killed", 12, "total"), ("injured", 25, "total")]
 
 
 async def test_facts_of_a_url_need_the_private_address_opt_in(
@@ -86,7 +116,7 @@ async def test_facts_of_a_url_need_the_private_address_opt_in(
         "facts", url, "--allow-private-addresses", "--json", cwd=tmp_path
     )
     assert code == 0, err
-    assert [f["kind"] for f in json.loads(out)] == ["killed", "injured", "arrested"]
+    assert [f["kind"] for f in json.loads(out)] == ["killed", "injured", "arrested", "killed"]
 
 
 async def test_facts_use_the_configured_vocabulary(tmp_path: Path) -> None:
@@ -134,7 +164,7 @@ async def test_timeline_command(
     )
     code, out, err = await run_cli("--config", str(config), "timeline", "story", cwd=tmp_path)
     assert code == 0, err
-    assert "killed/people: now at least 164" in out and post.source in out
+    assert "killed|people: now at least 164" in out and post.source in out
     assert "more than 160" in out and "seed" in out  # the seed opens the timeline
     code, out, err = await run_cli(
         "--config", str(config), "timeline", "story", "--json", cwd=tmp_path

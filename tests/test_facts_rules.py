@@ -1,11 +1,11 @@
-"""Numbers, the vocabulary and its ``[facts]`` extensions, and how a key's fact is chosen."""
+"""Numbers, the vocabulary and its ``[facts]`` extensions, and an article's own figure per key."""
 
 from __future__ import annotations
 
 import pytest
 
 from crawler.config import settings_from_mapping
-from crawler.core.facts import DEFAULT_VOCABULARY, Vocabulary, extract_facts, facts_by_key
+from crawler.core.facts import DEFAULT_VOCABULARY, Vocabulary, article_totals, extract_facts
 from crawler.core.facts.numbers import find_quantities
 from crawler.errors import ConfigError
 
@@ -22,7 +22,7 @@ from crawler.errors import ConfigError
         ("twenty-five", 25, "", 25, 25),
         ("Forty two", 42, "", 42, 42),
         ("three hundred", 300, "", 300, 300),
-        ("a dozen", 12, "a dozen", None, None),
+        ("a dozen", 12, "a dozen", 12, None),
         ("dozens", 24, "dozens", 24, None),
         ("hundreds", 200, "hundreds", 200, None),
         ("thousands", 2000, "thousands", 2000, None),
@@ -38,6 +38,9 @@ from crawler.errors import ConfigError
         ("about 40", 40, "about", None, None),
         ("around 200", 200, "around", None, None),
         ("some 1,500", 1500, "some", None, None),
+        ("5,000 to 6,000", 6000, "between", 5000, 6000),
+        ("between 18,000 and 20,000", 20_000, "between", 18_000, 20_000),
+        ("5,000-6,000", 6000, "between", 5000, 6000),
     ],
 )
 def test_numbers_and_qualifier_bounds(
@@ -53,6 +56,34 @@ def test_numbers_and_qualifier_bounds(
 
 
 @pytest.mark.parametrize(
+    ("text", "quantity"),
+    [
+        ("225", "exact"),
+        ("at least 164", "bounded"),
+        ("nearly 8,000", "bounded"),
+        ("about 40", "bounded"),
+        ("5,000 to 6,000", "bounded"),
+        ("dozens", "vague"),
+        ("scores", "vague"),
+        ("hundreds", "vague"),
+        ("thousands", "vague"),
+        ("tens of thousands", "vague"),
+        ("several", "vague"),
+        ("a number of", "vague"),
+        ("more than a dozen", "vague"),
+    ],
+)
+def test_kind_of_quantity(text: str, quantity: str) -> None:
+    [found] = list(find_quantities(f"Officials said {text} people were killed."))
+    assert found.quantity == quantity
+
+
+def test_a_change_from_one_figure_to_another_is_not_a_range() -> None:
+    facts = extract_facts("The death toll rose from 164 to 225, officials said.", 2022)
+    assert [(f.value, f.role) for f in facts] == [(164, "previous"), (225, "total")]
+
+
+@pytest.mark.parametrize(
     "text", ["a 24-year-old", "a three-day curfew", "40%", "12 per cent", "No. 5"]
 )
 def test_not_counts(text: str) -> None:
@@ -61,21 +92,31 @@ def test_not_counts(text: str) -> None:
     assert not extract_facts(f"Police said {text} were killed.", 2022)
 
 
-def test_a_total_speaks_for_its_key() -> None:
+def test_an_articles_figure_is_its_largest_precise_current_mention() -> None:
     facts = extract_facts(
-        "Two people died in hospital overnight, bringing the death toll to 31. "
-        "Three more people died on Monday.",
+        "Dozens were feared dead on Monday. Two people died in hospital overnight, bringing "
+        "the death toll to 31, up from 24. Three more people died on Monday. Officials fear the "
+        "toll could rise to 50.",
         2022,
     )
-    assert [f.value for f in facts] == [31, 2, 3]
-    assert facts_by_key(facts)[("killed", "people")].value == 31
+    assert [(f.value, f.role) for f in facts if f.precise] == [
+        (2, "total"), (31, "total"), (24, "previous"), (3, "total"), (50, "projection"),
+    ]  # fmt: skip
+    assert article_totals(facts)["killed|people"].value == 31  # not the first, not history
+
+
+def test_a_vague_figure_stands_only_when_nothing_precise_does() -> None:
+    assert not article_totals(extract_facts("Dozens were killed.", 2022))["killed|people"].precise
+    both = extract_facts("Dozens were killed. At least 12 people were killed.", 2022)
+    assert article_totals(both)["killed|people"].value == 12
 
 
 def test_background_depends_on_the_articles_year() -> None:
     sentence = "In 2019, 12 people died in similar protests."
-    assert extract_facts(sentence, 2022) == ()
-    assert [f.value for f in extract_facts(sentence, 2019)] == [12]
-    assert extract_facts(sentence, None) == ()  # unknown year: a dated sentence is background
+    assert [f.role for f in extract_facts(sentence, 2022)] == ["other-event"]
+    assert [(f.value, f.role) for f in extract_facts(sentence, 2019)] == [(12, "total")]
+    # unknown year: a dated sentence is background
+    assert [f.role for f in extract_facts(sentence, None)] == ["other-event"]
 
 
 def test_vocabulary_extension_adds_kinds_words_and_subjects() -> None:

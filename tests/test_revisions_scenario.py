@@ -52,7 +52,7 @@ FURNITURE = [
     "<p>Sign up for our Central Asia newsletter</p>",
 ]
 A_V4 = [A_V3[0], A_V3[1] + "  ", A_V3[2].replace("Russian-led", "Russian-led,"), *A_V3[3:]]
-A_V5 = [A_V4[0].replace("225 people", "230 people"), *A_V4[1:]]
+A_V5 = [A_V4[0].replace("225 people", "260 people"), *A_V4[1:]]
 
 B_TITLE = "Kazakh prosecutors put unrest toll at 227 as Tokayev names new cabinet"
 B_V1 = [
@@ -143,8 +143,9 @@ async def test_developing_story(
     assert (revised["fact"]["new"]["value"], revised["fact"]["new"]["low"]) == (225, 225)
     assert revised["article"]["version"] == 2 and revised["article"]["url"] == url
 
-    # 3. a second source reports 227 later: one story-scope revision naming both sources
-    herald_url = herald.publish("/news/kazakh-toll", B_TITLE, B_V1, "2022-01-16T10:00:00Z")
+    # 3. a second source reports 240 later: one story-scope revision naming both sources
+    b_240 = [B_V1[0].replace("227 people", "240 people"), *B_V1[1:]]
+    herald_url = herald.publish("/news/kazakh-toll", B_TITLE, b_240, "2022-01-16T10:00:00Z")
     await run_once(settings)
     step = alerts.new()
     assert _types(step) == ["article.related", "fact.revised"]
@@ -153,8 +154,15 @@ async def test_developing_story(
     assert story["article"]["source"] == herald.source and story["article"]["url"] == herald_url
     assert story["previous_source"] == post.source
     assert story["previous_article"]["url"] == url and story["previous_article"]["version"] == 2
-    assert (story["fact"]["old"]["value"], story["fact"]["new"]["value"]) == (225, 227)
+    assert (story["fact"]["old"]["value"], story["fact"]["new"]["value"]) == (225, 240)
     assert {"id", "type", "story", "at", "article", "fact"} <= set(story)
+    assert (story["direction"], story["change"]) == ("up", {"absolute": 15, "relative": 0.0667})
+    assert story["fact"]["role"] == "total" and story["fact"]["scope"] == {}
+    assert story["fact"]["attribution"] == "Kazakhstan's prosecutor general's office"
+    assert story["summary"] == (
+        "killed: 225 → 240 (+15, +7 %) — Kazakhstan's prosecutor general's office via "
+        f"{herald.source} (v1)"
+    )
 
     # 4. the report adds the security forces' dead: a new fact, no revision of killed/people
     post.publish(REPORT, A_V2_TITLE, A_V3, "2022-01-09T08:00:00Z", "2022-01-17T09:00:00Z")
@@ -170,7 +178,7 @@ async def test_developing_story(
     await run_once(settings)
     assert alerts.new() == []
 
-    # 6. flip-flop: 225 -> 230 alerts once; back to 225 and to 230 again alert never
+    # 6. flip-flop: 225 -> 260 alerts once; back to 225 and to 260 again alert never
     post.publish(
         REPORT, A_V2_TITLE, A_V5, "2022-01-09T08:00:00Z", "2022-01-18T08:00:00Z", FURNITURE
     )
@@ -203,7 +211,7 @@ async def test_developing_story(
     out = capsys.readouterr().out
     assert "5 version(s)" in out
     assert "killed/people: at least 164" in out and "killed/people: 225" in out
-    assert "killed/security forces: 18" in out and "killed/people: 230" in out
+    assert "killed/security forces: 18" in out and "killed/people: 260" in out
     assert out.count("(current)") == 1 and "(current)" in out.split("v5")[1].split("\n")[0]
     await inspect.history(settings, url, "story", True)
     data = json.loads(capsys.readouterr().out)["story"]
@@ -219,28 +227,29 @@ async def test_developing_story(
     # timeline: per key, the values over time with source and version
     await facts_cli.timeline(settings, "story", True)
     data = json.loads(capsys.readouterr().out)
-    keys = {(f["kind"], f["subject"]): f for f in data["facts"]}
-    people = keys[("killed", "people")]
+    keys = {f["key"]: f for f in data["facts"]}
+    people = keys["killed|people"]
     assert [(e["value"], e["source"], e["version"], e["effect"]) for e in people["timeline"]] == [
         (160, "seed", 1, "seed"),
         (164, post.source, 1, "first"),
         (225, post.source, 2, "article"),
-        (227, herald.source, 1, "revised"),
-        (230, post.source, 5, "article"),
+        (240, herald.source, 1, "revised"),
+        (260, post.source, 5, "article"),
     ]
-    assert (people["current"]["value"], people["current"]["source"]) == (230, post.source)
-    security = keys[("killed", "security forces")]
+    assert (people["current"]["value"], people["current"]["source"]) == (260, post.source)
+    security = keys["killed|security forces"]
     assert [(e["value"], e["version"], e["effect"]) for e in security["timeline"]] == [
         (18, 3, "first")
     ]
-    detained = keys[("arrested", "people")]["timeline"]
+    detained = keys["arrested|people"]["timeline"]
     assert [(e["source"], e["effect"]) for e in detained][1:] == [
         (post.source, "first"),
         (herald.source, "confirmed"),
     ]
     await facts_cli.timeline(settings, "story", False)
     text = capsys.readouterr().out
-    assert "killed/people: now 230" in text and "killed/security forces: now 18" in text
+    assert "killed|people: now 260" in text and "killed|security forces: now 18" in text
+    assert "killed: 225 → 240 (+15, +7 %)" in text  # the move, as an editor says it
     assert herald.source in text and "revised" in text and "◀ current" in text
 
 

@@ -1,7 +1,8 @@
-"""A tracked copy of the seed that is later revised moves the story (review #6).
+"""A tracked copy of the seed, found in a feed, is a report like any; revised, it moves the story.
 
-The seed rule ("never the current value, never a revision") holds for the seed and for the
-first version of a copy of it; a later version of that copy is new information.
+The seed rule ("never the standing figure, never a revision") holds for the seed itself (the
+user's input, with no reliable time); a copy of it that a feed publishes has a publication
+time and is judged like every report — repeating a lower figure, it changes nothing.
 """
 
 from __future__ import annotations
@@ -66,7 +67,8 @@ async def test_a_revised_copy_of_the_seed_moves_the_story(
     await run_once(settings)
     assert _types(alerts.new()) == ["article.related"]
 
-    # an aggregator republishes the seed's text: a copy of the seed, its 160 stays the seed's
+    # an aggregator republishes the seed's text: a copy of the seed; its 160 is lower, so the
+    # story's figure stays
     digest.publish(COPY, SEED.title, SEED_LINES, "2022-01-10T12:00:00Z")
     await run_once(settings)
     step = alerts.new()
@@ -87,23 +89,24 @@ async def test_a_revised_copy_of_the_seed_moves_the_story(
 
     # a third source then reports 225: it confirms the current value, no story revision
     herald_text = [B_V1[0].replace("227 people", "225 people"), *B_V1[1:]]
-    herald.publish("/news/kazakh-toll", B_TITLE, herald_text, "2022-01-16T10:00:00Z")
+    herald_title = B_TITLE.replace("227", "225")
+    herald.publish("/news/kazakh-toll", herald_title, herald_text, "2022-01-16T10:00:00Z")
     await run_once(settings)
     assert _types(alerts.new()) == ["article.related"]
     assert (await _current(store)) == (225, digest.source)
 
     await facts_cli.timeline(settings, "story", True)
     data = json.loads(capsys.readouterr().out)
-    people = next(f for f in data["facts"] if (f["kind"], f["subject"]) == ("killed", "people"))
+    people = next(f for f in data["facts"] if f["key"] == "killed|people")
     assert [(e["value"], e["source"], e["version"], e["effect"]) for e in people["timeline"]] == [
         (160, "seed", 1, "seed"),
         (164, post.source, 1, "first"),
-        (160, digest.source, 1, "seed"),
+        (160, digest.source, 1, "lower"),
         (225, digest.source, 2, "article"),
         (225, herald.source, 1, "confirmed"),
     ]
 
 
 async def _current(store: Store) -> tuple[float, str]:
-    current = (await store.timeline.current("story", [("killed", "people")]))[("killed", "people")]
-    return current.fact.value, current.article.source
+    standing = (await store.timeline.standings("story", ["killed|people"]))["killed|people"]
+    return standing.report.fact.value, standing.report.article.source

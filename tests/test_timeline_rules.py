@@ -1,5 +1,5 @@
-"""The story's facts across sources: which report moves the current value, which only joins the
-timeline (pure rules, then a four-site scenario through ``run --once`` steps)."""
+"""The story's facts across sources through ``run --once`` steps: which report moves the story's
+figure, which only joins the timeline (the pure rules are in ``test_ledger.py``)."""
 
 from __future__ import annotations
 
@@ -12,9 +12,8 @@ import pytest
 
 from crawler.cli import facts as facts_cli
 from crawler.config import Settings
-from crawler.core.facts.story import Report, judge
-from crawler.models import ArticleRef, Fact, Version
-from crawler.revisions import reported_at
+from crawler.core.facts.revise import reported_at
+from crawler.models import Version
 from crawler.roles import run_once
 from tests.newsroom import Newsroom
 from tests.test_revisions_scenario import (
@@ -26,105 +25,6 @@ from tests.test_revisions_scenario import (
     Alerts,
     scenario_settings,
 )
-
-
-def _report(
-    value: float,
-    doc: str,
-    cluster: str | None = None,
-    day: int = 10,
-    source: str = "a.example",
-    version: int = 1,
-) -> Report:
-    fact = Fact("killed", "people", value, "", f"{value:g} people were killed.", value, value)
-    ref = ArticleRef(f"https://{source}/{doc}", f"https://{source}/{doc}", "t", source, version)
-    when = datetime(2022, 1, day, tzinfo=UTC)
-    return Report(fact, ref, doc, cluster or doc, when, when)
-
-
-@pytest.mark.parametrize(
-    ("current", "new", "own", "effect", "moves", "alerts"),
-    [
-        (None, _report(160, "seed", "seed"), False, "seed", False, False),
-        (_report(164, "a"), _report(160, "seed", "seed"), False, "seed", False, False),
-        (None, _report(164, "a"), False, "first", True, False),
-        (_report(164, "a"), _report(225, "a", day=15), True, "article", True, False),
-        (_report(225, "a"), _report(164, "c", "a", day=16), False, "copy", False, False),
-        (_report(225, "a"), _report(230, "c", "b", day=16), False, "copy", False, False),
-        (_report(225, "a"), _report(225, "b", day=16), False, "confirmed", False, False),
-        (_report(225, "a", day=15), _report(200, "b", day=12), False, "earlier", False, False),
-        (_report(227, "b", day=16), _report(230, "a", day=17), True, "article", True, False),
-        (_report(225, "a", day=15), _report(227, "b", day=16), False, "revised", True, True),
-        # a copy of the seed repeats the seed in its first version; later versions are news
-        (_report(164, "a"), _report(160, "c", "seed"), False, "seed", False, False),
-        (None, _report(225, "c", "seed", day=15, version=2), True, "first", True, False),
-        (
-            _report(164, "a"),
-            _report(225, "c", "seed", day=15, version=2),
-            True,
-            "article",
-            True,
-            False,
-        ),
-        (
-            _report(164, "a"),
-            _report(225, "c", "seed", day=15, version=2),
-            False,
-            "revised",
-            True,
-            True,
-        ),
-        (
-            _report(225, "c", "seed", day=15, version=2),
-            _report(230, "d", "seed", day=16, version=2),
-            False,
-            "revised",
-            True,
-            True,
-        ),
-        (
-            _report(225, "c", "seed", day=15, version=2),
-            _report(225, "e", "c", day=16),
-            False,
-            "copy",
-            False,
-            False,
-        ),
-    ],
-    ids=[
-        "seed-first",
-        "seed-later",
-        "first",
-        "in-place",
-        "copy-of-current",
-        "copy-of-another",
-        "confirmed",
-        "earlier",
-        "own-revision",
-        "revised",
-        "seed-copy-v1",
-        "seed-copy-v2-first",
-        "seed-copy-revises-itself",
-        "seed-copy-v2-new-key",
-        "two-seed-copies",
-        "copy-of-a-seed-copy",
-    ],
-)
-def test_judge(
-    current: Report | None, new: Report, own: bool, effect: str, moves: bool, alerts: bool
-) -> None:
-    verdict = judge(current, new, own)
-    assert (verdict.effect, verdict.becomes_current, verdict.story_revision) == (
-        effect,
-        moves,
-        alerts,
-    )
-
-
-def test_report_round_trips_through_json() -> None:
-    report = _report(227, "b", day=16).with_effect("revised")
-    assert Report.from_json(json.loads(json.dumps(report.to_json()))) == report
-
 
 C_TITLE = "Almaty counts its dead as Kazakhstan's protests subside"
 C_V1 = [
@@ -164,11 +64,12 @@ async def test_earlier_reports_and_copies_join_the_timeline_without_alerts(
     await run_once(settings)
     assert [e["type"] for e in alerts.new()] == ["article.related"]
 
+    # 227 after 225: within the margin (5 % and 3), the figure creeps up without an alert
     herald.publish("/news/kazakh-toll", B_TITLE, B_V1, "2022-01-16T10:00:00Z")
     await run_once(settings)
-    assert sorted(e["type"] for e in alerts.new()) == ["article.related", "fact.revised"]
+    assert [e["type"] for e in alerts.new()] == ["article.related"]
 
-    # published on the 12th, before the current value (the 16th): no revision
+    # a lower figure from another source: it joins the timeline, nothing moves
     courier.publish("/almaty-dead", C_TITLE, C_V1, "2022-01-12T18:00:00Z")
     await run_once(settings)
     assert [e["type"] for e in alerts.new()] == ["article.related"]
@@ -180,28 +81,40 @@ async def test_earlier_reports_and_copies_join_the_timeline_without_alerts(
     assert [e["type"] for e in step] == ["article.duplicate"]
     assert step[0]["duplicate_of"] == herald.url("/news/kazakh-toll")
 
-    # the copy then edits its own figure: its own article-scope alert, the story stays
+    # the copy then edits its own figure by less than the margin: an update, no figure alert
     edited = [D_INTRO, B_V1[0].replace("227 people", "229 people"), *B_V1[1:]]
     digest.publish(
         "/world/kazakh-toll", B_TITLE, edited, "2022-01-18T09:00:00Z", "2022-01-19T09:00:00Z"
     )
     await run_once(settings)
+    assert [e["type"] for e in alerts.new()] == ["article.updated"]
+
+    # and then by more: one alert, the copy's own, carrying the story's move 229 → 250
+    edited = [D_INTRO, B_V1[0].replace("227 people", "250 people"), *B_V1[1:]]
+    digest.publish(
+        "/world/kazakh-toll", B_TITLE, edited, "2022-01-18T09:00:00Z", "2022-01-20T09:00:00Z"
+    )
+    await run_once(settings)
     step = alerts.new()
     assert sorted(e["type"] for e in step) == ["article.updated", "fact.revised"]
-    assert next(e for e in step if e["type"] == "fact.revised")["scope"] == "article"
+    revised = next(e for e in step if e["type"] == "fact.revised")
+    assert (revised["scope"], revised["direction"]) == ("article", "up")
+    assert (revised["fact"]["old"]["value"], revised["fact"]["new"]["value"]) == (229, 250)
+    assert revised["story"]["old"]["value"] == 229 and revised["story"]["direction"] == "up"
 
     await facts_cli.timeline(settings, "story", True)
     data = json.loads(capsys.readouterr().out)
-    people = next(f for f in data["facts"] if (f["kind"], f["subject"]) == ("killed", "people"))
+    people = next(f for f in data["facts"] if f["key"] == "killed|people")
     assert [(e["value"], e["source"], e["effect"]) for e in people["timeline"]] == [
         (160, "seed", "seed"),
-        (200, courier.source, "earlier"),  # ordered by when it was reported
+        (200, courier.source, "lower"),  # ordered by when it was reported
         (225, post.source, "first"),
-        (227, herald.source, "revised"),
-        (227, digest.source, "copy"),
-        (229, digest.source, "copy"),
+        (227, herald.source, "higher"),
+        (227, digest.source, "confirmed"),
+        (229, digest.source, "higher"),
+        (250, digest.source, "article"),
     ]
-    assert (people["current"]["value"], people["current"]["source"]) == (227, herald.source)
+    assert (people["current"]["value"], people["current"]["source"]) == (250, digest.source)
 
 
 def _version(number: int, published: int | None, modified: int | None, fetched: int) -> Version:

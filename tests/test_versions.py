@@ -108,7 +108,7 @@ def test_a_version_holds_everything_compressed() -> None:
 
 
 async def _track(store: Store, tracker: RevisionTracker) -> TrackedArticle:
-    version = tracker.first_version(_fetched(), _article(TEXT))
+    version = tracker.first_version("story", _fetched(), _article(TEXT))
     tracked = TrackedArticle(
         story="s",
         doc="d1",

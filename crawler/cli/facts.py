@@ -15,7 +15,8 @@ from pathlib import Path
 from typing import Any
 
 from crawler.config import CrawlerConfig, Settings, load_optional_settings
-from crawler.core.facts import DEFAULT_VOCABULARY, extract_facts
+from crawler.core.events import reading, summary
+from crawler.core.facts import DEFAULT_VOCABULARY, read_article
 from crawler.core.facts.story import SEED_DOC, Report
 from crawler.models import Fact
 from crawler.runtime import open_store
@@ -30,72 +31,57 @@ async def facts(source: str, as_json: bool, allow_private: bool, config: Path | 
     article = (await read_document(source, crawler)).article
     year = (article.published or datetime.now(UTC)).year
     vocabulary = settings.facts.vocabulary() if settings else DEFAULT_VOCABULARY
-    found = extract_facts(article.text, year, vocabulary)
+    found = read_article(article.title, article.text, year, vocabulary)
     if as_json:
         print(json.dumps([fact_json(f) for f in found], ensure_ascii=False, indent=2))
         return 0
     if not found:
         print("no facts found")
         return 0
-    rows = [("kind", "subject", "value", "low", "high", "qualifier", "sentence")]
-    rows += [
+    header = ("kind", "subject", "figure", "quantity", "role", "scope", "said_by", "sentence")
+    rows = [header] + [
         (
             f.kind,
             f.subject,
-            _num(f.value),
-            _num(f.low),
-            _num(f.high),
-            f.qualifier or "-",
+            reading(f),
+            f.quantity,
+            f.role,
+            ", ".join(f"{k}={v}" for k, v in f.scope) or "-",
+            f.attribution[:40] or "-",
             f.sentence,
         )
         for f in found
     ]
-    widths = [max(len(row[i]) for row in rows) for i in range(6)]
+    widths = [max(len(row[i]) for row in rows) for i in range(7)]
     for row in rows:
-        cells = [
-            row[i].rjust(widths[i]) if 2 <= i <= 4 else row[i].ljust(widths[i]) for i in range(6)
-        ]
-        print("  ".join([*cells, row[6]]))
+        print("  ".join([*(row[i].ljust(widths[i]) for i in range(7)), row[7]]))
     return 0
 
 
 def fact_json(fact: Fact) -> dict[str, Any]:
     data = fact.to_json()
-    return {
-        "kind": fact.kind,
-        "subject": fact.subject,
-        "value": data["value"],
-        "low": data["low"],
-        "high": data["high"],
-        "qualifier": fact.qualifier,
-        "sentence": fact.sentence,
-    }
-
-
-def reading(fact: Fact) -> str:
-    """ "at least 164", "225", "no one (0)"."""
-    return f"{fact.qualifier} {_num(fact.value)}".strip()
+    data["sentence"] = data.pop("text")
+    return data
 
 
 async def timeline(settings: Settings, story: str, as_json: bool) -> int:
     settings.story_by_id(story)  # unknown story: a ConfigError naming the configured ones
     async with open_store(settings) as (store, _):
-        entries = await store.timeline.entries(story)
-        current = await store.timeline.all_current(story)
-    keys = list(dict.fromkeys(r.key for r in entries))
+        keys = await store.timeline.fact_keys(story)
+        standing = await store.timeline.all_standings(story)
+        entries = {key: await store.timeline.entries(story, key) for key in keys}
     if as_json:
         data = {
             "story": story,
             "facts": [
                 {
-                    "kind": kind,
-                    "subject": subject,
-                    "current": _report_json(current[(kind, subject)])
-                    if (kind, subject) in current
-                    else None,
-                    "timeline": [_report_json(r) for r in entries if r.key == (kind, subject)],
+                    "key": key,
+                    "kind": key.split("|")[0],
+                    "current": _report_json(standing[key].report) if key in standing else None,
+                    "superseded": list(standing[key].superseded) if key in standing else [],
+                    "timeline": [_report_json(r) for r in entries[key]],
                 }
-                for kind, subject in keys
+                for key in keys
             ],
         }
         print(json.dumps(data, ensure_ascii=False, indent=2))
@@ -105,23 +91,34 @@ async def timeline(settings: Settings, story: str, as_json: bool) -> int:
         return 0
     print(f"story {story}: {len(keys)} fact key(s)")
     for key in keys:
-        _print_key(key, [r for r in entries if r.key == key], current.get(key))
+        held = standing.get(key)
+        _print_key(key, entries[key], held.report if held else None)
     return 0
 
 
-def _print_key(key: tuple[str, str], reports: list[Report], current: Report | None) -> None:
+_MOVES = ("first", "revised", "corrected", "article", "higher")
+
+
+def _print_key(key: str, reports: list[Report], current: Report | None) -> None:
+    """One key: its standing figure, then every reading with what it did; a move is said the
+    way an editor would ("killed: 164 → 225 (+61, +37 %) — … via Steppe Wire (v2)")."""
     now = "-"
     if current is not None:
         now = f"{reading(current.fact)} ({current.article.source} v{current.article.version})"
-    print(f"\n{key[0]}/{key[1]}: now {now}")
+    print(f"\n{key}: now {now}")
+    previous: Report | None = None
     for report in reports:
         when = report.reported_at or report.seen_at
         stamp = "seed" if report.doc == SEED_DOC else f"{when:%Y-%m-%d %H:%M}Z"
         marker = "  ◀ current" if current and _same(report, current) else ""
         print(
-            f"  {stamp:<17} {reading(report.fact):<16} {report.article.source:<24}"
-            f" v{report.article.version:<3} {report.effect:<9} {report.article.url}{marker}"
+            f"  {stamp:<17} {reading(report.fact):<18} {report.article.source:<24}"
+            f" v{report.article.version:<3} {report.effect:<11} {report.article.url}{marker}"
         )
+        if report.effect in _MOVES[1:4] and previous is not None:
+            print(f"  {'':<17} {summary(previous.fact, report.fact, report.article)}")
+        if report.effect in _MOVES:
+            previous = report
 
 
 def _same(a: Report, b: Report) -> bool:
@@ -131,7 +128,7 @@ def _same(a: Report, b: Report) -> bool:
 def _report_json(report: Report) -> dict[str, Any]:
     fact = fact_json(report.fact)
     return {
-        **{k: fact[k] for k in ("value", "low", "high", "qualifier", "sentence")},
+        **fact,
         "source": report.article.source,
         "url": report.article.url,
         "title": report.article.title,
@@ -140,12 +137,6 @@ def _report_json(report: Report) -> dict[str, Any]:
         "seen_at": _iso(report.seen_at),
         "effect": report.effect,
     }
-
-
-def _num(value: float | None) -> str:
-    if value is None:
-        return "-"
-    return str(int(value)) if float(value).is_integer() else str(value)
 
 
 def _iso(value: datetime | None) -> str | None:

@@ -20,6 +20,8 @@ from pydantic import (
     model_validator,
 )
 
+from crawler.core.facts.ledger import KIND_MARGINS, Ledger, Margin
+from crawler.core.facts.revise import AlertPolicy
 from crawler.core.facts.rules import DEFAULT_VOCABULARY, Vocabulary
 from crawler.durations import parse_duration
 
@@ -101,6 +103,13 @@ class SchedulerConfig(_Section):
         return self
 
 
+class MarginConfig(_Section):
+    """One kind's margin in ``[facts] margins``: ``{ relative = 0.1, absolute = 50 }``."""
+
+    relative: float = Field(default=0.05, ge=0, le=10)
+    absolute: float = Field(default=3, ge=0)
+
+
 class FactsConfig(_Section):
     """``[facts]``: words added to the built-in fact vocabulary (``crawler/core/facts``).
 
@@ -109,12 +118,23 @@ class FactsConfig(_Section):
     ``totals``: per kind, nouns that introduce a total ("the BODY COUNT rose to 12");
     ``subjects``: phrase → canonical subject ("gendarmes" = "police"). A kind not built in
     (e.g. ``kidnapped``) becomes a new kind of fact.
+
+    When a figure's move is news (see the README's "Facts and revisions"): ``min_change`` /
+    ``min_change_absolute`` (both must hold; 5 % and 3 people), per-kind ``margins``
+    (executions: every one), ``partial_alerts`` (which partial figures may alert: ``subject``
+    — a named sub-population such as children —, ``place`` — one place's count), and
+    ``diverged_events`` (emit ``fact.diverged`` when sources disagree at the same time).
     """
 
     words: dict[str, tuple[str, ...]] = Field(default_factory=dict)
     verbs: dict[str, tuple[str, ...]] = Field(default_factory=dict)
     totals: dict[str, tuple[str, ...]] = Field(default_factory=dict)
     subjects: dict[str, str] = Field(default_factory=dict)
+    min_change: float = Field(default=0.05, ge=0, le=10)
+    min_change_absolute: float = Field(default=3, ge=0)
+    margins: dict[str, MarginConfig] = Field(default_factory=dict)
+    partial_alerts: tuple[Literal["subject", "place"], ...] = ("subject",)
+    diverged_events: bool = False
 
     @field_validator("words", "verbs", "totals")
     @classmethod
@@ -134,6 +154,21 @@ class FactsConfig(_Section):
             if not phrase.strip() or not subject.strip():
                 raise ValueError(f"subject {phrase!r} = {subject!r}: both must be non-empty")
         return value
+
+    @field_validator("margins")
+    @classmethod
+    def _margin_kinds(cls, value: dict[str, MarginConfig]) -> dict[str, MarginConfig]:
+        for kind in value:
+            if not _KIND.fullmatch(kind):
+                raise ValueError(f"kind {kind!r}: use lower-case letters and _ (e.g. killed)")
+        return value
+
+    def policy(self) -> AlertPolicy:
+        """When a figure's move alerts (``crawler.core.facts.revise``)."""
+        default = Margin(self.min_change, self.min_change_absolute)
+        own = {k: Margin(m.relative, m.absolute) for k, m in self.margins.items()}
+        ledger = Ledger(default, {**KIND_MARGINS, **own})
+        return AlertPolicy(ledger, frozenset(self.partial_alerts), self.diverged_events)
 
     def vocabulary(self) -> Vocabulary:
         """The built-in vocabulary extended with these words."""

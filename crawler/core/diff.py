@@ -18,9 +18,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
-from crawler.core.facts import facts_by_key
 from crawler.core.text import sentence_key, sentences
-from crawler.models import Fact
 
 _I = re.IGNORECASE
 TRIVIAL = tuple(
@@ -65,12 +63,6 @@ class TextChange:
     @property
     def substantive(self) -> bool:
         return bool(self.added or self.removed)
-
-
-@dataclass(frozen=True, slots=True)
-class FactChange:
-    old: Fact
-    new: Fact
 
 
 def is_trivial(sentence: str) -> bool:
@@ -155,13 +147,3 @@ def _surplus(keyed: list[tuple[str, str]], extra: Counter[str]) -> tuple[str, ..
             out.append(sentence)
             remaining[key] -= 1
     return tuple(out)
-
-
-def diff_facts(old: tuple[Fact, ...], new: tuple[Fact, ...]) -> list[FactChange]:
-    """Fact keys (kind, subject) present in both whose reading (value or bounds) changed."""
-    before, after = facts_by_key(old), facts_by_key(new)
-    return [
-        FactChange(before[key], fact)
-        for key, fact in after.items()
-        if key in before and not before[key].same_reading(fact)
-    ]

@@ -34,13 +34,13 @@ def describe(event: dict[str, Any]) -> str:
             f"v{event['previous_version']} → v{article.get('version')}: "
             f"+{len(event['added'])} / -{len(event['removed'])} sentences"
         )
-    elif etype == "fact.revised":
+    elif etype in ("fact.revised", "fact.diverged"):
         fact = event["fact"]
         old, new = fact["old"], fact["new"]
-        detail = (
+        said = event.get("summary") or (
             f"{fact['kind']} ({fact['subject']}): {_reading(old)} → {_reading(new)}"
-            f" [{event.get('scope', 'article')}]"
         )
+        detail = f"{said} [{event.get('scope', 'article')}]"
     else:
         feed = event.get("feed") or {}
         detail = f"{feed.get('url', '')} {feed.get('error', '')}".strip()

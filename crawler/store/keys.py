@@ -29,8 +29,10 @@ Per story ``s`` and document ``d`` (a hash of the canonical URL):
     {p}anchor:{s}            hash anchor shingle hash → first d that contained it
     {p}members:{s}:{rep}     list of the copies in a cluster
     {p}lock:{s}              short lock around copy detection + insert
-    {p}sf:{s}                hash "kind|subject" → the story's current reading of that fact
-    {p}tl:{s}                hash "kind|subject|doc|version" → one report (the fact timeline)
+    {p}sf:{s}                hash fact key → the story's standing figure for it
+    {p}tlk:{s}               hash h → fact key (h: a short hash of the key)
+    {p}tl:{s}:{h}            hash "doc|version|role" → one report; {p}tlz:{s}:{h} zset of
+                             the same → reported time (the key's timeline, capped)
     {p}grown:{s}             hash stem → weight learned from the story's related articles
     {p}discovery:{s}         set of the story's current news-search feed URLs
     {p}skipped:{s}           stream of feed entries the pre-filter skipped (capped)
@@ -138,8 +140,14 @@ class Keys:
     def story_facts(self, story: str) -> str:
         return f"{self.prefix}sf:{story}"
 
-    def timeline(self, story: str) -> str:
-        return f"{self.prefix}tl:{story}"
+    def timeline_keys(self, story: str) -> str:
+        return f"{self.prefix}tlk:{story}"
+
+    def timeline(self, story: str, key_hash: str) -> str:
+        return f"{self.prefix}tl:{story}:{key_hash}"
+
+    def timeline_order(self, story: str, key_hash: str) -> str:
+        return f"{self.prefix}tlz:{story}:{key_hash}"
 
     def grown(self, story: str) -> str:
         return f"{self.prefix}grown:{story}"

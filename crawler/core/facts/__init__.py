@@ -34,7 +34,7 @@ from dataclasses import replace
 from functools import lru_cache
 
 from crawler.core.facts import rules as r
-from crawler.core.facts.context import HYPOTHETICAL, Context, read_context
+from crawler.core.facts.context import HYPOTHETICAL, Context, marks_history, read_context
 from crawler.core.facts.numbers import Quantity, find_quantities
 from crawler.core.facts.rules import DEFAULT_VOCABULARY, Rules, Vocabulary, rules_for
 from crawler.core.text import sentences
@@ -113,11 +113,15 @@ def article_totals(facts: tuple[Fact, ...]) -> dict[str, Fact]:
 
 
 def _outranks(fact: Fact, held: Fact) -> bool:
+    """Precise over vague, larger over smaller; for the same figure a correction, then the
+    fuller sentence (the body's over the headline's: it says who and where)."""
     if fact.precise != held.precise:
         return fact.precise
     if fact.value != held.value:
         return fact.value > held.value
-    return fact.role == "corrected" and held.role != "corrected"
+    if (fact.role == "corrected") != (held.role == "corrected"):
+        return fact.role == "corrected"
+    return len(fact.sentence) > len(held.sentence)
 
 
 _HISTORY = frozenset({"previous", "projection", "other-event"})
@@ -129,8 +133,8 @@ def _shares_role(
     """Two coordinated numbers ("…said 11,300 were dead and over 10,100 missing") where one
     has a history role and the other not: they are one report."""
     gap = sentence[last[0].end : quantity.start]
-    if (last[1].role in _HISTORY) == (context.role in _HISTORY):
-        return False
+    if (last[1].role in _HISTORY) == (context.role in _HISTORY) or marks_history(gap):
+        return False  # "225, up from 164": the marker between them is the second one's
     return len(gap) <= 60 and bool(re.search(r"\band\b|,", gap))
 
 
@@ -192,7 +196,7 @@ def _classify(
 def _coordinated(
     sentence: str, q: Quantity, following: Quantity, rules: Rules
 ) -> tuple[str, str] | None:
-    """"451 protesters and 60 security forces have been killed": the first count takes the
+    """ "451 protesters and 60 security forces have been killed": the first count takes the
     kind of the second, and its own noun as subject."""
     if not r.COORDINATED.match(sentence[q.end : following.start]):
         return None
@@ -237,10 +241,8 @@ def _not_a_count(before: str, after: str) -> bool:
     return bool(r.AGE_BEFORE.search(before) and r.AGE_AFTER.match(after))  # "Amini, 22, died"
 
 
-def _ordinals(
-    sentence: str, rules: Rules, background: bool, places: frozenset[str]
-) -> list[Fact]:
-    """"the second protester to be executed": a count of 2 executions."""
+def _ordinals(sentence: str, rules: Rules, background: bool, places: frozenset[str]) -> list[Fact]:
+    """ "the second protester to be executed": a count of 2 executions."""
     out = []
     for match in rules.ordinals.finditer(sentence):
         value = float(r.ORDINAL_VALUES[match["ordinal"].lower()])
@@ -250,10 +252,8 @@ def _ordinals(
     return out
 
 
-def _negated(
-    sentence: str, rules: Rules, background: bool, places: frozenset[str]
-) -> list[Fact]:
-    """"No one was killed": a count of 0 (not "no new deaths", which counts nothing)."""
+def _negated(sentence: str, rules: Rules, background: bool, places: frozenset[str]) -> list[Fact]:
+    """ "No one was killed": a count of 0 (not "no new deaths", which counts nothing)."""
     out = []
     for kind, pattern in rules.negations:
         match = pattern.search(sentence)
@@ -269,9 +269,12 @@ def _negated(
 
 
 def _fact(kind: str, subject: str, q: Quantity, sentence: str, context: Context) -> Fact:
-    scope = context.scope
-    if subject in SUB_POPULATIONS and scope == (("group", "part"),):
-        scope = ()  # "185 people, including 19 children": the subject says it already
+    scope, role = context.scope, context.role
+    if subject in SUB_POPULATIONS:
+        if scope == (("group", "part"),):
+            scope = ()  # "185 people, including 19 children": the subject says it already
+        if role in ("total", "corrected"):
+            role = "partial"  # a named sub-population's count is never the overall one
     return Fact(
         kind,
         subject,
@@ -281,7 +284,7 @@ def _fact(kind: str, subject: str, q: Quantity, sentence: str, context: Context)
         q.low,
         q.high,
         quantity=q.quantity,
-        role=context.role,
+        role=role,
         scope=scope,
         attribution=context.attribution,
     )

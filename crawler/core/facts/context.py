@@ -47,6 +47,8 @@ _WORDS_AFTER = 14
 
 _SUPERSEDED = re.compile(rf"\b(?:{alt(v.SUPERSEDED)})\b", _I)
 _FROM = re.compile(r"\bfrom\s+$", _I)  # "the toll rose from 164 to 225"
+_HAD = re.compile(rf"\b(?:{alt(v.HAD_SAID)})\b", _I)
+_REPORTED = re.compile(r"\b(?:that|said|says|told|telling|saying|adding)\b", _I)
 _SUPERSEDED_AFTER = re.compile(rf"^\W*(?:\w+\s+){{0,3}}?(?:{alt(v.SUPERSEDED_AFTER)})\b", _I)
 HYPOTHETICAL = re.compile(rf"\b(?:{alt(v.HYPOTHETICAL)})\b", _I)
 # "could be over 5,000", "may be missing": a hedged estimate of now, not a projection
@@ -55,8 +57,8 @@ _ESTIMATE = re.compile(r"\b(?:could|may|might)\s+(?:be|have been|now be)\b", _I)
 # toll of 2,012 seemed likely to rise" is a current figure with a guess about its future
 _PROJECTED_AFTER = re.compile(
     r"^\W*(?:[\w'’-]+\s+){0,3}?(?:could|might|may|would|will|are expected to|are likely to)\s+"
-    r"(?:have\s+)?(?:been\s+|be\s+)?(?:killed|died|die|dead|injured|hurt|displaced|missing"
-    r"|arrested|detained|sent|deployed)\b",
+    r"(?:have\s+)?(?:been\s+|be\s+)?(?:killed|died|die|dead|injured|hurt|displaced|evacuated|missing"
+    r"|arrested|detained|sent|deployed|executed|hanged|left homeless)\b",
     _I,
 )
 _RELEASED = re.compile(rf"\b(?:{alt(v.RELEASED)})\b", _I)
@@ -143,7 +145,7 @@ def read_context(
     role = _role(sentence, before, after, kind, background)
     if role != "total":
         return Context(role, (), who)
-    scope = _scope(sentence, start, before, after, places)
+    scope = _scope(sentence, start, end, before, after, places)
     if scope:
         return Context("partial", scope, who)
     return Context("corrected" if _CORRECTION.search(sentence) else "total", (), who)
@@ -153,7 +155,7 @@ def _role(sentence: str, before: str, after: str, kind: str, background: bool) -
     if background:
         return "other-event"
     tail = _since_last_number(before)
-    if _SUPERSEDED.search(tail) or _FROM.search(before) or _SUPERSEDED_AFTER.match(after):
+    if _superseded(tail) or _FROM.search(before) or _SUPERSEDED_AFTER.match(after):
         return "previous"
     lead = _ESTIMATE.sub(" ", " ".join(before.split()[-5:]))
     if HYPOTHETICAL.search(lead) or _PROJECTED_AFTER.match(after):
@@ -161,6 +163,24 @@ def _role(sentence: str, before: str, after: str, kind: str, background: bool) -
     if kind == "arrested" and _RELEASED.search(f"{tail} {after}"):
         return "released"
     return "total"
+
+
+def _superseded(tail: str) -> bool:
+    """A superseded-figure marker; "had said/put/registered …" only outside reported speech
+    ("OCHA had announced 11,300", not "told reporters that they had registered 2,000")."""
+    if _SUPERSEDED.search(tail):
+        return True
+    had = _HAD.search(tail)
+    return had is not None and not _REPORTED.search(tail[: had.start()])
+
+
+def marks_history(text: str) -> bool:
+    """``text`` holds a marker of a superseded or projected figure."""
+    return bool(
+        _SUPERSEDED.search(text)
+        or _HAD.search(text)
+        or HYPOTHETICAL.search(_ESTIMATE.sub(" ", text))
+    )
 
 
 def _since_last_number(before: str) -> str:
@@ -172,7 +192,7 @@ def _since_last_number(before: str) -> str:
 
 
 def _scope(
-    sentence: str, start: int, before: str, after: str, places: frozenset[str]
+    sentence: str, start: int, end: int, before: str, after: str, places: frozenset[str]
 ) -> tuple[tuple[str, str], ...]:
     near = f"{_segment_before(sentence, start)} {after}"
     if _OVERALL.search(near):
@@ -198,7 +218,8 @@ def _scope(
         return (("place", " ".join(unnamed.group(0).split()[1:]).lower()),)
     if _title_case(sentence):
         return ()  # a headline capitalises every word: its names say nothing of places
-    for text in (_segment_before(sentence, start), after, _fronted(sentence, start)):
+    through = _clause_after(sentence, end, coordinated=True)
+    for text in (_segment_before(sentence, start), through, _fronted(sentence, start)):
         place = _foreign_place(text, places)
         if place:
             return (("place", place),)
@@ -285,9 +306,15 @@ def _segment_before(sentence: str, start: int) -> str:
 _ASIDE = re.compile(r"^([^,;]{0,40}?),\s*(?:including|among them|of whom)\s+[^,;]{1,60},\s*")
 
 
-def _clause_after(sentence: str, end: int) -> str:
+def _clause_after(sentence: str, end: int, coordinated: bool = False) -> str:
+    """The number's clause after it. ``coordinated``: through "… and 30 wounded" (a place at
+    the end of "12 killed and 30 wounded in Almaty" is both counts' place)."""
     tail = _ASIDE.sub(r"\1 ", sentence[end:])  # "739 people, including 60 women, in …"
     stop = _CLAUSE_END.search(tail, 1)
+    while (
+        coordinated and stop and stop.group(0).strip() == "and" and NUMBER.match(tail, stop.end())
+    ):
+        stop = _CLAUSE_END.search(tail, stop.end())
     clause = tail[: stop.start()] if stop else tail
     return " ".join(clause.split()[:_WORDS_AFTER])
 
@@ -313,7 +340,9 @@ def attribution(sentence: str) -> str:
     return _tidy(found["who"]) if found else ""
 
 
-_PASSIVE = frozenset("been were was is are be being also reportedly who which it he she they".split())
+_PASSIVE = frozenset(
+    "been were was is are be being also reportedly who which it he she they".split()
+)
 
 
 def _is_speaker(who: str) -> bool:
@@ -324,5 +353,7 @@ def _is_speaker(who: str) -> bool:
 
 
 def _tidy(who: str) -> str:
-    who = " ".join(who.split()).strip(" ,.'\"“”’")
+    who = " ".join(who.split()).strip(" ,'\"“”’")
+    if who.endswith(".") and not re.search(r"\.\w\.$", who):
+        who = who[:-1]  # a full stop, not the end of "the U.N."
     return who[:80]

@@ -145,7 +145,7 @@ def _quantity(match: re.Match[str]) -> Quantity | None:
 
 
 def _is_range(sentence: str, first: Quantity, second: Quantity) -> bool:
-    """"5,000 to 6,000": adjacent precise numbers joined by "to"/"-"/"and" ("and" only after
+    """ "5,000 to 6,000": adjacent precise numbers joined by "to"/"-"/"and" ("and" only after
     "between"); "from 164 to 225" is a change, not a range (unless "between")."""
     if first.quantity == "vague" or second.quantity == "vague" or second.value <= first.value:
         return False
@@ -156,6 +156,7 @@ def _is_range(sentence: str, first: Quantity, second: Quantity) -> bool:
     if _BETWEEN.search(before):
         return True
     return not _RANGE_FROM.search(before) and "and" not in joint.lower() and "or" not in joint
+
 
 def _range(first: Quantity, second: Quantity) -> Quantity:
     low = first.low if first.low is not None else first.value

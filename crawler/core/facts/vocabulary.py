@@ -37,9 +37,7 @@ KIND_PREDICATES: dict[str, tuple[str, ...]] = {
 }
 # verbs right before the number ("KILLING at least 12 people", "DETAINED 8,000 people")
 KIND_LEAD_VERBS: dict[str, tuple[str, ...]] = {
-    "killed": _w(
-        "killing|killed|kills|kill|claimed the lives of|claiming the lives of"
-    ),
+    "killed": _w("killing|killed|kills|kill|claimed the lives of|claiming the lives of"),
     "executed": _w("executed|executing|executes|execute|hanged|hanging|hangs|hang"),
     "injured": _w("injuring|injured|injures|wounding|wounded|hurting|hospitalising"),
     "arrested": _w("arresting|arrested|arrests|detaining|detained|detains|rounded up|jailed"),
@@ -82,6 +80,7 @@ TOTAL_LINKS = _w(
     "|stands at|stood at|went up to|crossed|passes|hits|tops|reaches|exceeds|surpasses"
     "|above|over|past|at least|to at least|to more than|to over|put at|pegged at|as|near"
     "|nears|neared|is at|was at|of at least|of more than|be|could be|may be|numbered|numbers"
+    "|from|up from|down from"
 )
 TROOP_NOUNS = _w(
     "troops|soldiers|servicemen|peacekeepers|paratroopers|military personnel|service members"
@@ -193,10 +192,16 @@ HYPOTHETICAL = _w(
 # before a number (in its clause), these mark an earlier, superseded figure ("the ministry had
 # EARLIER SAID 164", "up from 164", "the PREVIOUS toll was 76")
 SUPERSEDED = _w(
-    "earlier|previously|previous|initially|initial|originally|original|had said|had put"
-    "|had reported|had been put at|had stood at|had given|up from|down from|revised from"
+    "earlier|previously|previous|initially|initial|originally|original|up from|down from"
+    "|revised from"
     "|compared with|compared to|instead of|rather than|an earlier"
     "|the earlier|denied|dismissed|rejected|formerly|prior|before that"
+)
+# in past perfect, the reporter's own account of an earlier statement ("OCHA HAD ANNOUNCED
+# 11,300"); inside reported speech ("said that they had registered 2,000") it is only backshift
+HAD_SAID = _w(
+    "had said|had put|had reported|had been put at|had stood at|had given|had announced"
+    "|had estimated|had counted|had confirmed|had recorded|had registered"
 )
 # right after a number, these mark it as an earlier figure ("164 EARLIER", "11,300 AS
 # PREVIOUSLY REPORTED")
