@@ -6,7 +6,8 @@ usage: python bench/facts_replay.py [STORY_DIR ...]   (default: every corpus in
 A fast companion of ``../shared/tools/replay.py``: it takes a corpus's related articles in
 replay order (step, then published time), applies its in-place updates at their step, and runs
 only the pure core the pipeline runs — :func:`crawler.core.facts.read_article` on title +
-text and :func:`crawler.core.facts.revise.revise` with the default alert policy — then scores the alerts the way replay.py does (a
+text and :func:`crawler.core.facts.revise.revise` with the default alert policy — then scores
+the alerts the way replay.py does (a
 ``fact.revised`` is true when its kind and new value, within 5 %, match a gold revision at or
 before its step not yet matched; alerts about a named sub-population or a scoped figure are
 counted apart). It also compares each article's own totals with the labelled story-totals.
@@ -24,8 +25,8 @@ from pathlib import Path
 from typing import Any
 
 from crawler.core.facts import article_totals, read_article
-from crawler.core.facts.context import story_places
 from crawler.core.facts.ledger import Standing
+from crawler.core.facts.places import story_places
 from crawler.core.facts.revise import AlertPolicy, Origin, revise
 from crawler.models import ArticleRef, Fact, Version
 

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from crawler.config import StoryConfig
 from crawler.core.facts import read_article
-from crawler.core.facts.context import story_places
+from crawler.core.facts.places import story_places
 from crawler.core.relevance import entities, terms
 from crawler.core.seed import SeedText, parse_seed_text
 from crawler.errors import ExtractError, FetchError, SeedError

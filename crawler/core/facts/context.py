@@ -27,12 +27,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 
+from crawler.core.facts import markers as m
 from crawler.core.facts import vocabulary as v
+from crawler.core.facts.attribution import attribution
 from crawler.core.facts.numbers import NUMBER
+from crawler.core.facts.places import foreign_place, title_case, unnamed_place
 from crawler.core.facts.rules import alt
-from crawler.core.text import sentences
 from crawler.models import Role
 
 _I = re.IGNORECASE
@@ -45,11 +46,11 @@ _SEGMENT_START = re.compile(r"[,;:()\[\]—–\"“”]|\bthat\s", _I)
 _WORDS_BEFORE = 12
 _WORDS_AFTER = 14
 
-_SUPERSEDED = re.compile(rf"\b(?:{alt(v.SUPERSEDED)})\b", _I)
+_SUPERSEDED = re.compile(rf"\b(?:{alt(m.SUPERSEDED)})\b", _I)
 _FROM = re.compile(r"\bfrom\s+$", _I)  # "the toll rose from 164 to 225"
-_HAD = re.compile(rf"\b(?:{alt(v.HAD_SAID)})\b", _I)
+_HAD = re.compile(rf"\b(?:{alt(m.HAD_SAID)})\b", _I)
 _REPORTED = re.compile(r"\b(?:that|said|says|told|telling|saying|adding)\b", _I)
-_SUPERSEDED_AFTER = re.compile(rf"^\W*(?:\w+\s+){{0,3}}?(?:{alt(v.SUPERSEDED_AFTER)})\b", _I)
+_SUPERSEDED_AFTER = re.compile(rf"^\W*(?:\w+\s+){{0,3}}?(?:{alt(m.SUPERSEDED_AFTER)})\b", _I)
 HYPOTHETICAL = re.compile(rf"\b(?:{alt(v.HYPOTHETICAL)})\b", _I)
 # "could be over 5,000", "may be missing": a hedged estimate of now, not a projection
 _ESTIMATE = re.compile(r"\b(?:could|may|might)\s+(?:be|have been|now be)\b", _I)
@@ -61,63 +62,29 @@ _PROJECTED_AFTER = re.compile(
     r"|arrested|detained|sent|deployed|executed|hanged|left homeless)\b",
     _I,
 )
-_RELEASED = re.compile(rf"\b(?:{alt(v.RELEASED)})\b", _I)
-_CORRECTION = re.compile(rf"\b(?:{alt(v.CORRECTIONS)})\b", _I)
-_OVERALL = re.compile(rf"\b(?:{alt(v.OVERALL)})\b", _I)
-_ELSEWHERE = re.compile(rf"\b(?:{alt(v.ELSEWHERE)})\b", _I)
+_RELEASED = re.compile(rf"\b(?:{alt(m.RELEASED)})\b", _I)
+_CORRECTION = re.compile(rf"\b(?:{alt(m.CORRECTIONS)})\b", _I)
+_OVERALL = re.compile(rf"\b(?:{alt(m.OVERALL)})\b", _I)
+_ELSEWHERE = re.compile(rf"\b(?:{alt(m.ELSEWHERE)})\b", _I)
 _ARTICLES = r"(?:the|a|an|his|her|its|their|one|that|this)\s+"
 _INSTITUTION = re.compile(
-    rf"\b(?:at|in|inside|from)\s+{_ARTICLES}(?:[\w'’-]+\s+){{0,2}}?(?P<what>{alt(v.INSTITUTIONS)})\b",
+    rf"\b(?:at|in|inside|from)\s+{_ARTICLES}(?:[\w'’-]+\s+){{0,2}}?(?P<what>{alt(m.INSTITUTIONS)})\b",
     _I,
 )
-_COUNTED_AT = re.compile(rf"\b(?P<what>{alt(v.INSTITUTIONS)})\b", _I)
+_COUNTED_AT = re.compile(rf"\b(?P<what>{alt(m.INSTITUTIONS)})\b", _I)
 _SUB_EVENT = re.compile(
-    rf"\b(?:in|by|during|from)\s+{_ARTICLES}(?:[\w'’-]+\s+){{0,2}}?(?P<what>{alt(v.SUB_EVENTS)})\b",
+    rf"\b(?:in|by|during|from)\s+{_ARTICLES}(?:[\w'’-]+\s+){{0,2}}?(?P<what>{alt(m.SUB_EVENTS)})\b",
     _I,
 )
-_SUBSET = re.compile(rf"\b(?:{alt(v.SUBSETS)})\b", _I)
+_SUBSET = re.compile(rf"\b(?:{alt(m.SUBSETS)})\b", _I)
 _PART_OF = re.compile(
     r"\b(?:including|among them|among whom|of whom|of them|of which|mostly|mainly)\s+$", _I
 )
 _PERIOD = re.compile(
-    rf"\b(?:{alt(v.PERIODS)})\b|\bon\s+(?:monday|tuesday|wednesday|thursday|friday|saturday"
+    rf"\b(?:{alt(m.PERIODS)})\b|\bon\s+(?:monday|tuesday|wednesday|thursday|friday|saturday"
     rf"|sunday)\s+alone\b",
     _I,
 )
-_NAME = r"[A-Z][\w'’.-]*(?:[ -](?:[A-Z][\w'’-]*|al|el|de|du|and))*"
-_ADJ = rf"(?:(?:{alt(v.PLACE_ADJECTIVES)}|[A-Z][a-z]+(?:an|ian|ese|ish|i))\s+)"
-_PLACE_NOUN = alt(v.PLACE_NOUNS)
-_PLACES = (
-    # "in the eastern city of Derna", "in northern Iran", "across Libya"
-    re.compile(
-        rf"\b(?i:in|at|near|around|throughout)\s+{_ADJ}{{0,3}}"
-        rf"(?:(?:{_PLACE_NOUN})\s+of\s+)?(?P<name>{_NAME})"
-    ),
-    # "Guilan province", "the Al Haouz district" (not "the Mediterranean city": that one is
-    # a place already named)
-    re.compile(rf"(?<!the )(?<!The )(?P<name>{_NAME})\s+(?:{_PLACE_NOUN})\b"),
-)
-_COMPASS = re.compile(
-    r"\b(?P<side>northern|southern|eastern|western|central|north-eastern|north-western"
-    r"|south-eastern|south-western|northeastern|northwestern|southeastern|southwestern)\s+"
-    rf"(?P<name>{_NAME})"
-)
-# "in a northern province", "in one city", "in another town": somewhere, not the story
-_UNNAMED_PLACE = re.compile(
-    rf"\b(?:in|at|from)\s+(?:a|an|one|another|northern|southern|eastern|western|central)\s+"
-    rf"(?:(?:{alt(v.PLACE_ADJECTIVES)})\s+)?(?:{_PLACE_NOUN})\b",
-    _I,
-)
-_ATTRIBUTION_VERB = re.compile(rf"\b(?:{alt(v.ATTRIBUTION_VERBS)})\b", _I)
-_ACCORDING = re.compile(r"\b(?:according to|citing|quoting|per)\s+(?P<who>[^,;.()]{3,80})", _I)
-_SAID_AFTER = re.compile(
-    r"\b(?:said|says|reported|announced|told)\s+(?P<who>(?:the\s+)?[^,;.()\"“”]{3,60})\s*[.]?$",
-    _I,
-)
-_WHO_START = re.compile(r"[,;:()\[\]—–\"“”]|\bthat\s|\band\s|\bbut\s|^", _I)
-_LEADING = re.compile(r"^(?:and|but|also|meanwhile|however)\s+", _I)
-_NOT_PLACES = frozenset(v.NOT_PLACES)
-_ORG_WORDS = frozenset(v.ORG_WORDS)
 
 
 @dataclass(frozen=True, slots=True)
@@ -213,81 +180,17 @@ def _scope(
         return (("group", "part"),)  # "… 629 injured, including 51 …": part of a count
     if _PERIOD.search(near):
         return (("period", "day"),)
-    unnamed = _UNNAMED_PLACE.search(near)
+    unnamed = unnamed_place(near)
     if unnamed:
-        return (("place", " ".join(unnamed.group(0).split()[1:]).lower()),)
-    if _title_case(sentence):
+        return (("place", unnamed),)
+    if title_case(sentence):
         return ()  # a headline capitalises every word: its names say nothing of places
     through = _clause_after(sentence, end, coordinated=True)
     for text in (_segment_before(sentence, start), through, _fronted(sentence, start)):
-        place = _foreign_place(text, places)
+        place = foreign_place(text, places)
         if place:
             return (("place", place),)
     return ()
-
-
-def _title_case(sentence: str) -> bool:
-    words = [w for w in sentence.split() if w[:1].isalpha() and len(w) > 3]
-    return len(words) >= 3 and sum(w[0].isupper() for w in words) >= 0.7 * len(words)
-
-
-def _foreign_place(text: str, places: frozenset[str]) -> str:
-    """The first place named in ``text`` that is not one of the story's own places; a part of
-    one ("northern Iran") is not, unless the seed itself says so ("eastern Libya")."""
-    for match in _COMPASS.finditer(text):
-        name = _clean_place(match["name"])
-        side = match["side"].lower()
-        if name and _is_story_place(name, places) and side not in places:
-            return f"{side} {name}"
-    for pattern in _PLACES:
-        for match in pattern.finditer(text):
-            after_the = text[: match.start("name")].lower().endswith("the ")
-            name = _clean_place(match["name"], text[match.end("name") :], after_the)
-            if name and not _is_story_place(name, places):
-                return name
-    return ""
-
-
-def story_places(title: str, text: str) -> frozenset[str]:
-    """The story's own places: the lower-cased words of the capitalised names in the seed's
-    title and first sentence — where the story says it happens (people's names come along;
-    they are never a figure's place, so harmless). Places the seed names later (a province,
-    a city) are parts of the story: a figure restricted to one of them is partial."""
-    first = next(iter(sentences(text)), "")
-    words = set()
-    for match in re.finditer(_NAME, f"{title}\n{first}"):
-        for word in re.sub(r"['’]s\b", "", match.group(0)).split():
-            word = word.strip("'’.-").lower()
-            if len(word) > 2 and word not in _NOT_PLACES and word not in _ORG_WORDS:
-                words.add(word)
-    return frozenset(words)
-
-
-_ADJECTIVAL = re.compile(rf"^[A-Z][a-z]+(?:an|ian|ese|ish|ic)\s+(?:{_PLACE_NOUN})\b")
-
-
-def _clean_place(name: str, rest: str = "", after_the: bool = False) -> str:
-    if after_the and _ADJECTIVAL.match(f"{name.split()[-1]} {rest.lstrip()}"):
-        return ""  # "the Mediterranean city", "the Kurdish region": a place named already
-    words = [w.strip("'’.-") for w in re.sub(r"['’]s\b", "", name).split()]
-    while words and (words[-1].lower() in _NOT_PLACES or words[-1].lower() == "and"):
-        words.pop()
-    if not words or words[0].lower() in _NOT_PLACES:
-        return ""
-    if any(w.lower() in _ORG_WORDS for w in words) or all(w.isupper() for w in words):
-        return ""  # "the Interior Ministry", "the UN", "AFP": who reports, not where
-    return " ".join(words)
-
-
-@lru_cache(maxsize=4096)
-def _is_story_place(name: str, places: frozenset[str]) -> bool:
-    """A word of ``name`` is one of the story's places, or shares its stem ("Libyan" /
-    "Libya", "Kurdish" / "Kurdistan")."""
-    for word in name.lower().split():
-        for place in places:
-            if word == place or (len(word) >= 4 and len(place) >= 4 and word[:5] == place[:5]):
-                return True
-    return False
 
 
 def _clause_before(sentence: str, start: int) -> str:
@@ -323,37 +226,3 @@ def _fronted(sentence: str, start: int) -> str:
     """A fronted place adverbial: "In Zahedan, 93 were killed" (before the number's clause)."""
     match = re.match(r"^\W*(?:and\s+)?(in\s+[^,]{2,60}),", sentence, _I)
     return match.group(1) if match and match.end() <= start else ""
-
-
-def attribution(sentence: str) -> str:
-    """Who the sentence says gave its figures: "according to X", "X said", "said X"."""
-    found = _ACCORDING.search(sentence)
-    if found:
-        return _tidy(found["who"])
-    for verb in _ATTRIBUTION_VERB.finditer(sentence):
-        head = sentence[: verb.start()]
-        cuts = list(_WHO_START.finditer(head))
-        who = _LEADING.sub("", head[cuts[-1].end() :].strip()) if cuts else head.strip()
-        if _is_speaker(who):
-            return _tidy(who)
-    found = _SAID_AFTER.search(sentence)
-    return _tidy(found["who"]) if found else ""
-
-
-_PASSIVE = frozenset(
-    "been were was is are be being also reportedly who which it he she they".split()
-)
-
-
-def _is_speaker(who: str) -> bool:
-    words = who.split()
-    if not 1 <= len(words) <= 9 or re.search(r"\d", who) or words[-1].lower() in _PASSIVE:
-        return False
-    return not NUMBER.search(who) and words[0].lower() not in {"he", "she", "they", "it", "we"}
-
-
-def _tidy(who: str) -> str:
-    who = " ".join(who.split()).strip(" ,'\"“”’")
-    if who.endswith(".") and not re.search(r"\.\w\.$", who):
-        who = who[:-1]  # a full stop, not the end of "the U.N."
-    return who[:80]
