@@ -37,6 +37,7 @@ GENERIC = {"people", "persons", "person", "", "individuals", "protesters", "demo
 
 
 VERBOSE = "-v" in sys.argv
+NEWEST_FIRST = "--newest-first" in sys.argv
 
 
 @dataclass
@@ -78,7 +79,11 @@ def replay(story: Path, policy: AlertPolicy) -> tuple[list[Alert], dict[str, int
     for u in updates:
         events.append((u["at_step"], by_id[u["becomes"]]["published"], u["url_of"],
                        by_id[u["becomes"]]))  # fmt: skip
+    # within a step, oldest first (replay order) or newest first (as feeds list them, the order
+    # one poll's jobs may well be processed in): the alerts should not depend on it
     events.sort(key=lambda e: (e[0], e[1]))
+    if NEWEST_FIRST:
+        events.sort(key=lambda e: (e[0], [-ord(c) for c in e[1]]))
     standing: dict[str, Standing] = {}
     versions: dict[str, Version] = {}
     alerts: list[Alert] = []
@@ -175,7 +180,7 @@ def _within(a: float, b: float) -> bool:
 
 
 def main(argv: list[str]) -> int:
-    stories = [Path(a) for a in argv if a != "-v" and Path(a).is_dir()] or sorted(
+    stories = [Path(a) for a in argv if not a.startswith("-") and Path(a).is_dir()] or sorted(
         p for p in SHARED.glob("*") if p.is_dir()
     )
     if "-q" in argv:

@@ -153,3 +153,28 @@ def test_a_copy_repeating_its_original_is_confirmed_and_a_diverging_copy_speaks(
 def test_standing_round_trips_through_json() -> None:
     standing = Standing(_report("225 people were killed.").with_effect("revised"), (11300.0,))
     assert Standing.from_json(json.loads(json.dumps(standing.to_json()))) == standing
+
+
+def test_a_report_processed_late_is_judged_where_it_was_published() -> None:
+    """Processing order is not publication order (one poll brings several reports): a report
+    published between two others is judged against what was published before it."""
+    opened = LEDGER.judge(None, _report("2,000 people were killed.", "a", 1), False)
+    assert opened.standing is not None
+    later = LEDGER.judge(opened.standing, _report("5,200 people were killed.", "c", 9), False)
+    assert (later.effect, later.alert) == ("revised", "up") and later.standing is not None
+    between = LEDGER.judge(later.standing, _report("2,300 people were killed.", "b", 5), False)
+    assert (between.effect, between.alert) == ("revised", "up")
+    assert between.before is not None and between.before.fact.value == 2000
+    assert between.standing is not None and between.standing.report.fact.value == 5200  # stays
+
+
+def test_a_late_report_older_than_the_first_makes_the_first_a_revision_once() -> None:
+    opened = LEDGER.judge(None, _report("225 people were killed.", "a", 10), False)
+    assert opened.standing is not None
+    older = LEDGER.judge(opened.standing, _report("164 people were killed.", "b", 2), False)
+    assert (older.effect, older.alert) == ("earlier", "up")
+    assert older.before is not None and older.after is not None
+    assert (older.before.fact.value, older.after.fact.value, older.after.doc) == (164, 225, "a")
+    assert older.standing is not None
+    oldest = LEDGER.judge(older.standing, _report("160 people were killed.", "c", 1), False)
+    assert (oldest.effect, oldest.alert) == ("earlier", None)  # 225 was alerted already

@@ -69,10 +69,19 @@ async def test_earlier_reports_and_copies_join_the_timeline_without_alerts(
     await run_once(settings)
     assert [e["type"] for e in alerts.new()] == ["article.related"]
 
-    # a lower figure from another source: it joins the timeline, nothing moves
+    # a report published on the 12th, before the one that opened the key (225, the 15th),
+    # arrives late with 200: in publication order 225 was a revision of it — alerted now, once
     courier.publish("/almaty-dead", C_TITLE, C_V1, "2022-01-12T18:00:00Z")
     await run_once(settings)
-    assert [e["type"] for e in alerts.new()] == ["article.related"]
+    step = alerts.new()
+    assert sorted(e["type"] for e in step) == ["article.related", "fact.revised"]
+    late = next(e for e in step if e["type"] == "fact.revised")
+    assert (late["scope"], late["fact"]["old"]["value"], late["fact"]["new"]["value"]) == (
+        "story",
+        200,
+        225,
+    )
+    assert late["article"]["source"] == post.source and late["previous_source"] == courier.source
 
     # a copy of the Herald's report, republished later: a duplicate, never a revision
     digest.publish("/world/kazakh-toll", B_TITLE, [D_INTRO, *B_V1], "2022-01-18T09:00:00Z")
@@ -107,7 +116,7 @@ async def test_earlier_reports_and_copies_join_the_timeline_without_alerts(
     people = next(f for f in data["facts"] if f["key"] == "killed|people")
     assert [(e["value"], e["source"], e["effect"]) for e in people["timeline"]] == [
         (160, "seed", "seed"),
-        (200, courier.source, "lower"),  # ordered by when it was reported
+        (200, courier.source, "earlier"),  # ordered by when it was reported
         (225, post.source, "first"),
         (227, herald.source, "higher"),
         (227, digest.source, "confirmed"),

@@ -44,12 +44,20 @@ _CLAUSE_END = re.compile(
 _CLAUSE_START = re.compile(r"[;:()\[\]—–]|\b(?:but|while|whereas|although)\s", _I)
 _SEGMENT_START = re.compile(r"[,;:()\[\]—–\"“”]|\bthat\s", _I)
 _WORDS_BEFORE = 12
-_WORDS_AFTER = 14
+_WORDS_AFTER = 20
 
 _SUPERSEDED = re.compile(rf"\b(?:{alt(m.SUPERSEDED)})\b", _I)
 _FROM = re.compile(r"\bfrom\s+$", _I)  # "the toll rose from 164 to 225"
 _HAD = re.compile(rf"\b(?:{alt(m.HAD_SAID)})\b", _I)
 _REPORTED = re.compile(r"\b(?:that|said|says|told|telling|saying|adding)\b", _I)
+# "the UN revised the previous toll TO 3,958", "amended the earlier toll, STATING THAT 3,958":
+# the new figure; not "adjusting the numbers from a previous report that said 11,300"
+_CORRECTING_PREVIOUS = re.compile(
+    rf"\b(?:{alt(m.CORRECTIONS)}|revised|revises|revise)\b.{{0,80}}"
+    r"\b(?:previous|earlier|initial|original)\b(?:.{0,60}\bto\s+|.{0,60}\b(?:stating|saying"
+    r"|remarking|showing|putting it at)\b.{0,40})$",
+    _I,
+)
 _SUPERSEDED_AFTER = re.compile(rf"^\W*(?:\w+\s+){{0,3}}?(?:{alt(m.SUPERSEDED_AFTER)})\b", _I)
 HYPOTHETICAL = re.compile(rf"\b(?:{alt(v.HYPOTHETICAL)})\b", _I)
 # "could be over 5,000", "may be missing": a hedged estimate of now, not a projection
@@ -122,6 +130,8 @@ def _role(sentence: str, before: str, after: str, kind: str, background: bool) -
     if background:
         return "other-event"
     tail = _since_last_number(before)
+    if _CORRECTING_PREVIOUS.search(tail):
+        tail = ""  # "the UN revised the previous toll to 3,958": the new figure
     if _superseded(tail) or _FROM.search(before) or _SUPERSEDED_AFTER.match(after):
         return "previous"
     lead = _ESTIMATE.sub(" ", " ".join(before.split()[-5:]))

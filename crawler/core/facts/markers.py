@@ -75,7 +75,8 @@ SUBSETS = alternatives(
 # a count for one period: "on Friday ALONE", "IN THE PAST 24 HOURS"
 PERIODS = alternatives(
     "in the past 24 hours|in the last 24 hours|in the past day|in a single day|per day"
-    "|each day|every day|in 24 hours|overnight alone|day-long|in one day"
+    "|each day|every day|in 24 hours|overnight alone|day-long|in one day|in the past week alone"
+    "|in the last week alone|this week alone|that day alone|on that day alone"
 )
 # place nouns: "the CITY of Derna", "Guilan PROVINCE"
 PLACE_NOUNS = alternatives(

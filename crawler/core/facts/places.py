@@ -23,7 +23,7 @@ _PLACE_NOUN = alt(m.PLACE_NOUNS)
 _PLACES = (
     # "in the eastern city of Derna", "in northern Iran", "across Libya"
     re.compile(
-        rf"\b(?i:in|at|near|around|throughout)\s+{_ADJ}{{0,3}}"
+        rf"\b(?i:in|at|near|around|throughout|from)\s+{_ADJ}{{0,3}}"
         rf"(?:(?:{_PLACE_NOUN})\s+of\s+)?(?P<name>{_NAME})"
     ),
     # "Guilan province", "the Al Haouz district" (not "the Mediterranean city": that one is
@@ -85,7 +85,16 @@ def story_places(title: str, text: str) -> frozenset[str]:
 _ADJECTIVAL = re.compile(rf"^[A-Z][a-z]+(?:an|ian|ese|ish|ic)\s+(?:{_PLACE_NOUN})\b")
 
 
+_DEMONYM = re.compile(r"^[A-Z][a-z]+(?:ian|ese|ish|i)$")
+
+
 def _clean_place(name: str, rest: str = "", after_the: bool = False) -> str:
+    if (
+        _DEMONYM.match(name)
+        and re.match(r"\s+[a-z]", rest)
+        and not re.match(rf"\s+(?:{_PLACE_NOUN})\b", rest)
+    ):
+        return ""  # "in Iranian protests": an adjective, not a place
     if after_the and _ADJECTIVAL.match(f"{name.split()[-1]} {rest.lstrip()}"):
         return ""  # "the Mediterranean city", "the Kurdish region": a place named already
     words = [w.strip("'’.-") for w in re.sub(r"['’]s\b", "", name).split()]

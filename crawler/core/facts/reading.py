@@ -45,6 +45,8 @@ def sentence_facts(
     for index, quantity in enumerate(quantities):
         following = quantities[index + 1] if index + 1 < len(quantities) else None
         found = _classify(sentence, quantity, rules, following)
+        if found is None and facts:
+            found = _part_of(sentence, quantity, facts[-1], rules)
         if found is None:
             continue
         kind, subject = found
@@ -75,10 +77,24 @@ def _classify(
     before, after = sentence[: q.start], sentence[q.end :]
     if _not_a_count(before, after):
         return None
+    if r.PART_OF.search(before) and rules.troops.match(after):
+        return None  # "…17 killed, including five security personnel": see _part_of
     found = _rules(before, after, rules)
     if found is None and following is not None:
         found = _coordinated(sentence, q, following, rules)
     return found
+
+
+def _part_of(sentence: str, q: Quantity, last: Fact, rules: Rules) -> tuple[str, str] | None:
+    """A number that only names a part of, or an alternative to, the count before it: "…185
+    killed, including 19 children", "…3,958 have died instead of 11,300" — the same kind."""
+    before = sentence[: q.start]
+    if not r.PART_OF.search(before):
+        return None
+    subject = _noun_subject(sentence[q.end :], rules)
+    if subject is None:
+        return None
+    return last.kind, last.subject if subject == _INHERIT else subject
 
 
 def _coordinated(
@@ -98,23 +114,20 @@ def _coordinated(
 def _rules(before: str, after: str, rules: Rules) -> tuple[str, str] | None:
     """The cascade of the module doc (1–4) for the number between ``before`` and ``after``."""
     tail = before[-LOOKBACK:]
-    for kind, pattern in rules.lead_verbs:
-        if pattern.search(tail):
-            if kind == "troops":
-                if rules.troops.match(after):
-                    return kind, "troops"
-                continue
-            subject = _noun_subject(after, rules)
-            return (kind, subject) if subject is not None else None
-    for kind, pattern in rules.totals:
-        total = pattern.search(tail)
-        if total:
-            return kind, _subject(total["total"], rules, head=False) or "people"
-    for kind, pattern in rules.predicates:
-        match = pattern.match(after)
-        if match:
-            subject = _subject(match["subj"], rules, head=True) if match["subj"] else _INHERIT
-            return (kind, subject) if subject is not None else None
+    lead = rules.lead_verb.search(tail)
+    if lead is not None:
+        kind = r.kind_of(lead)
+        if kind == "troops":
+            return (kind, "troops") if rules.troops.match(after) else None
+        subject = _noun_subject(after, rules)
+        return (kind, subject) if subject is not None else None
+    total = rules.total.search(tail)
+    if total is not None:
+        return r.kind_of(total), _subject(total["total"], rules, head=False) or "people"
+    match = rules.predicate.match(after)
+    if match is not None:  # the nearest predicate: "dozens were missing, and … could have died"
+        subject = _subject(match["subj"], rules, head=True) if match["subj"] else _INHERIT
+        return (r.kind_of(match), subject) if subject is not None else None
     if rules.troops.match(after):
         return "troops", "troops"
     return None

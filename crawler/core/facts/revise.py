@@ -99,18 +99,16 @@ def revise(
     held = dict(standings)
     entries, moved, story, diverged = [], {}, [], []
     for report in _reports(origin, version, previous, before, now, when):
-        verdict = policy.ledger.judge(held.get(report.key), report, report.key in changes)
-        recorded = report.with_effect(verdict.effect)
-        entries.append(recorded)
         old = held.get(report.key)
+        verdict = policy.ledger.judge(old, report, report.key in changes)
+        entries.append(report.with_effect(verdict.effect))
         if verdict.standing is not None:
-            standing = replace(verdict.standing, report=recorded)
-            held[report.key] = moved[report.key] = standing
-        if old is None or verdict.direction is None:
-            if verdict.diverged and old is not None and policy.diverged:
-                diverged.append(StoryMove(old.report, recorded, "down"))
+            held[report.key] = moved[report.key] = verdict.standing
+        if verdict.diverged and old is not None and policy.diverged:
+            diverged.append(StoryMove(old.report, entries[-1], "down"))
+        if verdict.direction is None or verdict.before is None or verdict.after is None:
             continue
-        move = StoryMove(old.report, recorded, verdict.direction)
+        move = StoryMove(verdict.before, verdict.after, verdict.direction)
         if report.key in changes:
             changes[report.key] = replace(changes[report.key], story=move)
         elif verdict.alert and policy.alerts_for(report.fact):

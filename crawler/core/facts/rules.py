@@ -83,11 +83,12 @@ _I = re.IGNORECASE
 
 @dataclass(frozen=True, slots=True, eq=False)
 class Rules:
-    """Compiled patterns. Each ``*_for`` list holds (kind, pattern) in vocabulary order."""
+    """Compiled patterns. ``predicate``, ``lead_verb`` and ``total`` hold one named group per
+    kind (:func:`kind_of` says which matched); ``negations`` is (kind, pattern) per kind."""
 
-    predicates: tuple[tuple[str, re.Pattern[str]], ...]
-    lead_verbs: tuple[tuple[str, re.Pattern[str]], ...]
-    totals: tuple[tuple[str, re.Pattern[str]], ...]
+    predicate: re.Pattern[str]
+    lead_verb: re.Pattern[str]
+    total: re.Pattern[str]
     negations: tuple[tuple[str, re.Pattern[str]], ...]
     troops: re.Pattern[str]
     subjects: dict[str, str]
@@ -107,25 +108,22 @@ def rules_for(vocabulary: Vocabulary) -> Rules:
     # "and a police officer", ", reformist activists and journalists", ", including two
     # children," between the subject and the verb (up to three such pieces)
     # a list item ends on a noun, not on "the" ("164 people and the injured …" is two counts)
-    item = rf"(?:(?!\d|{WORD_AMOUNT}){_WORD}\s+){{0,4}}?(?!(?:the|a|an|its|their)\b){_WORD}\s+"
+    noun = rf"(?!\d|{WORD_AMOUNT}|(?:the|a|an|its|their)\b){_WORD}\s+"
+    item = rf"(?:(?!\d|{WORD_AMOUNT}){_WORD}\s+){{0,4}}?{noun}"
     coordinated = rf"(?:,?\s*(?:and|or)\s+{item}|,\s+{item}(?=(?:and|or)\s))"
     including = r",\s*(?:including|among them|among whom|of whom|mostly|mainly)\s+[^,;]{1,80}?,\s+"
     located = rf"(?:in|at|across|from|near)\s+{item}"  # "7,000 people IN THE CITY were injured"
     aside = rf"(?:{coordinated}|{including}|{located}|,[^,\d]{{1,60}},\s+|,\s+(?={fill}\w)){{0,3}}"
-    predicates = tuple(
-        # "Injured 2059" after a number labels the next number (a headline), not this one
-        (kind, re.compile(rf"^\s*{subject}{aside}{fill}(?:{alt(words)})\b(?!\s*:?\s*\d)", _I))
-        for kind, words in vocabulary.predicates
+    # one pattern per table, a named group per kind (k_killed, …): one regex call finds the
+    # kind. "Injured 2059" after a number labels the next number (a headline), not this one
+    predicate = re.compile(
+        rf"^\s*{subject}{aside}{fill}(?:{_kinds(vocabulary.predicates)})\b(?!\s*:?\s*\d)", _I
     )
-    lead_verbs = tuple(
-        (kind, re.compile(rf"\b(?:{alt(words)})\s+(?:a\s+total\s+of\s+)?$", _I))
-        for kind, words in vocabulary.lead_verbs
-    )
+    lead_verb = re.compile(rf"\b(?:{_kinds(vocabulary.lead_verbs)})\s+(?:a\s+total\s+of\s+)?$", _I)
     links = alt(v.TOTAL_LINKS)
-    between = rf"(?:,?\s+{_WORD}){{0,8}}?,?"
-    totals = tuple(
-        (kind, re.compile(rf"\b(?P<total>(?:{alt(words)})\b{between})\s+(?:{links})\s+$", _I))
-        for kind, words in vocabulary.totals
+    between = rf"(?:,?\s+{_WORD}){{0,12}}?,?"
+    total = re.compile(
+        rf"\b(?P<total>(?:{_kinds(vocabulary.totals)})\b{between})\s+(?:{links})\s+$", _I
     )
     verb = r"(?:(?:was|were|has been|have been|had been|reported|being|is|are)\s+)*"
     negations = tuple(
@@ -142,9 +140,9 @@ def rules_for(vocabulary: Vocabulary) -> Rules:
     )
     subjects = dict(vocabulary.subjects)
     return Rules(
-        predicates=predicates,
-        lead_verbs=lead_verbs,
-        totals=totals,
+        predicate=predicate,
+        lead_verb=lead_verb,
+        total=total,
         negations=negations,
         troops=re.compile(rf"^\s*(?:{_WORD}\s+){{0,2}}?(?:{alt(v.TROOP_NOUNS)})\b", _I),
         subjects=subjects,
@@ -157,6 +155,16 @@ def rules_for(vocabulary: Vocabulary) -> Rules:
             _I,
         ),
     )
+
+
+def _kinds(table: Table) -> str:
+    """An alternation of every kind's words, each kind in its own group ``k_<kind>``."""
+    return "|".join(f"(?P<k_{kind}>{alt(words)})" for kind, words in table if words)
+
+
+def kind_of(match: re.Match[str]) -> str:
+    """The kind whose group matched in a :func:`_kinds` alternation."""
+    return next(name[2:] for name, text in match.groupdict().items() if text and name[:2] == "k_")
 
 
 def _triggers(vocabulary: Vocabulary) -> frozenset[str]:
@@ -179,6 +187,12 @@ PAST = re.compile(rf"\b(?:{alt(v.PAST_MARKERS)})\b", _I)
 YEAR = re.compile(rf"\b(?:{alt(v.YEAR_LEADS)})\s+((?:19|20)\d\d)\b", _I)
 DENIED = re.compile(r"\b(?:no|not|never|none\s+of(?:\s+the|\s+those)?)\s*$", _I)
 PARTITIVE = re.compile(r"\s+of\s+(?:the|those|these|them|whom)\b", _I)
+# before a number that is part of, or an alternative to, the count before it
+PART_OF = re.compile(
+    r"\b(?:including|among them|among whom|of whom|of them|of which|among those|instead of"
+    r"|rather than|up from|down from|compared with|compared to)\s+$",
+    _I,
+)
 # "no NEW deaths": a denial of more, not a count of zero
 INCREMENT = re.compile(r"\s*(?:new|further|more|additional|other|fresh)\b", _I)
 # "the other 15 were injured": the rest of a group counted just before, not a count of its own

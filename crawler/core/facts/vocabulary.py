@@ -19,13 +19,16 @@ KIND_PREDICATES: dict[str, tuple[str, ...]] = {
         "killed|dead|died|have died|slain|perished|lost their lives|lost lives|murdered|shot dead"
         "|drowned|confirmed dead|deaths|fatalities|bodies|burned to death|crushed to death"
         "|feared dead|believed dead|believed to be dead|presumed dead|people dead|victims"
+        "|among the dead|among those killed|among the victims|among the casualties|among the fatalities"
     ),
     "injured": alternatives(
         "injured|wounded|hurt|hospitalised|hospitalized|injuries|treated for injuries"
         "|in hospital|seriously injured|critically injured|sought treatment for injuries"
         "|sought medical treatment|needed treatment|received treatment|sought treatment"
     ),
-    "missing": alternatives("missing|unaccounted for|feared missing"),
+    "missing": alternatives(
+        "missing|unaccounted for|feared missing|listed as missing|listed missing|reported missing"
+    ),
     "arrested": alternatives(
         "arrested|detained|in custody|taken into custody|held in custody|rounded up|arrests"
         "|detentions|apprehended|jailed|imprisoned|behind bars|detainees|taken into detention"
@@ -38,7 +41,10 @@ KIND_PREDICATES: dict[str, tuple[str, ...]] = {
 }
 # verbs right before the number ("KILLING at least 12 people", "DETAINED 8,000 people")
 KIND_LEAD_VERBS: dict[str, tuple[str, ...]] = {
-    "killed": alternatives("killing|killed|kills|kill|claimed the lives of|claiming the lives of"),
+    "killed": alternatives(
+        "killing|killed|kills|kill|claimed the lives of|claiming the lives of|the dead included"
+        "|the dead include|among the dead were|among the dead are|among those killed were"
+    ),
     "executed": alternatives("executed|executing|executes|execute|hanged|hanging|hangs|hang"),
     "injured": alternatives("injuring|injured|injures|wounding|wounded|hurting|hospitalising"),
     "arrested": alternatives(
@@ -58,6 +64,7 @@ KIND_TOTALS: dict[str, tuple[str, ...]] = {
         "death toll|toll|number of dead|number of deaths|number of people killed"
         "|number of fatalities|number of victims|deaths|fatalities|total number of deaths"
         "|casualty toll|number of those killed|number of people who died|the dead|the deceased"
+        "|death|the death"
         "|number of victims|toll of dead"
     ),
     "injured": alternatives(
@@ -66,11 +73,13 @@ KIND_TOTALS: dict[str, tuple[str, ...]] = {
     "arrested": alternatives(
         "number of arrests|number of detainees|arrests|detentions|number of people detained"
         "|number of people arrested|number of detentions|number of people held in custody"
-        "|number of those detained|number of those arrested|held in custody"
+        "|number of those detained|number of those arrested|held in custody|arrest|the arrest"
+        "|detention|the detention"
     ),
     "executed": alternatives("number of executions|executions"),
     "displaced": alternatives(
         "number of displaced|number of evacuees|number of people displaced|those displaced"
+        "|displacement|the displacement"
         "|number of those displaced|people displaced|estimate of those displaced"
     ),
     "missing": alternatives("number of missing|number of people missing"),
@@ -215,8 +224,8 @@ ORDINAL_NOUNS = alternatives(
 )
 # a sentence with one of these speaks of another, earlier event ("in 2019, 12 died")
 PAST_MARKERS = alternatives(
-    "last year|years ago|a year ago|decades ago|a decade ago|in the past|previous year"
-    "|the year before|century|centuries ago"
+    "last year|years ago|a year ago|decades ago|a decade ago|in the past years|previous year"
+    "|the year before|century|centuries ago|in the past decade|in the past decades"
 )
 # years introduced like this date a sentence: "IN 2019, 12 died", "DURING THE 2008 war"
 YEAR_LEADS = alternatives(
