@@ -19,7 +19,8 @@ KIND_PREDICATES: dict[str, tuple[str, ...]] = {
         "killed|dead|died|have died|slain|perished|lost their lives|lost lives|murdered|shot dead"
         "|drowned|confirmed dead|deaths|fatalities|bodies|burned to death|crushed to death"
         "|feared dead|believed dead|believed to be dead|presumed dead|people dead|victims"
-        "|among the dead|among those killed|among the victims|among the casualties|among the fatalities"
+        "|among the dead|among those killed|among the victims|among the casualties"
+        "|among the fatalities"
     ),
     "injured": alternatives(
         "injured|wounded|hurt|hospitalised|hospitalized|injuries|treated for injuries"
