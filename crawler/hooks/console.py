@@ -14,8 +14,9 @@ class ConsolePrintHook(Hook):
         super().__init__(config)
         self._stream = stream or sys.stdout
 
-    async def deliver(self, event: dict[str, Any]) -> None:
+    async def deliver(self, event: dict[str, Any]) -> str:
         print(describe(event), file=self._stream, flush=True)
+        return "printed"
 
 
 def describe(event: dict[str, Any]) -> str:
