@@ -194,3 +194,11 @@ def test_apprise_urls_from_the_environment_and_a_name_without_secrets() -> None:
     named = {"type": "apprise", "urls": ["tgram://123456789:abcdefg_hijklmnop/12315544/"]}
     [plain] = settings_from_mapping({**data, "hook": [named]}).hook_list()
     assert plain.name == "apprise:tgram"
+
+
+def test_a_numeric_format_spec_is_refused_at_start_not_at_the_first_event() -> None:
+    config = _apprise(
+        "json://127.0.0.1:1/x", templates={"article.related": {"body": "{relevance:.2f}"}}
+    )
+    with pytest.raises(ConfigError, match=r"templates.article.related.body: .*values are text"):
+        build_hook(config, "ua")

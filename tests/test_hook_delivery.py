@@ -7,9 +7,12 @@ import asyncio
 import json
 import random
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from crawler.config import ConsoleHook
+from crawler.hooks import Hook
 from crawler.hooks.dispatcher import Dispatcher
 from crawler.hooks.retry import RetryPolicy
 from crawler.store import Store
@@ -222,3 +225,28 @@ async def test_a_long_stop_does_not_dead_letter_the_backlog_at_the_first_failure
     dispatcher_report = await dispatcher.drain(patience=10)
     await dispatcher.close()
     assert dispatcher_report.dead == 0 and dispatcher_report.delivered == 2
+
+
+class _BuggyHook(Hook):
+    """A hook with a bug on one event (not a delivery failure)."""
+
+    def __init__(self) -> None:
+        super().__init__(ConsoleHook(type="console", name="buggy"))
+        self.delivered: list[str] = []
+
+    async def deliver(self, event: dict[str, Any]) -> str:
+        if event["id"].endswith(":1"):
+            raise KeyError("boom")
+        self.delivered.append(event["id"])
+        return "ok"
+
+
+async def test_a_hook_bug_dead_letters_the_event_and_the_hook_goes_on(store: Store) -> None:
+    hook = _BuggyHook()
+    dispatcher = await _dispatcher(store, hook)
+    await store.outbox.add([make_event(1), make_event(2)])
+    report = await dispatcher.drain()
+    await dispatcher.close()
+    assert hook.delivered == ["article.related:2"] and report.dead == 1
+    [letter] = await store.deliveries.dead_letters("buggy")
+    assert letter.error == "hook error KeyError: 'boom'"

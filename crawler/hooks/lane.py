@@ -30,8 +30,9 @@ import random
 import socket
 import uuid
 from collections import deque
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Coroutine
 from dataclasses import dataclass
+from typing import Any
 
 from crawler.durations import format_duration
 from crawler.hooks.base import DeliveryError, Hook
@@ -166,7 +167,7 @@ class Lane:
             self._digest.append(item)
             return
         try:
-            await self.hook.deliver(item.event)
+            await _guarded(self.hook.deliver(item.event))
         except DeliveryError as exc:
             if not await self._failed([item], exc, report):
                 self._queue.appendleft(item)  # first in line again
@@ -176,7 +177,7 @@ class Lane:
     async def _send_digest(self, report: LaneReport) -> None:
         items = list(self._digest)
         try:
-            await self.hook.deliver_digest([i.event for i in items])
+            await _guarded(self.hook.deliver_digest([i.event for i in items]))
         except DeliveryError as exc:
             if await self._failed(items, exc, report):
                 self._digest.clear()
@@ -275,3 +276,15 @@ class Lane:
         self._queue.clear()
         self._digest.clear()
         self._cursor = "0-0"
+
+
+async def _guarded(delivery: Coroutine[Any, Any, str]) -> str:
+    """A hook's own bug (not a delivery failure) must neither stop the lane nor repeat for
+    ever: it is logged with its traceback and makes the event a dead letter."""
+    try:
+        return await delivery
+    except DeliveryError:
+        raise
+    except Exception as exc:
+        log.exception("hook failed unexpectedly")
+        raise DeliveryError(f"hook error {type(exc).__name__}: {exc}", permanent=True) from exc

@@ -69,6 +69,10 @@ def check_template(text: str, key: str) -> None:
             raise ValueError(
                 f"{key}: unknown placeholder {{{name}}}; known: {', '.join(sorted(t.FIELDS))}"
             )
+    try:  # every value is text: a numeric format spec such as {relevance:.2f} fails here
+        _fill(text, dict.fromkeys(t.FIELDS, ""))
+    except (ValueError, IndexError) as exc:
+        raise ValueError(f"{key}: {exc} (values are text: use specs like {{title:.60}})") from None
 
 
 def fields(event: dict[str, Any]) -> dict[str, str]:
