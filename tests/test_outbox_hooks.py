@@ -127,3 +127,21 @@ async def test_jsonl_keeps_lines_whole_after_a_torn_write(store: Store, tmp_path
     assert lines[1] == '{"id": "article.rel'
     assert json.loads(lines[2])["id"] == "article.related:2"
     assert len(lines) == 3
+
+
+def test_console_lines_tolerate_missing_members_and_new_fact_types() -> None:
+    assert describe({"id": "x", "type": "article.related", "story": "s"}).startswith(
+        "[article.related] s:"
+    )
+    diverged = {
+        "type": "fact.diverged",
+        "story": "s",
+        "fact": {
+            "kind": "killed",
+            "subject": "people",
+            "old": {"value": 164},
+            "new": {"value": 225},
+        },
+        "scope": "story",
+    }
+    assert describe(diverged) == "[fact.diverged] s: killed (people): 164 → 225 [story]"
