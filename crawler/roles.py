@@ -18,6 +18,7 @@ from arq import Worker
 
 from crawler.config import Settings
 from crawler.durations import format_duration
+from crawler.hooks.dispatcher import DeliveryReport
 from crawler.runtime import Runtime, open_runtime
 from workers.settings import build_worker
 
@@ -27,6 +28,9 @@ REPORT_EVERY = 30.0
 # ``run --once`` retries a failing fetch within the run at most this far apart (a burst worker
 # waits for deferred jobs); what still fails is kept for later runs (retry-later set, revisits)
 ONCE_RETRY_DELAY = 2.0
+# ``run --once`` waits for a failing hook's retries due within this many seconds; later ones
+# are left for the next run (the backoff is kept in Redis)
+ONCE_DELIVERY_PATIENCE = 3.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,7 +40,11 @@ class OnceSummary:
     queued: int
     revisits: int
     jobs: int
-    delivered: int
+    deliveries: DeliveryReport
+
+    @property
+    def delivered(self) -> int:
+        return self.deliveries.delivered
 
 
 async def run_once(settings: Settings) -> OnceSummary:
@@ -53,14 +61,14 @@ async def once(runtime: Runtime) -> OnceSummary:
         await worker.async_run()
     finally:
         await worker.close()
-    delivered = await runtime.dispatcher.drain()
+    deliveries = await runtime.dispatcher.drain(patience=ONCE_DELIVERY_PATIENCE)
     return OnceSummary(
         feeds=len(polls),
         failed_feeds=sum(p.status in ("failed", "gone") for p in polls),
         queued=sum(p.queued for p in polls),
         revisits=revisits,
         jobs=worker.jobs_complete + worker.jobs_failed,
-        delivered=delivered,
+        deliveries=deliveries,
     )
 
 

@@ -91,7 +91,7 @@ async def test_run_once_then_history(tmp_path: Path, demo_site: DemoSite) -> Non
     config = str(_config(tmp_path, demo_site))
     code, _, err = await run_cli("--config", config, "run", "--once", cwd=tmp_path)
     assert code == 0, err
-    assert "1 events delivered" in err
+    assert "events: 1 delivered" in err
     code, out, err = await run_cli(
         "--config", config, "history", demo_site.report_url, cwd=tmp_path
     )

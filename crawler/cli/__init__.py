@@ -83,6 +83,17 @@ COMMANDS: dict[str, Command] = {
         "a story's copy clusters: representative, copies", commands.story, (STORY, JSON)
     ),
     "status": Command("feeds, queue and counters", commands.status, (JSON,)),
+    "hooks": Command(
+        "hooks: delivered, pending, retrying, dead; `hooks test NAME`, `hooks replay NAME`",
+        commands.hooks,
+        (
+            (("action",), {"nargs": "?", "choices": ("test", "replay"), "help": "test or replay"}),
+            (("name",), {"nargs": "?", "help": "the hook's name (as `newswatch hooks` lists)"}),
+            (("--dead",), {"action": "store_true", "help": "replay the dead letters"}),
+            (("--since",), {"help": "replay only events emitted within this duration (2h)"}),
+            JSON,
+        ),
+    ),
 }
 
 
@@ -126,5 +137,5 @@ def _logging(verbose: int, quiet: bool) -> None:
         level=level, format="%(asctime)s %(levelname)-7s %(name)s: %(message)s", datefmt="%H:%M:%S"
     )
     library_level = logging.DEBUG if verbose >= 2 else logging.WARNING
-    for name in ("arq", "aiohttp", "asyncio"):
+    for name in ("arq", "aiohttp", "asyncio", "apprise"):
         logging.getLogger(name).setLevel(library_level)

@@ -13,6 +13,9 @@ from crawler.config import Settings, load_settings
 
 log = logging.getLogger("newswatch")
 
+# exit code of ``run --once`` when an event went to a hook's dead letters during the run
+DEAD_LETTERED = 3
+
 
 def _settings(args: argparse.Namespace) -> Settings:
     return load_settings(args.config)
@@ -27,14 +30,14 @@ async def run(args: argparse.Namespace) -> int:
         return 0
     summary = await run_once(settings)
     log.info(
-        "done: %d feeds polled (%d failed), %d jobs, %d revisits, %d events delivered",
+        "done: %d feeds polled (%d failed), %d jobs, %d revisits; events: %s",
         summary.feeds,
         summary.failed_feeds,
         summary.jobs,
         summary.revisits,
-        summary.delivered,
+        summary.deliveries.summary(),
     )
-    return 0
+    return DEAD_LETTERED if summary.deliveries.dead else 0
 
 
 async def scheduler(args: argparse.Namespace) -> int:
@@ -95,3 +98,17 @@ async def status(args: argparse.Namespace) -> int:
     from crawler.cli import inspect
 
     return await inspect.status(_settings(args), args.json)
+
+
+async def hooks(args: argparse.Namespace) -> int:
+    from crawler.cli import hooks as hooks_cli
+    from crawler.errors import ConfigError
+
+    settings = _settings(args)
+    if args.action and not args.name:
+        raise ConfigError(f"hooks {args.action}: name the hook (see `newswatch hooks`)")
+    if args.action == "test":
+        return await hooks_cli.test(settings, args.name)
+    if args.action == "replay":
+        return await hooks_cli.replay(settings, args.name, args.dead, args.since)
+    return await hooks_cli.hooks(settings, args.json)

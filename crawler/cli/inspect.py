@@ -8,6 +8,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from crawler.cli.hooks import hook_lines, hook_rows
 from crawler.config import CrawlerConfig, Settings, load_optional_settings
 from crawler.core.urls import canonical_url
 from crawler.models import Article, Version
@@ -126,6 +127,8 @@ async def status(settings: Settings, as_json: bool) -> int:
         )
     for sid, count in data["tracked"].items():
         print(f"story {sid}: {count} tracked article(s)")
+    if data["hooks"]:
+        print("\n".join(["hooks:", *hook_lines(data["hooks"])]))
     print("counters: " + ", ".join(f"{k}={v}" for k, v in sorted(data["counters"].items())))
     return 0
 
@@ -155,6 +158,7 @@ async def _status(settings: Settings, store: Store, url: str) -> dict[str, Any]:
             for u, s in states.items()
         ],
         "tracked": {s.id: len(await store.articles.tracked_docs(s.id)) for s in settings.story},
+        "hooks": await hook_rows(settings, store),
         "counters": await store.stats(),
         "at": time.time(),
     }

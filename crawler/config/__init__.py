@@ -18,27 +18,35 @@ from typing import Any
 
 from pydantic import Field, ValidationError, model_validator
 
-from crawler.config.sections import (
+from crawler.config.hooks import (
+    SECRET_KEYS,
+    AppriseHook,
     ConsoleHook,
+    HookConfig,
+    JsonlHook,
+    MessageTemplate,
+    WebhookHook,
+    hook_name,
+    secret_bytes,
+)
+from crawler.config.sections import (
     CrawlerConfig,
     DiscoveryConfig,
     Duration,
     FactsConfig,
     FeedConfig,
-    HookConfig,
-    JsonlHook,
     PositiveDuration,
     RedisConfig,
     SchedulerConfig,
     StorageConfig,
     StoryConfig,
-    WebhookHook,
     WorkerConfig,
     _Section,
 )
 from crawler.errors import ConfigError
 
 __all__ = [
+    "AppriseHook",
     "ConsoleHook",
     "CrawlerConfig",
     "DiscoveryConfig",
@@ -47,6 +55,7 @@ __all__ = [
     "FeedConfig",
     "HookConfig",
     "JsonlHook",
+    "MessageTemplate",
     "PositiveDuration",
     "RedisConfig",
     "SchedulerConfig",
@@ -58,6 +67,7 @@ __all__ = [
     "env_proxies",
     "load_optional_settings",
     "load_settings",
+    "secret_bytes",
     "settings_from_mapping",
 ]
 
@@ -92,21 +102,13 @@ class Settings(_Section):
 
     def hook_list(self) -> list[HookConfig]:
         """Hooks with their ``name`` filled in (``type:target`` when not given)."""
-        return [h if h.name else h.model_copy(update={"name": _hook_name(h)}) for h in self.hook]
+        return [h if h.name else h.model_copy(update={"name": hook_name(h)}) for h in self.hook]
 
     def story_by_id(self, story_id: str) -> StoryConfig:
         for story in self.story:
             if story.id == story_id:
                 return story
         raise ConfigError(f"unknown story {story_id!r}; configured: {[s.id for s in self.story]}")
-
-
-def _hook_name(hook: HookConfig) -> str:
-    if isinstance(hook, JsonlHook):
-        return f"jsonl:{hook.path}"
-    if isinstance(hook, WebhookHook):
-        return f"webhook:{hook.url}"
-    return "console"
 
 
 def _check_refs(key: str, refs: tuple[str, ...], ids: list[str]) -> None:
@@ -150,11 +152,12 @@ def settings_from_mapping(
 ) -> Settings:
     """Validate an already-parsed mapping (used by the loader, the demo and tests)."""
     data = dict(data)
-    redis_url = (env or {}).get("NEWSWATCH_REDIS_URL")
+    env = env or {}
+    redis_url = env.get("NEWSWATCH_REDIS_URL")
     if redis_url:
         data["redis"] = {**data.get("redis", {}), "url": redis_url}
-    try:
-        return Settings.model_validate(data)
+    try:  # the environment is the context of the hooks' secret_env / urls_env
+        return Settings.model_validate(data, context={"env": env})
     except ValidationError as exc:
         raise ConfigError(_describe(exc, source)) from None
 
@@ -179,7 +182,8 @@ def _message(err: Any) -> str:
         return "required key is missing"
     msg = str(err["msg"]).removeprefix("Value error, ")
     shown = repr(err.get("input"))
-    if "input" in err and err["type"] != "union_tag_invalid" and shown not in msg:
+    secret = any(part in SECRET_KEYS for part in err["loc"])  # never echo a secret
+    if "input" in err and err["type"] != "union_tag_invalid" and shown not in msg and not secret:
         msg += f" (got {shown})"
     return msg
 
@@ -189,7 +193,7 @@ def _location(loc: tuple[int | str, ...]) -> str:
     for part in loc:
         if isinstance(part, int):
             out += f"[{part}]"
-        elif part in ("jsonl", "webhook", "console"):
+        elif part in ("jsonl", "webhook", "apprise", "console"):
             continue
         else:
             out += f".{part}" if out else str(part)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated
 
 from pydantic import (
     AfterValidator,
@@ -227,28 +227,3 @@ class FeedConfig(_Section):
         low = self.min_interval if self.min_interval is not None else min(self.interval, 120.0)
         high = self.max_interval if self.max_interval is not None else max(self.interval, 3600.0)
         return low, high
-
-
-class _Hook(_Section):
-    name: str = ""
-    events: tuple[str, ...] = ()
-    stories: tuple[str, ...] = ()
-
-
-class JsonlHook(_Hook):
-    type: Literal["jsonl"]
-    path: Path
-
-
-class WebhookHook(_Hook):
-    type: Literal["webhook"]
-    url: HttpUrl
-    timeout: PositiveDuration = 10.0
-    headers: dict[str, str] = Field(default_factory=dict)
-
-
-class ConsoleHook(_Hook):
-    type: Literal["console"]
-
-
-HookConfig = Annotated[JsonlHook | WebhookHook | ConsoleHook, Field(discriminator="type")]

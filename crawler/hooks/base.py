@@ -1,4 +1,8 @@
-"""What every alerting hook is: a name, filters, and ``deliver(event)``."""
+"""What every alerting hook is: a name, its configuration, and ``deliver(event)``.
+
+A hook only delivers; which events it gets (rules), in what order, how often it is retried
+and when an event is given up is the dispatcher's business (:mod:`crawler.hooks.lane`).
+"""
 
 from __future__ import annotations
 
@@ -9,38 +13,36 @@ from crawler.errors import NewswatchError
 
 
 class DeliveryError(NewswatchError):
-    """A hook could not deliver. ``permanent``: retrying the same event cannot help."""
+    """A hook could not deliver. ``permanent``: retrying the same event cannot help;
+    ``retry_after``: seconds the receiver asked to wait (``Retry-After``)."""
 
-    def __init__(self, message: str, permanent: bool = False) -> None:
+    def __init__(
+        self, message: str, permanent: bool = False, retry_after: float | None = None
+    ) -> None:
         super().__init__(message)
         self.permanent = permanent
+        self.retry_after = retry_after
 
 
 class Hook:
     """Base class: subclasses implement :meth:`deliver` and, if they hold resources,
-    :meth:`start` / :meth:`close`."""
+    :meth:`start` / :meth:`close`. ``deliver`` returns a short receipt ("answered 204")."""
+
+    digest: float | None = None  # seconds: the hook wants one message per window
 
     def __init__(self, config: HookConfig) -> None:
         self.config = config
         self.name = config.name
 
-    def accepts(self, event: dict[str, Any]) -> bool:
-        """The hook's ``events`` / ``stories`` filters (empty: everything)."""
-        types, stories = self.config.events, self.config.stories
-        return (not types or _type_matches(event["type"], types)) and (
-            not stories or event.get("story") in stories
-        )
-
     async def start(self) -> None:
         return None
 
-    async def deliver(self, event: dict[str, Any]) -> None:
+    async def deliver(self, event: dict[str, Any]) -> str:
+        raise NotImplementedError
+
+    async def deliver_digest(self, events: list[dict[str, Any]]) -> str:
+        """One message for ``events`` (only hooks with a ``digest`` window are asked)."""
         raise NotImplementedError
 
     async def close(self) -> None:
         return None
-
-
-def _type_matches(etype: str, patterns: tuple[str, ...]) -> bool:
-    """``"article.*"`` matches every article event; otherwise exact names."""
-    return any(etype == p or (p.endswith(".*") and etype.startswith(p[:-1])) for p in patterns)

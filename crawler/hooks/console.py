@@ -14,39 +14,41 @@ class ConsolePrintHook(Hook):
         super().__init__(config)
         self._stream = stream or sys.stdout
 
-    async def deliver(self, event: dict[str, Any]) -> None:
+    async def deliver(self, event: dict[str, Any]) -> str:
         print(describe(event), file=self._stream, flush=True)
+        return "printed"
 
 
 def describe(event: dict[str, Any]) -> str:
     """A one-line summary of an event."""
-    etype = event["type"]
+    etype = str(event.get("type", ""))
     article = event.get("article") or {}
     where = f"{article.get('title', '')!r} ({article.get('source', '')})" if article else ""
     if etype == "article.related":
-        detail = (
-            f"relevance {event['relevance']:.2f}, shares {', '.join(event['shared_terms'][:5])}"
-        )
+        terms = ", ".join(map(str, (event.get("shared_terms") or [])[:5]))
+        detail = f"relevance {event.get('relevance', 0.0):.2f}, shares {terms}"
     elif etype == "article.duplicate":
-        detail = f"copy of {event['duplicate_of']} (similarity {event['similarity']:.2f})"
+        detail = (
+            f"copy of {event.get('duplicate_of')} (similarity {event.get('similarity', 0):.2f})"
+        )
     elif etype == "article.updated":
         detail = (
-            f"v{event['previous_version']} → v{article.get('version')}: "
-            f"+{len(event['added'])} / -{len(event['removed'])} sentences"
+            f"v{event.get('previous_version')} → v{article.get('version')}: "
+            f"+{len(event.get('added') or [])} / -{len(event.get('removed') or [])} sentences"
         )
-    elif etype in ("fact.revised", "fact.diverged"):
-        fact = event["fact"]
-        old, new = fact["old"], fact["new"]
+    elif etype.startswith("fact."):
+        fact = event.get("fact") or {}
+        old, new = fact.get("old") or {}, fact.get("new") or {}
         said = event.get("summary") or (
-            f"{fact['kind']} ({fact['subject']}): {_reading(old)} → {_reading(new)}"
+            f"{fact.get('kind')} ({fact.get('subject')}): {_reading(old)} → {_reading(new)}"
         )
         detail = f"{said} [{event.get('scope', 'article')}]"
     else:
         feed = event.get("feed") or {}
         detail = f"{feed.get('url', '')} {feed.get('error', '')}".strip()
-    return f"[{etype}] {event['story']}: {where} {detail}".replace("  ", " ")
+    return f"[{etype}] {event.get('story')}: {where} {detail}".replace("  ", " ")
 
 
 def _reading(side: dict[str, Any]) -> str:
     qualifier = side.get("qualifier") or ""
-    return f"{qualifier} {side['value']}".strip()
+    return f"{qualifier} {side.get('value')}".strip()

@@ -1,37 +1,71 @@
-"""Moves events from the outbox to the hooks, each hook at its own pace.
+"""Moves events from the outbox to the hooks: one :class:`~crawler.hooks.lane.Lane` per hook,
+all at once — a hook that hangs or is down never delays another; order holds within each.
 
-Per hook (one consumer group each): first this consumer's unacknowledged events (earlier
-failures), then new ones, in order. A failing delivery stops that hook's batch and backs off
-exponentially (capped); other hooks go on. A permanent failure (e.g. HTTP 400) is logged,
-recorded in ``{prefix}dead:{hook}`` and acknowledged, so one bad event cannot block a hook.
+``run`` (the daemon) keeps every lane going until stop, then gives each a last pass of at
+most ``FINAL_GRACE`` seconds; ``drain`` (``run --once``, ``worker --burst``) delivers what can
+be delivered now, waiting for retries due within ``patience`` seconds, and reports per hook.
 """
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
-import json
 import logging
-import os
-import socket
+import random
+from collections.abc import Callable
+from dataclasses import dataclass
 
 from crawler.errors import ConfigError
 from crawler.hooks.base import DeliveryError, Hook
-from crawler.outage import Outage
-from crawler.store import Delivery, Store
+from crawler.hooks.lane import LEASE_TTL, Lane, LaneReport
+from crawler.hooks.retry import Clock, SystemClock
+from crawler.store import Store, safe_url
 
 log = logging.getLogger(__name__)
 
-MAX_BACKOFF = 300.0
+FINAL_GRACE = 10.0
+
+
+@dataclass(frozen=True, slots=True)
+class DeliveryReport:
+    hooks: tuple[LaneReport, ...]
+
+    @property
+    def delivered(self) -> int:
+        return sum(r.delivered for r in self.hooks)
+
+    @property
+    def pending(self) -> int:
+        return sum(r.pending for r in self.hooks)
+
+    @property
+    def dead(self) -> int:
+        return sum(r.dead for r in self.hooks)
+
+    def summary(self) -> str:
+        """ "3 delivered, 2 pending (webhook:…: cannot connect to 127.0.0.1:9)" """
+        parts = [f"{self.delivered} delivered"]
+        if self.pending:
+            why = [f"{safe_url(r.hook)}: {r.error or r.note}" for r in self.hooks if r.pending]
+            parts.append(f"{self.pending} pending ({'; '.join(w.rstrip(': ') for w in why)})")
+        if self.dead:
+            hooks = ", ".join(safe_url(r.hook) for r in self.hooks if r.dead)
+            parts.append(f"{self.dead} dead-lettered ({hooks}; see newswatch hooks)")
+        return ", ".join(parts)
 
 
 class Dispatcher:
-    def __init__(self, store: Store, hooks: list[Hook]) -> None:
+    def __init__(
+        self,
+        store: Store,
+        hooks: list[Hook],
+        clock: Clock | None = None,
+        rand: Callable[[], float] = random.random,
+        lease_ttl: float = LEASE_TTL,
+    ) -> None:
         self._store = store
         self._hooks = hooks
-        self._consumer = f"{socket.gethostname()}:{os.getpid()}"
-        self._backoff: dict[str, float] = {}
-        self._not_before: dict[str, float] = {}
+        clock = clock or SystemClock()
+        self.lanes = [Lane(hook, store, clock, rand, lease_ttl) for hook in hooks]
 
     async def start(self) -> None:
         for hook in self._hooks:
@@ -45,69 +79,26 @@ class Dispatcher:
         for hook in reversed(self._hooks):
             await hook.close()
 
-    async def drain(self) -> int:
-        """Deliver everything deliverable now; returns the number of events delivered."""
-        total = 0
-        for hook in self._hooks:
-            await self._store.outbox.claim_stale(hook.name, self._consumer)
-            for pending in (True, False):
-                while True:
-                    batch = await self._store.outbox.read(
-                        hook.name, self._consumer, pending=pending
-                    )
-                    delivered, ok = await self._deliver(hook, batch)
-                    total += delivered
-                    if not ok or not batch or pending:
-                        break
-                if not ok:
-                    break
-        if total:
-            await self._store.count(events_delivered=total)
-        return total
+    async def drain(self, patience: float = 0.0) -> DeliveryReport:
+        """Every hook at once; returns what each delivered, dead-lettered and still holds."""
+        reports = await asyncio.gather(*(lane.drain(patience) for lane in self.lanes))
+        return DeliveryReport(tuple(reports))
 
-    async def run(self, stop: asyncio.Event, interval: float = 1.0) -> None:
-        """Deliver until ``stop`` is set, then once more so nothing emitted is left behind."""
-        outage = Outage(log, "event delivery")
-        while not stop.is_set():
-            wait = interval
-            try:
-                await self.drain()
-                outage.ok()
-            except Exception as exc:  # a Redis outage or a hook bug must not end the loop
-                wait = outage.failed(exc)
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(stop.wait(), timeout=wait)
-        try:
-            await self.drain()
-        except Exception:
-            log.exception("final event delivery failed; the events stay in the outbox")
-
-    async def _deliver(self, hook: Hook, batch: list[Delivery]) -> tuple[int, bool]:
-        now = asyncio.get_running_loop().time()
-        if batch and now < self._not_before.get(hook.name, 0.0):
-            return 0, False
-        delivered = 0
-        for item in batch:
-            try:
-                if hook.accepts(item.event):
-                    await hook.deliver(item.event)
-                    delivered += 1
-            except DeliveryError as exc:
-                if not exc.permanent:
-                    self._fail(hook, exc, now)
-                    return delivered, False
-                await self._dead_letter(hook, item, exc)
-            await self._store.outbox.ack(hook.name, [item.entry_id])
-        self._backoff.pop(hook.name, None)
-        return delivered, True
-
-    def _fail(self, hook: Hook, exc: DeliveryError, now: float) -> None:
-        delay = min(MAX_BACKOFF, self._backoff.get(hook.name, 0.5) * 2)
-        self._backoff[hook.name] = delay
-        self._not_before[hook.name] = now + delay
-        log.warning("hook %s failed (%s); retrying in %.0fs", hook.name, exc, delay)
-
-    async def _dead_letter(self, hook: Hook, item: Delivery, exc: DeliveryError) -> None:
-        log.error("hook %s refused event %s permanently: %s", hook.name, item.event["id"], exc)
-        record = json.dumps({"error": str(exc), "event": item.event}, ensure_ascii=False)
-        await self._store.redis.rpush(self._store.keys.dead_letters(hook.name), record)
+    async def run(self, stop: asyncio.Event) -> None:
+        """Deliver until ``stop`` is set; a last pass per hook of at most ``FINAL_GRACE``."""
+        tasks = [
+            asyncio.create_task(lane.run(stop), name=f"hook {lane.name}") for lane in self.lanes
+        ]
+        if not tasks:
+            return
+        await stop.wait()
+        done, late = await asyncio.wait(tasks, timeout=FINAL_GRACE)
+        for task in late:  # a hook hanging at shutdown: its events stay for the next start
+            log.warning(
+                "%s: still busy at shutdown; its pending events stay queued", task.get_name()
+            )
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        for task in done:
+            if not task.cancelled() and task.exception() is not None:
+                log.error("%s stopped with %r", task.get_name(), task.exception())

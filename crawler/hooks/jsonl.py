@@ -41,22 +41,23 @@ class JsonlFileHook(Hook):
         size = os.fstat(self._file.fileno()).st_size
         self._offset = max(0, size - TAIL_BYTES)
 
-    async def deliver(self, event: dict[str, Any]) -> None:
+    async def deliver(self, event: dict[str, Any]) -> str:
         if self._file is None:
             await self.start()
         assert self._file is not None
         line = (json.dumps(event, ensure_ascii=False) + "\n").encode("utf-8")
         try:
-            await asyncio.to_thread(self._append_once, self._file, event["id"], line)
+            written = await asyncio.to_thread(self._append_once, self._file, event["id"], line)
         except OSError as exc:
             raise DeliveryError(f"cannot write {self.path}: {exc.strerror}") from exc
+        return f"wrote a line to {self.path}" if written else f"already in {self.path}"
 
-    def _append_once(self, handle: IO[bytes], event_id: str, line: bytes) -> None:
+    def _append_once(self, handle: IO[bytes], event_id: str, line: bytes) -> bool:
         fcntl.flock(handle, fcntl.LOCK_EX)
         try:
             self._catch_up()
             if event_id in self._seen:
-                return
+                return False
             if not _ends_a_line(handle):
                 handle.write(b"\n")  # a crash mid-write left half a line: keep ours whole
             handle.write(line)
@@ -64,6 +65,7 @@ class JsonlFileHook(Hook):
             os.fsync(handle.fileno())
             self._offset = os.fstat(handle.fileno()).st_size
             self._remember(event_id)
+            return True
         finally:
             fcntl.flock(handle, fcntl.LOCK_UN)
 

@@ -18,6 +18,7 @@ from redis.asyncio.lock import Lock
 
 from crawler.errors import StoreError
 from crawler.store.articles import ArticleStore, TrackedArticle
+from crawler.store.deliveries import DeadLetter, DeliveryLog, HookState
 from crawler.store.discovery import DiscoveryStore
 from crawler.store.hosts import RedisHostState
 from crawler.store.index import CopyIndex, CopyMatch
@@ -29,8 +30,10 @@ from crawler.store.timeline import TimelineStore
 
 __all__ = [
     "CopyMatch",
+    "DeadLetter",
     "Delivery",
     "FeedState",
+    "HookState",
     "Keys",
     "Revisit",
     "Store",
@@ -49,6 +52,7 @@ class Store:
         self.index = CopyIndex(redis, self.keys)
         self.schedule = Schedule(redis, self.keys)
         self.outbox = Outbox(redis, self.keys)
+        self.deliveries = DeliveryLog(redis, self.keys)
         self.terms = TermStore(redis, self.keys)
         self.hosts = RedisHostState(redis, self.keys)
         self.timeline = TimelineStore(redis, self.keys)

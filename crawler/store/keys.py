@@ -12,7 +12,10 @@ Per process-wide role:
     {p}events                stream: the event outbox; {p}event-ids set of ids ever added
     {p}df, {p}df:docs        document frequencies of terms (relevance idf)
     {p}stats                 hash of counters shown by ``status``
-    {p}dead:{hook}           list of events a hook refused permanently (dead letters)
+    {p}dead:{hook}           list of a hook's dead letters (JSON: event, error, attempts, at)
+    {p}hook:{hook}           hash: a hook's delivery state (delivered, filtered, dead counts;
+                             failing_since, attempts, last_error, next_attempt, digest_since…)
+    {p}hook-lease:{hook}     token of the one process delivering that hook now (with a TTL)
 Per host (``host[:port]`` of a URL) and origin (``scheme://host[:port]``), shared by all processes:
     {p}host:{host}:busy      zset request token → lease end (requests in flight, at most K)
     {p}host:{host}:next      earliest start of the next request to the host (D apart)
@@ -131,8 +134,14 @@ class Keys:
         return f"{self.prefix}members:{story}:{rep}"
 
     def dead_letters(self, hook: str) -> str:
-        """Events a hook refused permanently (e.g. HTTP 400), kept for inspection."""
+        """Events a hook refused permanently or could not deliver within ``max_age``."""
         return f"{self.prefix}dead:{hook}"
+
+    def hook_state(self, hook: str) -> str:
+        return f"{self.prefix}hook:{hook}"
+
+    def hook_lease(self, hook: str) -> str:
+        return f"{self.prefix}hook-lease:{hook}"
 
     def lock(self, story: str) -> str:
         return f"{self.prefix}lock:{story}"

@@ -3,10 +3,12 @@
 * Adding is idempotent: a script adds an event only if its id was never added before, and it
   runs inside the same MULTI/EXEC as the state change that produced the event — the version and
   its events land together or not at all.
-* Each hook is a consumer group; each process a consumer. An event is acknowledged only after
-  the hook delivered it; events a crashed process held are claimed by another after
-  ``CLAIM_IDLE_MS``. A hook's group is created when a process first starts with that hook, at
-  the stream's end: a hook added later receives events from then on.
+* Each hook is a consumer group. One process at a time delivers a hook (it holds the hook's
+  lease, :mod:`crawler.store.deliveries`) and reads as one consumer; on taking the lease it
+  claims whatever another process left unacknowledged (:meth:`Outbox.claim_all`). An event is
+  acknowledged only after the hook delivered it (or it was filtered out or dead-lettered).
+  A hook's group is created when a process first starts with that hook, at the stream's end: a
+  hook added later receives events from then on.
 * The stream is capped at about ``MAX_EVENTS`` entries (oldest dropped).
 """
 
@@ -24,7 +26,6 @@ from crawler.models import Event
 from crawler.store.keys import Keys
 
 MAX_EVENTS = 200_000
-CLAIM_IDLE_MS = 60_000
 # KEYS[1] id set, KEYS[2] stream; ARGV: maxlen, then id/json pairs → number added
 _ADD = """
 local added = 0
@@ -42,6 +43,11 @@ return added
 class Delivery:
     entry_id: str
     event: dict[str, Any]
+
+    @property
+    def emitted(self) -> float:
+        """When the event was added to the outbox (epoch seconds; the stream entry's id)."""
+        return int(self.entry_id.split("-", 1)[0]) / 1000
 
 
 class Outbox:
@@ -76,24 +82,38 @@ class Outbox:
         consumer: str,
         count: int = 100,
         block_ms: int | None = None,
-        pending: bool = False,
+        after: str | None = None,
     ) -> list[Delivery]:
-        """New events (or, with ``pending``, this consumer's unacknowledged ones)."""
-        reply = await self._redis.xreadgroup(
-            group,
-            consumer,
-            {self._keys.events: "0" if pending else ">"},
-            count=count,
-            block=block_ms,
-        )
-        return [d for _, entries in reply or [] for d in _deliveries(entries)]
+        """New events, or with ``after`` this consumer's unacknowledged ones past that entry id
+        (``"0-0"``: from the first). Entries trimmed from the stream while unacknowledged are
+        acknowledged here: there is nothing left to deliver."""
+        while True:
+            reply = await self._redis.xreadgroup(
+                group,
+                consumer,
+                {self._keys.events: ">" if after is None else after},
+                count=count,
+                block=block_ms,
+            )
+            entries = [e for _, stream_entries in reply or [] for e in stream_entries]
+            await self.ack(group, [_text(entry_id) for entry_id, fields in entries if not fields])
+            found = _deliveries(entries)
+            if found or not entries or after is None:
+                return found
+            after = _text(entries[-1][0])  # a batch of trimmed entries only: read on
 
-    async def claim_stale(self, group: str, consumer: str, count: int = 100) -> int:
-        """Take over events another (dead) consumer held for longer than ``CLAIM_IDLE_MS``."""
-        reply = await self._redis.xautoclaim(
-            self._keys.events, group, consumer, CLAIM_IDLE_MS, "0-0", count=count, justid=True
-        )
-        return len(reply[1]) if reply and len(reply) > 1 else 0
+    async def claim_all(self, group: str, consumer: str) -> int:
+        """Move every unacknowledged event of ``group`` to ``consumer`` — called by the one
+        process that holds the hook's lease, so whatever others held is theirs no more."""
+        cursor, moved = "0-0", 0
+        while True:
+            reply = await self._redis.xautoclaim(  # (not justid: redis-py drops the cursor)
+                self._keys.events, group, consumer, 0, cursor, count=500
+            )
+            moved += len(reply[1])
+            cursor = _text(reply[0])
+            if cursor == "0-0":
+                return moved
 
     async def ack(self, group: str, entry_ids: list[str]) -> None:
         if entry_ids:
@@ -112,8 +132,13 @@ class Outbox:
         return 0
 
     async def all_events(self) -> list[dict[str, Any]]:
-        entries = await self._redis.xrange(self._keys.events)
-        return [d.event for d in _deliveries(entries)]
+        return [d.event for d in await self.since(0.0)]
+
+    async def since(self, when: float, count: int | None = None) -> list[Delivery]:
+        """The events still in the stream emitted at or after ``when`` (epoch seconds)."""
+        entries = await self._redis.xrange(self._keys.events, min=f"{int(when * 1000)}-0")
+        out = _deliveries(entries)
+        return out if count is None else out[:count]
 
 
 def _deliveries(entries: list[Any]) -> list[Delivery]:
