@@ -12,6 +12,10 @@ Per process-wide role:
     {p}events                stream: the event outbox; {p}event-ids set of ids ever added
     {p}df, {p}df:docs        document frequencies of terms (relevance idf)
     {p}stats                 hash of counters shown by ``status``
+    {p}outlets               hash host → outlet name (the title of the feed linking there)
+    {p}heartbeats            zset "role:process" → last heartbeat (scheduler, worker)
+    {p}job-latency           hash: job duration histogram (bucket counts, sum, count)
+    {p}event-tally           hash: events added to the outbox, by type (+ the last id counted)
     {p}dead:{hook}           list of events a hook refused permanently (dead letters)
 Per host (``host[:port]`` of a URL) and origin (``scheme://host[:port]``), shared by all processes:
     {p}host:{host}:busy      zset request token → lease end (requests in flight, at most K)
@@ -94,6 +98,22 @@ class Keys:
     @property
     def stats(self) -> str:
         return f"{self.prefix}stats"
+
+    @property
+    def outlets(self) -> str:
+        return f"{self.prefix}outlets"
+
+    @property
+    def heartbeats(self) -> str:
+        return f"{self.prefix}heartbeats"
+
+    @property
+    def job_latency(self) -> str:
+        return f"{self.prefix}job-latency"
+
+    @property
+    def event_tally(self) -> str:
+        return f"{self.prefix}event-tally"
 
     def article(self, story: str, doc: str) -> str:
         return f"{self.prefix}a:{story}:{doc}"
