@@ -1,8 +1,10 @@
 """The one typed configuration object, validated once before anything starts.
 
 Sources, in order: ``--config PATH``, else ``$NEWSWATCH_CONFIG``, else ``config/newswatch.toml``.
-``$NEWSWATCH_REDIS_URL`` overrides ``[redis] url``. Environment variables are read here and only
-here; everything else receives the frozen :class:`Settings`.
+``$NEWSWATCH_REDIS_URL`` overrides ``[redis] url``, ``$NEWSWATCH_HTTP_LISTEN`` and
+``$NEWSWATCH_HTTP_TOKEN`` override ``[http] listen`` and ``token``, and ``[http] token_env``
+names a variable holding the token. Environment variables are read here and only here;
+everything else receives the frozen :class:`Settings`.
 
 Relative paths in the file (``seed``, ``data_dir``, hook ``path``) are taken relative to the
 directory newswatch is started from, as in the shipped ``config/newswatch.toml``.
@@ -19,6 +21,7 @@ from typing import Any
 from pydantic import Field, ValidationError, model_validator
 
 from crawler.config.sections import (
+    DEFAULT_LISTEN,
     ConsoleHook,
     CrawlerConfig,
     DiscoveryConfig,
@@ -26,6 +29,7 @@ from crawler.config.sections import (
     FactsConfig,
     FeedConfig,
     HookConfig,
+    HttpConfig,
     JsonlHook,
     PositiveDuration,
     RedisConfig,
@@ -46,6 +50,7 @@ __all__ = [
     "FactsConfig",
     "FeedConfig",
     "HookConfig",
+    "HttpConfig",
     "JsonlHook",
     "PositiveDuration",
     "RedisConfig",
@@ -56,6 +61,7 @@ __all__ = [
     "WebhookHook",
     "WorkerConfig",
     "env_proxies",
+    "http_listen",
     "load_optional_settings",
     "load_settings",
     "settings_from_mapping",
@@ -72,6 +78,7 @@ class Settings(_Section):
     scheduler: SchedulerConfig = SchedulerConfig()
     facts: FactsConfig = FactsConfig()
     discovery: DiscoveryConfig = DiscoveryConfig()
+    http: HttpConfig = HttpConfig()
     story: tuple[StoryConfig, ...] = Field(min_length=1)
     feed: tuple[FeedConfig, ...] = ()
     hook: tuple[HookConfig, ...] = ()
@@ -150,13 +157,42 @@ def settings_from_mapping(
 ) -> Settings:
     """Validate an already-parsed mapping (used by the loader, the demo and tests)."""
     data = dict(data)
-    redis_url = (env or {}).get("NEWSWATCH_REDIS_URL")
+    env = env or {}
+    redis_url = env.get("NEWSWATCH_REDIS_URL")
     if redis_url:
         data["redis"] = {**data.get("redis", {}), "url": redis_url}
+    data["http"] = _http_from_env(dict(data.get("http", {})), env, source)
     try:
         return Settings.model_validate(data)
     except ValidationError as exc:
         raise ConfigError(_describe(exc, source)) from None
+
+
+def _http_from_env(http: dict[str, Any], env: Mapping[str, str], source: str) -> dict[str, Any]:
+    if env.get("NEWSWATCH_HTTP_LISTEN"):
+        http["listen"] = env["NEWSWATCH_HTTP_LISTEN"]
+    if env.get("NEWSWATCH_HTTP_TOKEN"):
+        http["token"] = env["NEWSWATCH_HTTP_TOKEN"]
+    name = http.get("token_env")
+    if isinstance(name, str) and name and not http.get("token"):
+        if not env.get(name):
+            raise ConfigError(
+                f"{source}: invalid configuration\n  http.token_env: environment variable "
+                f"{name} is not set (export it, or remove token_env)"
+            )
+        http["token"] = env[name]
+    return http
+
+
+def http_listen(settings: Settings, listen: str | None) -> tuple[str, int]:
+    """Where ``serve`` binds: ``listen`` (``--listen``), else ``[http] listen``, else
+    127.0.0.1:8787 — checked like the configured one (a remote address needs a token)."""
+    chosen = listen or settings.http.listen or DEFAULT_LISTEN
+    try:
+        return settings.http.check(chosen)
+    except ValueError as exc:
+        key = "--listen" if listen else "http.listen"
+        raise ConfigError(f"{key}: {exc}") from None
 
 
 def _describe(exc: ValidationError, source: str) -> str:
