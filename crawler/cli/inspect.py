@@ -122,7 +122,7 @@ async def status(settings: Settings, as_json: bool) -> int:
 def _print_feed(feed: dict[str, Any]) -> None:
     origin = f"  (discovery: {feed['story']})" if feed["origin"] == "discovery" else ""
     name = f"  {feed['title']}" if feed["title"] else ""
-    print(f"  [{feed['status']:>7}] {feed['url']}{name}{origin}")
+    print(f"  [{feed['status']:>7}] {feed['url']}{origin}{name}")
     failures = f" ({feed['failures']} failure(s) in a row)" if feed["failures"] else ""
     print(
         f"            last poll {_short(feed['last_poll'])}   next poll "

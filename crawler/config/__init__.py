@@ -43,6 +43,7 @@ from crawler.config.sections import (
 from crawler.errors import ConfigError
 
 __all__ = [
+    "DEFAULT_LISTEN",
     "ConsoleHook",
     "CrawlerConfig",
     "DiscoveryConfig",

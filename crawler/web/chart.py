@@ -42,6 +42,8 @@ def figure_chart(title: str, points: Sequence[ChartPoint]) -> str:
         return TOP + (HEIGHT - TOP - BOTTOM) * (1 - (value - low) / (high - low))
 
     sources = list(dict.fromkeys(p.source for p in points))
+    revisions = [i for i, p in enumerate(points) if p.effect in REVISION_EFFECTS]
+    below = {i for rank, i in enumerate(revisions) if rank % 2}  # alternate: labels apart
     parts = [
         f'<svg class="chart" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT}"'
         f' width="{WIDTH}" height="{HEIGHT}" role="img" aria-label="{_e(title)}">',
@@ -50,7 +52,7 @@ def figure_chart(title: str, points: Sequence[ChartPoint]) -> str:
     ]
     for index, source in enumerate(sources):
         colour = COLOURS[index % len(COLOURS)]
-        mine = [(xs[i], p) for i, p in enumerate(points) if p.source == source]
+        mine = [(xs[i], p, i in below) for i, p in enumerate(points) if p.source == source]
         parts.append(_series(source, colour, mine, y, index))
     parts.append("</svg>")
     return "".join(parts)
@@ -60,13 +62,17 @@ Scale = Callable[[float], float]  # a value → its y pixel
 
 
 def _series(
-    source: str, colour: str, points: list[tuple[float, ChartPoint]], ys: Scale, index: int
+    source: str,
+    colour: str,
+    points: list[tuple[float, ChartPoint, bool]],
+    ys: Scale,
+    index: int,
 ) -> str:
-    coords = " ".join(f"{x:.1f},{ys(p.value):.1f}" for x, p in points)
+    coords = " ".join(f"{x:.1f},{ys(p.value):.1f}" for x, p, _ in points)
     out = [f'<g class="series" data-source="{_e(source)}">']
     out.append(f'<polyline fill="none" stroke="{colour}" stroke-width="2" points="{coords}"/>')
-    for x, p in points:
-        out.append(_point(x, ys(p.value), p, colour))
+    for x, p, below in points:
+        out.append(_point(x, ys(p.value), p, colour, below))
     legend_y = TOP + 16 * index
     out.append(
         f'<rect x="{WIDTH - RIGHT + 12}" y="{legend_y - 9}" width="10" height="10" '
@@ -76,16 +82,17 @@ def _series(
     return "".join(out)
 
 
-def _point(x: float, y: float, p: ChartPoint, colour: str) -> str:
+def _point(x: float, y: float, p: ChartPoint, colour: str, below: bool) -> str:
     when = f"{p.when:%Y-%m-%d %H:%M}Z" if p.when else "seed"
     tip = f"{p.source}: {p.reading} ({p.effect}, {when})"
     out = []
     if p.effect in REVISION_EFFECTS:
         label = f"{p.previous} → {p.reading}" if p.previous else p.reading
+        label_y = y + 24 if below else y - 13
         out.append(
             f'<g class="revision"><path d="M{x:.1f},{y - 9:.1f} l9,9 l-9,9 l-9,-9 z" '
             f'fill="#fff" stroke="{colour}" stroke-width="2"><title>revised: {_e(tip)}</title>'
-            f'</path><text class="revision-label" x="{x:.1f}" y="{y - 13:.1f}" '
+            f'</path><text class="revision-label" x="{x:.1f}" y="{label_y:.1f}" '
             f'text-anchor="middle" font-size="11">{_e(label)}</text></g>'
         )
     else:
