@@ -18,7 +18,7 @@ from aiohttp import web
 from redis.exceptions import RedisError
 
 from crawler.config import Settings, http_listen
-from crawler.errors import StoreError
+from crawler.errors import NewswatchError, StoreError
 from crawler.store import Store
 from crawler.web import api, pages
 from crawler.web.context import CONTEXT, Context, context
@@ -55,7 +55,7 @@ async def serving(settings: Settings, store: Store, listen: str | None) -> Async
         try:
             await site.start()
         except OSError as exc:
-            raise StoreError(f"cannot listen on {host}:{port}: {exc}") from exc
+            raise NewswatchError(f"cannot listen on {host}:{port}: {exc}") from exc
         bound = runner.addresses[0][1]
         shown = f"[{host}]" if ":" in host else host
         url = f"http://{shown}:{bound}"
