@@ -95,3 +95,45 @@ def test_a_non_local_bind_without_a_token_is_a_config_error() -> None:
         story, env={"NEWSWATCH_HTTP_LISTEN": "0.0.0.0:1", "NEWSWATCH_HTTP_TOKEN": "x"}
     )
     assert (from_env.http.listen, from_env.http.token) == ("0.0.0.0:1", "x")
+
+
+async def test_run_serves_the_web_view_and_is_ready_with_its_heartbeats(
+    tmp_path: Path, redis_url: str, prefix: str
+) -> None:
+    import asyncio
+    import signal
+    import sys
+
+    import aiohttp
+
+    port = _closed_port()
+    config = _config(tmp_path, redis_url, prefix, [])
+    config.write_text(config.read_text() + f'[http]\nlisten = "127.0.0.1:{port}"\n')
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "crawler.cli",
+        "--config",
+        str(config),
+        "run",
+        cwd=tmp_path,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    assert process.stderr is not None
+    try:
+        async with asyncio.timeout(60):
+            while b"newswatch running" not in (line := await process.stderr.readline()):
+                assert line, "run ended before it was running"
+            async with aiohttp.ClientSession() as session:
+                while True:  # the first heartbeats are written as the roles start
+                    async with session.get(f"http://127.0.0.1:{port}/readyz") as resp:
+                        body = await resp.json()
+                        if resp.status == 200:
+                            break
+                    await asyncio.sleep(0.1)
+        assert body["checks"]["scheduler"].startswith("ok (1 running)")
+    finally:
+        process.send_signal(signal.SIGTERM)
+        _, err = await asyncio.wait_for(process.communicate(), 60)
+    assert process.returncode == 0, err.decode()
