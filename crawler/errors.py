@@ -66,6 +66,15 @@ class HTTPStatusError(FetchError):
         self.status = status
 
 
+class ConnectError(FetchError):
+    """The host could not be reached: its name did not resolve or the connection failed.
+
+    When every feed fails this way at once, the scheduler says "network unreachable" once.
+    """
+
+    retryable = True
+
+
 class BlockedAddressError(FetchError):
     """The target is not allowed: a private/loopback address or a non-http(s) scheme."""
 

@@ -193,6 +193,25 @@ class Version:
     etag: str = ""
     last_modified: str = ""
 
+    def to_json(self) -> dict[str, Any]:
+        """How ``history --json`` and the API show a version."""
+        return {
+            "version": self.number,
+            "content_hash": self.content_hash,
+            "title": self.title,
+            "fetched_at": _iso(self.fetched_at),
+            "published": _iso(self.published),
+            "modified": _iso(self.modified),
+            "etag": self.etag,
+            "last_modified": self.last_modified,
+            "facts": [f.to_json() for f in self.facts],
+            "text": self.text,
+        }
+
+
+def _iso(value: datetime | None) -> str | None:
+    return value.isoformat() if value else None
+
 
 @dataclass(frozen=True, slots=True)
 class ArticleRef:

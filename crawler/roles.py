@@ -4,6 +4,10 @@ SIGINT/SIGTERM set a stop flag: the scheduler stops claiming feeds, the worker s
 jobs and waits up to ``[worker] drain_timeout`` for running ones (a job still running then is
 cancelled and retried later by arq), the dispatcher delivers what was emitted, and the
 runtime is torn down in reverse order. The process then exits 0.
+
+Each running role beats its heartbeat in Redis (:mod:`crawler.store.heartbeats`) for
+``/readyz``; with ``[http] listen`` set, ``run`` (and the role commands) also serve the web
+view, API and metrics (:mod:`crawler.web`) until they stop.
 """
 
 from __future__ import annotations
@@ -11,7 +15,10 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import os
 import signal
+import socket
+import time
 from dataclasses import dataclass
 
 from arq import Worker
@@ -20,6 +27,7 @@ from crawler.config import Settings
 from crawler.durations import format_duration
 from crawler.hooks.dispatcher import DeliveryReport
 from crawler.runtime import Runtime, open_runtime
+from crawler.store.heartbeats import BEAT_EVERY
 from workers.settings import build_worker
 
 log = logging.getLogger(__name__)
@@ -83,8 +91,16 @@ async def run_roles(
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
-    async with open_runtime(settings) as runtime:
-        tasks = [asyncio.create_task(_report(runtime, stop))]
+    roles = [r for r, on in (("scheduler", scheduler), ("worker", worker)) if on]
+    async with open_runtime(settings) as runtime, contextlib.AsyncExitStack() as web:
+        if settings.http.listen:
+            from crawler.web import serving
+
+            await web.enter_async_context(serving(settings, runtime.store, None))
+        tasks = [
+            asyncio.create_task(_report(runtime, stop)),
+            asyncio.create_task(_heartbeat(runtime, roles, stop)),
+        ]
         if scheduler:
             tasks.append(asyncio.create_task(runtime.scheduler.run(stop)))
             if runtime.discovery is not None:
@@ -92,10 +108,7 @@ async def run_roles(
         if worker:
             tasks.append(asyncio.create_task(_supervise_worker(runtime, stop)))
             tasks.append(asyncio.create_task(runtime.dispatcher.run(stop)))
-        log.info(
-            "newswatch running (%s); Ctrl-C to stop",
-            "+".join(r for r, on in (("scheduler", scheduler), ("worker", worker)) if on),
-        )
+        log.info("newswatch running (%s); Ctrl-C to stop", "+".join(roles))
         await stop.wait()
         log.info("stopping: draining running jobs")
         await asyncio.gather(*tasks, return_exceptions=True)
@@ -133,6 +146,19 @@ async def _drain(worker: Worker, grace: float) -> None:
     if running:
         await asyncio.wait(running, timeout=grace)
     await worker.close()
+
+
+async def _heartbeat(runtime: Runtime, roles: list[str], stop: asyncio.Event) -> None:
+    """Beat every ``BEAT_EVERY`` seconds until ``stop``; a clean stop removes the beats."""
+    process = f"{socket.gethostname()}:{os.getpid()}"
+    beats = runtime.store.heartbeats
+    while not stop.is_set():
+        with contextlib.suppress(Exception):  # the store being away is reported elsewhere
+            await beats.beat(roles, process, time.time())
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(stop.wait(), timeout=BEAT_EVERY)
+    with contextlib.suppress(Exception):
+        await beats.stop(roles, process)
 
 
 async def _report(runtime: Runtime, stop: asyncio.Event) -> None:

@@ -37,9 +37,18 @@ from redis.exceptions import RedisError
 from crawler.config import FeedConfig, Settings
 from crawler.core import cadence, events
 from crawler.core.feedparse import ParsedFeed, parse_feed
+from crawler.core.outlets import outlet_names
 from crawler.core.relevance import seed_key_terms
 from crawler.discovery import Discovery
-from crawler.errors import FeedError, FetchError, HostBusyError, HTTPStatusError, StoreError
+from crawler.errors import (
+    ConnectError,
+    FeedError,
+    FetchError,
+    HostBusyError,
+    HTTPStatusError,
+    StoreError,
+)
+from crawler.feedlog import brief, report_offline
 from crawler.fetch import Fetcher, FetchResult
 from crawler.intake import Intake
 from crawler.models import Event, SeedProfile
@@ -60,6 +69,8 @@ class PollResult:
     entries: int = 0
     queued: int = 0
     skipped: int = 0
+    error: str = ""  # the failure, without the URL (for logs)
+    offline: bool = False  # failed to resolve or connect (the network may be down)
 
 
 class Scheduler:
@@ -101,8 +112,11 @@ class Scheduler:
             done = await self._discovery.refresh()
             self._found = {f.url: f for f in done.feeds}
             self._key_terms.update(done.key_terms)
-        wanted = [*self._configured, *self._found]
+        wanted = {**self._configured, **self._found}
         await self._store.schedule.register_feeds(wanted, time.time())
+        intervals = {url: feed.interval for url, feed in wanted.items()}
+        for url in await self._store.schedule.apply_intervals(intervals, time.time()):
+            log.info("feed %s: configured interval changed; schedule updated", url)
         self._refreshed = True
 
     async def poll_all(self) -> list[PollResult]:
@@ -147,7 +161,9 @@ class Scheduler:
         for result in results:
             if isinstance(result, BaseException):
                 raise result
-        return [r for r in results if isinstance(r, PollResult)]
+        done = [r for r in results if isinstance(r, PollResult)]
+        report_offline(log, [(r.url, r.error) for r in done if r.offline], len(done))
+        return done
 
     async def poll_feed(self, feed: FeedConfig, state: FeedState | None = None) -> PollResult:
         if state is None:
@@ -177,7 +193,9 @@ class Scheduler:
             return await self._failed(feed, state, exc)
         if parsed.rejected:
             log.debug("feed %s: links dropped (not followable): %s", feed.url, parsed.rejected)
-        state = replace(state, body_hash=body_hash, ttl=parsed.ttl_seconds or 0.0)
+        state = replace(
+            state, body_hash=body_hash, ttl=parsed.ttl_seconds or 0.0, title=parsed.title
+        )
         return await self._succeeded(feed, state, fetched, parsed)
 
     async def _succeeded(
@@ -196,6 +214,8 @@ class Scheduler:
             interval = cadence.stretched(previous, bounds)
         else:
             writes = PollWrites()
+            if feed.url in self._configured:  # a publisher's feed names its outlet
+                writes.outlets = outlet_names(parsed.title, (e.link for e in parsed.entries))
             stories = feed.stories or tuple(self._profiles)
             taken = await self._intake.take(stories, parsed.entries, writes)
             result = PollResult(
@@ -224,12 +244,14 @@ class Scheduler:
         since = state.failing_since or _stamp()
         status = "gone" if gone else ("failing" if failures >= config.failing_after else "ok")
         error = str(exc) if isinstance(exc, FetchError | FeedError) else f"{exc!r}"
+        offline = isinstance(exc, ConnectError)
         writes = PollWrites(counts={"feeds_failed": 1})
         if gone:
             writes.events = self._feed_events("feed.gone", feed, error, since)
         elif status == "failing" and state.status != "failing":
             writes.events = self._feed_events("feed.failing", feed, error, since)
-        log.warning("feed %s failed (%d in a row): %s", feed.url, failures, error)
+        if not offline:  # connect failures are reported per batch (report_offline)
+            log.warning("feed %s failed (%d in a row): %s", feed.url, failures, brief(exc))
         failed = replace(
             state,
             failures=failures,
@@ -242,7 +264,7 @@ class Scheduler:
         delay = cadence.backoff(failures, config.backoff_base, config.backoff_max, retry_after)
         due = None if gone else time.time() + delay
         await save_poll(self._store, feed.url, failed, due, writes)
-        return PollResult(feed.url, "gone" if gone else "failed")
+        return PollResult(feed.url, "gone" if gone else "failed", error=brief(exc), offline=offline)
 
     async def release_revisits(self, now: float | None = None) -> int:
         """Enqueue every revisit due by ``now``; returns how many were released."""

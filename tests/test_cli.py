@@ -16,7 +16,7 @@ from tests.processes import run_cli
 CLI = [sys.executable, "-m", "crawler.cli"]
 
 
-async def test_demo_exits_0_and_prints_the_story(tmp_path: Path) -> None:
+async def test_demo_exits_0_prints_the_story_and_keeps_it_to_explore(tmp_path: Path) -> None:
     code, out, err = await run_cli("demo", cwd=tmp_path)
     assert code == 0, err
     for expected in (
@@ -25,11 +25,29 @@ async def test_demo_exits_0_and_prints_the_story(tmp_path: Path) -> None:
         "[article.updated]",
         "[fact.revised]",
         "at least 164 → 225",
+        "killed: 225 → 238 (+13, +6 %)",
         "(no new events",
     ):
         assert expected in out
-    assert out.count("[article.related]") == 1
+    assert out.count("[article.related]") == 2  # the report, and the rival outlet's own
     assert not (tmp_path / ".newswatch").exists()  # the demo never touches the user's store
+    demo = tmp_path / ".newswatch-demo"
+    alerts = [json.loads(line) for line in (demo / "alerts.jsonl").read_text().splitlines()]
+    assert len(alerts) == 6
+    config = demo / "newswatch.toml"
+    assert f"newswatch --config {config.relative_to(tmp_path)} timeline" in out
+    assert "serve" in out and "http://127.0.0.1:8787/" in out
+    # what it printed works: the kept store answers the explore commands
+    code, timeline, err = await run_cli(
+        "timeline", "kazakhstan-unrest", "--config", str(config), cwd=tmp_path
+    )
+    assert code == 0, err
+    assert "killed|people: now 238" in timeline
+    again, out2, _ = await run_cli("demo", cwd=tmp_path)  # kept: shown again, not replayed
+    assert again == 0 and "already ran" in out2 and "[article.related]" not in out2
+    fresh, out3, err3 = await run_cli("demo", "--fresh", cwd=tmp_path)
+    assert fresh == 0, err3
+    assert out3.count("[article.related]") == 2
 
 
 async def test_extract_file_as_json(tmp_path: Path) -> None:

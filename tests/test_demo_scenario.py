@@ -62,8 +62,21 @@ async def test_developing_story_emits_exactly_the_expected_events(
     assert updated["previous_version"] == 1
     assert any("225 people were killed" in s for s in updated["added"])
 
+    seen = len(step1) + len(step2) + len(step3)
+    demo_site.advance(4)  # a second outlet reports a higher figure of its own
+    await run_once(settings)
+    step4 = _events(alerts)[seen:]
+    assert sorted(e["type"] for e in step4) == ["article.related", "fact.revised"]
+    rival = next(e for e in step4 if e["type"] == "fact.revised")
+    assert rival["scope"] == "story"
+    assert rival["article"]["url"] == demo_site.rival_url
+    assert (rival["fact"]["old"]["value"], rival["fact"]["new"]["value"]) == (225, 238)
+    assert rival["previous_source"] == revised["article"]["source"]  # Steppe Wire held 225
+    assert rival["previous_article"]["version"] == 2
+    assert rival["article"]["source"] != rival["previous_source"]
+
     before = len(_events(alerts))
-    demo_site.advance(4)
+    demo_site.advance(5)
     await run_once(settings)
     await run_once(settings)
     assert len(_events(alerts)) == before

@@ -109,7 +109,9 @@ async def test_earlier_reports_and_copies_join_the_timeline_without_alerts(
     revised = next(e for e in step if e["type"] == "fact.revised")
     assert (revised["scope"], revised["direction"]) == ("article", "up")
     assert (revised["fact"]["old"]["value"], revised["fact"]["new"]["value"]) == (229, 250)
-    assert revised["story"]["old"]["value"] == 229 and revised["story"]["direction"] == "up"
+    assert revised["story"] == "story"  # the story id; the story's move is story_figure
+    figure = revised["story_figure"]
+    assert figure["old"]["value"] == 229 and figure["direction"] == "up"
 
     await facts_cli.timeline(settings, "story", True)
     data = json.loads(capsys.readouterr().out)

@@ -10,7 +10,9 @@ nothing.
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import time
 from typing import Any
 
 from arq import Retry
@@ -33,6 +35,15 @@ async def process_article(
 ) -> str:
     runtime: Runtime = ctx["runtime"]
     job = ArticleJob(story=story, url=url, revisit=revisit, reason=reason, retry=retry)
+    started = time.perf_counter()
+    try:
+        return await _process(runtime, job, ctx)
+    finally:  # every attempt's duration, for the /metrics job latency histogram
+        with contextlib.suppress(RedisError):
+            await runtime.store.readouts.record_job(time.perf_counter() - started)
+
+
+async def _process(runtime: Runtime, job: ArticleJob, ctx: dict[str, Any]) -> str:
     tries = int(ctx.get("job_try", 1))
     try:
         outcome = await runtime.pipeline.process(job)
@@ -44,7 +55,9 @@ async def process_article(
         log.info("not an article: %s", exc)
         outcome = "not-an-article"
     except (StoreError, RedisError) as exc:
-        log.warning("store unavailable while processing %s (%s); will retry", url, exc)
+        log.warning("store unavailable while processing %s (%s); will retry", job.url, exc)
+        with contextlib.suppress(RedisError):  # counted when the store answers again
+            await runtime.store.count(store_errors=1)
         raise Retry(defer=_delay(ctx, tries, exc)) from exc
     await runtime.store.count(**{f"jobs_{outcome.replace('-', '_')}": 1})
     return outcome

@@ -2,7 +2,8 @@
 
 The commands are a table (:data:`COMMANDS`): each has its help, its own arguments and an
 async handler that receives the parsed arguments; handlers load the configuration themselves
-when they need it (``extract``, ``facts`` and ``demo`` work without one).
+when they need it (``extract``, ``facts`` and ``demo`` work without one). The global options
+(``--config``, ``-v``, ``-q``) go before or after the command name.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import logging
 import sys
 from collections.abc import Callable, Coroutine, Sequence
 from dataclasses import dataclass, field
+from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
 
@@ -56,7 +58,36 @@ COMMANDS: dict[str, Command] = {
         commands.worker,
         ((("--burst",), {"action": "store_true", "help": "exit when the queue is empty"}),),
     ),
-    "demo": Command("offline demo: a simulated news site and the real pipeline", commands.demo),
+    "demo": Command(
+        "offline demo: simulated news sites and the real pipeline; its store is kept",
+        commands.demo,
+        (
+            (("--fresh",), {"action": "store_true", "help": "forget the last demo and replay"}),
+            (
+                ("--data-dir",),
+                {
+                    "type": Path,
+                    "default": Path(".newswatch-demo"),
+                    "help": "where the demo keeps its store, config and alerts "
+                    "(default: .newswatch-demo)",
+                },
+            ),
+        ),
+    ),
+    "serve": Command(
+        "the web view, JSON API, /healthz, /readyz and /metrics",
+        commands.serve,
+        (
+            (
+                ("--listen",),
+                {"metavar": "HOST:PORT", "help": "else [http] listen, else 127.0.0.1:8787"},
+            ),
+        ),
+    ),
+    "check": Command(
+        "check the config, the store, each seed, feed and hook target; exit 0/1/2",
+        commands.check,
+    ),
     "extract": Command(
         "print the article extracted from a file or URL",
         commands.extract,
@@ -82,7 +113,11 @@ COMMANDS: dict[str, Command] = {
     "story": Command(
         "a story's copy clusters: representative, copies", commands.story, (STORY, JSON)
     ),
-    "status": Command("feeds, queue and counters", commands.status, (JSON,)),
+    "status": Command(
+        "feeds, hooks, queue and counters; exit 1 when something is failing",
+        commands.status,
+        (JSON,),
+    ),
     "hooks": Command(
         "hooks: delivered, pending, retrying, dead; `hooks test NAME`, `hooks replay NAME`",
         commands.hooks,
@@ -97,20 +132,44 @@ COMMANDS: dict[str, Command] = {
 }
 
 
+def _global_options(parser: argparse.ArgumentParser, defaults: bool) -> None:
+    """``--config``, ``-v``, ``-q``: on the main parser with defaults, on each command's
+    parser without (``SUPPRESS``), so that given after the command they override."""
+
+    def default(value: Any) -> Any:
+        return value if defaults else argparse.SUPPRESS
+
+    parser.add_argument(
+        "--config",
+        type=Path,
+        default=default(None),
+        help="config file (default: $NEWSWATCH_CONFIG or config/newswatch.toml)",
+    )
+    parser.add_argument(
+        "-v", "--verbose", action="count", default=default(0), help="more log output"
+    )
+    parser.add_argument(
+        "-q", "--quiet", action="store_true", default=default(False), help="warnings only"
+    )
+
+
+def _version() -> str:
+    try:
+        return version("newswatch")
+    except PackageNotFoundError:  # pragma: no cover - running from a source tree
+        return "unknown"
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="newswatch", description="Follow a news story across feeds; alert on real updates."
     )
-    parser.add_argument(
-        "--config",
-        type=Path,
-        help="config file (default: $NEWSWATCH_CONFIG or config/newswatch.toml)",
-    )
-    parser.add_argument("-v", "--verbose", action="count", default=0, help="more log output")
-    parser.add_argument("-q", "--quiet", action="store_true", help="warnings and errors only")
+    parser.add_argument("--version", action="version", version=f"newswatch {_version()}")
+    _global_options(parser, defaults=True)
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for name, command in COMMANDS.items():
         command_parser = sub.add_parser(name, help=command.help)
+        _global_options(command_parser, defaults=False)
         for flags, options in command.arguments:
             command_parser.add_argument(*flags, **options)
     return parser

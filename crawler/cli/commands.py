@@ -61,7 +61,34 @@ async def worker(args: argparse.Namespace) -> int:
 async def demo(args: argparse.Namespace) -> int:
     from crawler.demo.runner import run_demo
 
-    return await run_demo()
+    return await run_demo(args.data_dir, fresh=args.fresh)
+
+
+async def serve(args: argparse.Namespace) -> int:
+    """Serve the web view until SIGINT/SIGTERM; the bind is checked before the store opens."""
+    import asyncio
+    import signal
+
+    from crawler.config import http_listen
+    from crawler.runtime import open_store
+    from crawler.web import serving
+
+    settings = _settings(args)
+    http_listen(settings, args.listen)  # a bad or unguarded address: exit 2 before anything
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    async with open_store(settings) as (store, _), serving(settings, store, args.listen) as url:
+        print(f"newswatch web view on {url}/ (Ctrl-C to stop)", flush=True)
+        await stop.wait()
+    return 0
+
+
+async def check(args: argparse.Namespace) -> int:
+    from crawler.cli.check import check as check_cli
+
+    return await check_cli(args.config)
 
 
 async def extract(args: argparse.Namespace) -> int:

@@ -23,6 +23,7 @@ import time
 from datetime import datetime
 from typing import Any
 
+from crawler import overview
 from crawler.config import HookConfig, Settings
 from crawler.durations import format_duration, parse_duration
 from crawler.errors import ConfigError
@@ -35,7 +36,7 @@ from crawler.store import Store, safe_url
 
 async def hooks(settings: Settings, as_json: bool) -> int:
     async with open_store(settings) as (store, _):
-        rows = await hook_rows(settings, store)
+        rows = await overview.hooks(settings, store)
     if as_json:
         print(json.dumps(rows, indent=2, ensure_ascii=False))
     elif not rows:
@@ -43,36 +44,6 @@ async def hooks(settings: Settings, as_json: bool) -> int:
     else:
         print("\n".join(hook_lines(rows)))
     return 0
-
-
-async def hook_rows(settings: Settings, store: Store) -> list[dict[str, Any]]:
-    """Per configured hook: counters, queue, retry state and dead letters."""
-    rows = []
-    for config in settings.hook_list():
-        state = await store.deliveries.state(config.name)
-        retrying = None
-        if state.failing_since is not None:
-            retrying = {
-                "since": state.failing_since,
-                "attempts": state.attempts,
-                "next_attempt": state.next_attempt,
-                "last_error": state.last_error,
-                "event": state.head,
-            }
-        rows.append(
-            {
-                "name": safe_url(config.name),
-                "type": config.type,
-                "delivered": state.delivered,
-                "filtered": state.filtered,
-                "pending": await store.outbox.backlog(config.name),
-                "dead": await store.deliveries.dead_count(config.name),
-                "retrying": retrying,
-                "digest_since": state.digest_since,
-                "last_delivered_at": state.last_delivered_at,
-            }
-        )
-    return rows
 
 
 def hook_lines(rows: list[dict[str, Any]], now: float | None = None) -> list[str]:

@@ -8,13 +8,13 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from crawler.cli.hooks import hook_lines, hook_rows
+from crawler import overview
+from crawler.cli.hooks import hook_lines
 from crawler.config import CrawlerConfig, Settings, load_optional_settings
-from crawler.core.urls import canonical_url
 from crawler.models import Article, Version
 from crawler.runtime import open_runtime, open_store
 from crawler.sources import read_document
-from crawler.store import Store, doc_id, safe_url
+from crawler.store import Store, safe_url
 
 
 async def extract(source: str, as_json: bool, allow_private: bool, config: Path | None) -> int:
@@ -54,8 +54,7 @@ async def history(settings: Settings, url: str, story: str | None, as_json: bool
     found: dict[str, tuple[int, list[Version]]] = {}
     async with open_store(settings) as (store, _):
         for sid in stories:
-            link = doc_id(canonical_url(url))
-            doc = await store.articles.doc_for_link(sid, link) or link
+            doc = await store.articles.doc_for_url(sid, url)
             versions = await store.articles.versions(sid, doc)
             tracked = await store.articles.get(sid, doc)
             if versions:
@@ -65,8 +64,7 @@ async def history(settings: Settings, url: str, story: str | None, as_json: bool
         return 1
     if as_json:
         data = {
-            s: {"current": c, "versions": [_version_json(v) for v in vs]}
-            for s, (c, vs) in found.items()
+            s: {"current": c, "versions": [v.to_json() for v in vs]} for s, (c, vs) in found.items()
         }
         print(json.dumps(data, ensure_ascii=False, indent=2))
         return 0
@@ -94,71 +92,55 @@ def _print_version(version: Version, current: bool) -> None:
         )
 
 
-def _version_json(version: Version) -> dict[str, Any]:
-    return {
-        "version": version.number,
-        "content_hash": version.content_hash,
-        "title": version.title,
-        "fetched_at": _iso(version.fetched_at),
-        "published": _iso(version.published),
-        "modified": _iso(version.modified),
-        "etag": version.etag,
-        "last_modified": version.last_modified,
-        "facts": [f.to_json() for f in version.facts],
-        "text": version.text,
-    }
-
-
 async def status(settings: Settings, as_json: bool) -> int:
+    """Exit 1 when a feed is failing or gone, or a hook holds dead letters; else 0."""
     async with open_store(settings) as (store, url):
         data = await _status(settings, store, url)
+    trouble = [f for f in data["feeds"] if f["status"] != "ok"]
+    trouble += [h for h in data["hooks"] if h["dead"]]
     if as_json:
         print(json.dumps(data, indent=2))
-        return 0
+        return 1 if trouble else 0
     print(
         f"store: {data['store']}   queued jobs: {data['queued_jobs']}   "
-        f"revisits pending: {data['revisits_pending']}"
+        f"revisits pending: {data['revisits_pending']} ({data['revisits_due']} due)"
     )
     for feed in data["feeds"]:
-        origin = f"  (discovery: {feed['story']})" if feed["origin"] == "discovery" else ""
-        print(
-            f"  [{feed['status']:>7}] {feed['url']}{origin}  last poll {feed['last_poll'] or '-'}"
-            f"{'  error: ' + feed['last_error'] if feed['last_error'] else ''}"
-        )
+        _print_feed(feed)
     for sid, count in data["tracked"].items():
         print(f"story {sid}: {count} tracked article(s)")
     if data["hooks"]:
         print("\n".join(["hooks:", *hook_lines(data["hooks"])]))
     print("counters: " + ", ".join(f"{k}={v}" for k, v in sorted(data["counters"].items())))
-    return 0
+    if trouble:
+        print(f"{len(trouble)} problem(s): see the lines marked failing, gone or dead letters")
+    return 1 if trouble else 0
+
+
+def _print_feed(feed: dict[str, Any]) -> None:
+    origin = f"  (discovery: {feed['story']})" if feed["origin"] == "discovery" else ""
+    name = f"  {feed['title']}" if feed["title"] else ""
+    print(f"  [{feed['status']:>7}] {feed['url']}{origin}{name}")
+    failures = f" ({feed['failures']} failure(s) in a row)" if feed["failures"] else ""
+    print(
+        f"            last poll {_short(feed['last_poll'])}   next poll "
+        f"{_short(feed['next_poll'])}{failures}"
+    )
+    if feed["last_error"]:
+        print(f"            error: {feed['last_error']}")
+
+
+def _short(stamp: str | None) -> str:
+    return stamp[:19].replace("T", " ") + "Z" if stamp else "-"
 
 
 async def _status(settings: Settings, store: Store, url: str) -> dict[str, Any]:
-    """Feeds are the configured ones, then each story's current discovery searches (as the
-    scheduler registered them in Redis); the store URL is shown without its password."""
-    origins = {f.url: ("config", "") for f in settings.feed}
-    for story in settings.story:
-        for feed_url in sorted(await store.discovery.feeds(story.id)):
-            origins.setdefault(feed_url, ("discovery", story.id))
-    states = await store.schedule.feed_states(list(origins))
     return {
         "store": safe_url(url),
-        "queued_jobs": int(await store.redis.zcard(store.keys.queue)),
-        "revisits_pending": await store.schedule.pending_revisits(),
-        "feeds": [
-            {
-                "url": u,
-                "origin": origins[u][0],
-                "story": origins[u][1],
-                "status": s.status,
-                "failures": s.failures,
-                "last_poll": s.last_poll,
-                "last_error": s.last_error,
-            }
-            for u, s in states.items()
-        ],
+        **await overview.queue(store),
+        "feeds": await overview.feeds(settings, store),
+        "hooks": await overview.hooks(settings, store),
         "tracked": {s.id: len(await store.articles.tracked_docs(s.id)) for s in settings.story},
-        "hooks": await hook_rows(settings, store),
         "counters": await store.stats(),
         "at": time.time(),
     }

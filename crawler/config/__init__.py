@@ -1,8 +1,10 @@
 """The one typed configuration object, validated once before anything starts.
 
 Sources, in order: ``--config PATH``, else ``$NEWSWATCH_CONFIG``, else ``config/newswatch.toml``.
-``$NEWSWATCH_REDIS_URL`` overrides ``[redis] url``. Environment variables are read here and only
-here; everything else receives the frozen :class:`Settings`.
+``$NEWSWATCH_REDIS_URL`` overrides ``[redis] url``, ``$NEWSWATCH_HTTP_LISTEN`` and
+``$NEWSWATCH_HTTP_TOKEN`` override ``[http] listen`` and ``token``, and ``[http] token_env``
+names a variable holding the token. Environment variables are read here and only here;
+everything else receives the frozen :class:`Settings`.
 
 Relative paths in the file (``seed``, ``data_dir``, hook ``path``) are taken relative to the
 directory newswatch is started from, as in the shipped ``config/newswatch.toml``.
@@ -30,11 +32,13 @@ from crawler.config.hooks import (
     secret_bytes,
 )
 from crawler.config.sections import (
+    DEFAULT_LISTEN,
     CrawlerConfig,
     DiscoveryConfig,
     Duration,
     FactsConfig,
     FeedConfig,
+    HttpConfig,
     PositiveDuration,
     RedisConfig,
     SchedulerConfig,
@@ -46,6 +50,7 @@ from crawler.config.sections import (
 from crawler.errors import ConfigError
 
 __all__ = [
+    "DEFAULT_LISTEN",
     "AppriseHook",
     "ConsoleHook",
     "CrawlerConfig",
@@ -54,6 +59,7 @@ __all__ = [
     "FactsConfig",
     "FeedConfig",
     "HookConfig",
+    "HttpConfig",
     "JsonlHook",
     "MessageTemplate",
     "PositiveDuration",
@@ -65,6 +71,7 @@ __all__ = [
     "WebhookHook",
     "WorkerConfig",
     "env_proxies",
+    "http_listen",
     "load_optional_settings",
     "load_settings",
     "secret_bytes",
@@ -82,6 +89,7 @@ class Settings(_Section):
     scheduler: SchedulerConfig = SchedulerConfig()
     facts: FactsConfig = FactsConfig()
     discovery: DiscoveryConfig = DiscoveryConfig()
+    http: HttpConfig = HttpConfig()
     story: tuple[StoryConfig, ...] = Field(min_length=1)
     feed: tuple[FeedConfig, ...] = ()
     hook: tuple[HookConfig, ...] = ()
@@ -156,10 +164,38 @@ def settings_from_mapping(
     redis_url = env.get("NEWSWATCH_REDIS_URL")
     if redis_url:
         data["redis"] = {**data.get("redis", {}), "url": redis_url}
+    data["http"] = _http_from_env(dict(data.get("http", {})), env, source)
     try:  # the environment is the context of the hooks' secret_env / urls_env
         return Settings.model_validate(data, context={"env": env})
     except ValidationError as exc:
         raise ConfigError(_describe(exc, source)) from None
+
+
+def _http_from_env(http: dict[str, Any], env: Mapping[str, str], source: str) -> dict[str, Any]:
+    if env.get("NEWSWATCH_HTTP_LISTEN"):
+        http["listen"] = env["NEWSWATCH_HTTP_LISTEN"]
+    if env.get("NEWSWATCH_HTTP_TOKEN"):
+        http["token"] = env["NEWSWATCH_HTTP_TOKEN"]
+    name = http.get("token_env")
+    if isinstance(name, str) and name and not http.get("token"):
+        if not env.get(name):
+            raise ConfigError(
+                f"{source}: invalid configuration\n  http.token_env: environment variable "
+                f"{name} is not set (export it, or remove token_env)"
+            )
+        http["token"] = env[name]
+    return http
+
+
+def http_listen(settings: Settings, listen: str | None) -> tuple[str, int]:
+    """Where ``serve`` binds: ``listen`` (``--listen``), else ``[http] listen``, else
+    127.0.0.1:8787 — checked like the configured one (a remote address needs a token)."""
+    chosen = listen or settings.http.listen or DEFAULT_LISTEN
+    try:
+        return settings.http.check(chosen)
+    except ValueError as exc:
+        key = "--listen" if listen else "http.listen"
+        raise ConfigError(f"{key}: {exc}") from None
 
 
 def _describe(exc: ValidationError, source: str) -> str:

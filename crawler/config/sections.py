@@ -227,3 +227,48 @@ class FeedConfig(_Section):
         low = self.min_interval if self.min_interval is not None else min(self.interval, 120.0)
         high = self.max_interval if self.max_interval is not None else max(self.interval, 3600.0)
         return low, high
+
+
+LOOPBACK = frozenset({"127.0.0.1", "::1", "localhost"})
+DEFAULT_LISTEN = "127.0.0.1:8787"
+
+
+def split_listen(listen: str) -> tuple[str, int]:
+    """``HOST:PORT`` (``[::1]:8787`` for IPv6) → (host, port); ValueError when malformed."""
+    host, sep, port = listen.rpartition(":")
+    host = host.removeprefix("[").removesuffix("]")
+    if not sep or not host or not port.isdigit() or not 0 <= int(port) <= 65535:
+        raise ValueError(f"expected HOST:PORT such as {DEFAULT_LISTEN!r}, got {listen!r}")
+    return host, int(port)
+
+
+class HttpConfig(_Section):
+    """``[http]``: the web view, API, health and metrics (``newswatch serve``; ``run`` starts
+    it too when ``listen`` is set). Any address but loopback needs a bearer ``token``."""
+
+    listen: str = ""  # "": `run` starts no web server; `serve` then uses DEFAULT_LISTEN
+    token: str = ""
+    token_env: str = Field("", pattern=r"^([A-Za-z_][A-Za-z0-9_]*)?$")
+
+    @field_validator("listen")
+    @classmethod
+    def _listen(cls, value: str) -> str:
+        if value:
+            split_listen(value)
+        return value
+
+    @model_validator(mode="after")
+    def _token_for_remote(self) -> HttpConfig:
+        self.check(self.listen or DEFAULT_LISTEN)
+        return self
+
+    def check(self, listen: str) -> tuple[str, int]:
+        """(host, port) to bind; a non-loopback address without a token is refused."""
+        host, port = split_listen(listen)
+        if host not in LOOPBACK and not self.token:
+            raise ValueError(
+                f"listen = {listen!r} is not a loopback address: set token (or token_env, "
+                "the name of an environment variable holding it) so that requests need "
+                "a bearer token, or listen on 127.0.0.1"
+            )
+        return host, port

@@ -110,7 +110,7 @@ def fact_revised(
         body["previous_article"] = previous.to_json()
     if moved is not None:
         figure, holder, direction = moved
-        body["story"] = {"old": _side(figure, holder.source), "direction": direction,
+        body["story_figure"] = {"old": _side(figure, holder.source), "direction": direction,
                          "previous_source": holder.source}  # fmt: skip
     return _event(etype, story, identity, body)
 

@@ -3,7 +3,7 @@
 * "Steppe Wire" (``wire``): a report on the unrest, later an unrelated city story, later the
   report revised in place (death toll 164 → 225);
 * "World Digest" (``digest``): an aggregator that republishes the report with its own
-  headline and boilerplate.
+  headline and boilerplate, and later reports a higher death toll of its own (238).
 Each site serves an Atom feed (``/feed.xml``) and HTML article pages. Used by ``newswatch
 demo`` and by the integration tests.
 """
@@ -21,6 +21,7 @@ STEPS = (
     "Steppe Wire publishes a report on the unrest",
     "World Digest republishes that report; Steppe Wire adds an unrelated city story",
     "Steppe Wire revises its report in place: the death toll rises from 164 to 225",
+    "World Digest reports a higher toll of its own: 238",
     "Nothing changes",
 )
 
@@ -115,7 +116,19 @@ class DemoSite:
                 "2022-01-09T08:00:00Z",
                 "2022-01-15T12:00:00Z",
             )
+        if step >= 4:
+            self.digest.pages["/world/asia/kazakhstan-toll-238"] = Page(
+                "/world/asia/kazakhstan-toll-238",
+                stories.RIVAL_TITLE,
+                stories.RIVAL,
+                "2022-01-16T09:00:00Z",
+                "2022-01-16T09:00:00Z",
+            )
         return STEPS[step - 1]
+
+    @property
+    def rival_url(self) -> str:
+        return self.digest.url("/world/asia/kazakhstan-toll-238")
 
     @property
     def report_url(self) -> str:

@@ -34,6 +34,19 @@ REPORT_V2 = [
 COPY_TITLE = "Death toll in Kazakhstan unrest reaches 164 — officials"
 COPY_INTRO = "This report was first published by Steppe Wire and is republished with permission."
 COPY_OUTRO = "Follow World Digest for more breaking news from Central Asia."
+RIVAL_TITLE = "Kazakhstan unrest: prosecutors put death toll at 238"
+RIVAL = [
+    "NUR-SULTAN — Kazakhstan's prosecutor general's office said on Sunday that 238 people were "
+    "killed in the unrest, giving a higher figure than earlier official counts as "
+    "investigators examined the violence in Almaty and other cities.",
+    "Troops sent by the Russian-led Collective Security Treaty Organization began leaving the "
+    "country after President Kassym-Jomart Tokayev declared that constitutional order had "
+    "been restored.",
+    "The protests began in the west of the country over a sharp rise in fuel prices before "
+    "spreading to Almaty, where the mayor's office was set on fire and the airport was seized.",
+    "The former security chief Karim Masimov remains in custody on suspicion of treason, and "
+    "rights groups have asked the authorities to account for everyone who died.",
+]
 UNRELATED_TITLE = "City council approves network of protected cycle lanes"
 UNRELATED = [
     "The city council voted on Tuesday to build 40 kilometres of protected cycle lanes over "

@@ -34,6 +34,7 @@ from crawler.config import CrawlerConfig, env_proxies
 from crawler.core.urls import source_of
 from crawler.errors import (
     BlockedAddressError,
+    ConnectError,
     FetchError,
     HTTPStatusError,
     RedirectError,
@@ -241,7 +242,7 @@ class Fetcher:
                 f"refused: {exc} (set crawler.allow_private_addresses = true to allow)", url=url
             ) from exc
         except OSError as exc:
-            raise FetchError(f"cannot resolve {host}: {exc}", url=url) from exc
+            raise ConnectError(f"cannot resolve {host}: {exc}", url=url) from exc
 
     async def _one(
         self, url: str, headers: dict[str, str], body: tuple[str, int, bool], proxy: str | None
@@ -273,7 +274,7 @@ class Fetcher:
                     "(set crawler.allow_private_addresses = true to allow)",
                     url=url,
                 ) from exc
-            raise FetchError(f"cannot connect: {exc.os_error}", url=url) from exc
+            raise ConnectError(f"cannot connect: {exc.os_error}", url=url) from exc
         except TimeoutError as exc:
             raise FetchError("timed out", url=url) from exc
         except aiohttp.ClientPayloadError as exc:

@@ -20,10 +20,12 @@ from crawler.errors import StoreError
 from crawler.store.articles import ArticleStore, TrackedArticle
 from crawler.store.deliveries import DeadLetter, DeliveryLog, HookState
 from crawler.store.discovery import DiscoveryStore
+from crawler.store.heartbeats import Heartbeats
 from crawler.store.hosts import RedisHostState
 from crawler.store.index import CopyIndex, CopyMatch
 from crawler.store.keys import Keys, doc_id
 from crawler.store.outbox import Delivery, Outbox
+from crawler.store.readouts import Readouts
 from crawler.store.schedule import FeedState, Revisit, Schedule
 from crawler.store.terms import TermStore
 from crawler.store.timeline import TimelineStore
@@ -57,6 +59,8 @@ class Store:
         self.hosts = RedisHostState(redis, self.keys)
         self.timeline = TimelineStore(redis, self.keys)
         self.discovery = DiscoveryStore(redis, self.keys)
+        self.heartbeats = Heartbeats(redis, self.keys)
+        self.readouts = Readouts(redis, self.keys)
 
     @classmethod
     async def connect(cls, url: str, prefix: str) -> Store:

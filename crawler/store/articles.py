@@ -28,8 +28,9 @@ from typing import Any
 from redis.asyncio import Redis
 from redis.asyncio.client import Pipeline
 
+from crawler.core.urls import canonical_url
 from crawler.models import Fact, Version
-from crawler.store.keys import Keys
+from crawler.store.keys import Keys, doc_id
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,6 +106,11 @@ class ArticleStore:
             relevance=float(data.get("relevance", "0") or 0),
             latest=int(data.get("latest", "0") or 0),
         )
+
+    async def doc_for_url(self, story: str, url: str) -> str:
+        """The document a URL a user names is tracked as (through the link alias)."""
+        link = doc_id(canonical_url(url))
+        return await self.doc_for_link(story, link) or link
 
     async def doc_for_link(self, story: str, link_hash: str) -> str | None:
         value = await self._redis.hget(self._keys.alias(story), link_hash)

@@ -16,6 +16,10 @@ Per process-wide role:
     {p}hook:{hook}           hash: a hook's delivery state (delivered, filtered, dead counts;
                              failing_since, attempts, last_error, next_attempt, digest_since…)
     {p}hook-lease:{hook}     token of the one process delivering that hook now (with a TTL)
+    {p}outlets               hash host → outlet name (the title of the feed linking there)
+    {p}heartbeats            zset "role:process" → last heartbeat (scheduler, worker)
+    {p}job-latency           hash: job duration histogram (bucket counts, sum, count)
+    {p}event-tally           hash: events added to the outbox, by type (+ the last id counted)
 Per host (``host[:port]`` of a URL) and origin (``scheme://host[:port]``), shared by all processes:
     {p}host:{host}:busy      zset request token → lease end (requests in flight, at most K)
     {p}host:{host}:next      earliest start of the next request to the host (D apart)
@@ -99,6 +103,22 @@ class Keys:
     @property
     def stats(self) -> str:
         return f"{self.prefix}stats"
+
+    @property
+    def outlets(self) -> str:
+        return f"{self.prefix}outlets"
+
+    @property
+    def heartbeats(self) -> str:
+        return f"{self.prefix}heartbeats"
+
+    @property
+    def job_latency(self) -> str:
+        return f"{self.prefix}job-latency"
+
+    @property
+    def event_tally(self) -> str:
+        return f"{self.prefix}event-tally"
 
     def article(self, story: str, doc: str) -> str:
         return f"{self.prefix}a:{story}:{doc}"

@@ -65,11 +65,12 @@ class PollWrites:
     learn: list[set[str]] = field(default_factory=list)
     skipped: list[tuple[str, FeedEntry]] = field(default_factory=list)  # (story, entry)
     counts: dict[str, int] = field(default_factory=dict)
+    outlets: dict[str, str] = field(default_factory=dict)  # host → outlet name (feed title)
 
     @property
     def quiet(self) -> bool:
         """Only the feed's own state and one counter change (a 304 or the same body)."""
-        busy = self.events or self.seen or self.learn or self.skipped
+        busy = self.events or self.seen or self.learn or self.skipped or self.outlets
         return not busy and len(self.counts) == 1
 
 
@@ -92,6 +93,9 @@ async def save_poll(
         return
     async with store.transaction() as pipe:
         store.schedule.queue_feed_state(pipe, url, state, next_due)
+        store.schedule.queue_feed_counts(pipe, url, writes.counts)
+        if writes.outlets:
+            pipe.hset(store.keys.outlets, mapping=writes.outlets)
         if writes.learn:
             store.terms.queue_learn(pipe, writes.learn)
         if writes.seen:

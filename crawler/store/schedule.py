@@ -29,6 +29,7 @@ if #ARGV > 3 then
 end
 redis.call('ZADD', KEYS[2], 'XX', ARGV[2], ARGV[1])
 redis.call('HINCRBY', KEYS[3], ARGV[3], 1)
+redis.call('HINCRBY', KEYS[1], 'n:' .. ARGV[3], 1)
 return 1
 """
 
@@ -55,6 +56,8 @@ class FeedState:
     ttl: float = 0.0  # the feed's own <ttl> in seconds, kept for polls that do not parse
     failing_since: str = ""  # when the current failure episode began (names its events)
     last_ok: str = ""  # last successful poll, ISO time
+    title: str = ""  # the feed's own title, from its last parse (names the outlet)
+    configured: float = 0.0  # the configured interval last applied (a change resets `interval`)
 
     @classmethod
     def from_redis(cls, raw: Mapping[bytes, bytes]) -> FeedState:
@@ -71,6 +74,8 @@ class FeedState:
             ttl=float(data.get("ttl", "0") or 0),
             failing_since=data.get("failing_since", ""),
             last_ok=data.get("last_ok", ""),
+            title=data.get("title", ""),
+            configured=float(data.get("configured", "0") or 0),
         )
 
     def changed_fields(self, before: FeedState) -> dict[str, str]:
@@ -90,7 +95,33 @@ class FeedState:
             "ttl": str(self.ttl),
             "failing_since": self.failing_since,
             "last_ok": self.last_ok,
+            "title": self.title,
+            "configured": str(self.configured),
         }
+
+    @property
+    def shown_status(self) -> str:
+        """What ``status`` and the web view show: ``failing`` from the first failure in a row
+        (``status`` itself, and the ``feed.failing`` event, wait for ``failing_after``)."""
+        if self.status == "gone":
+            return "gone"
+        return "failing" if self.failures or self.status == "failing" else "ok"
+
+
+@dataclass(frozen=True, slots=True)
+class FeedCounts:
+    """A feed's poll counters since it was registered (``n:{counter}`` fields of its hash)."""
+
+    polled: int = 0
+    failed: int = 0
+    deferred: int = 0
+
+    @classmethod
+    def from_redis(cls, raw: Mapping[bytes, bytes]) -> FeedCounts:
+        def number(name: str) -> int:
+            return int(raw.get(f"n:feeds_{name}".encode(), b"0"))
+
+        return cls(number("polled"), number("failed"), number("deferred"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -157,6 +188,56 @@ class Schedule:
         await self._save_quiet(
             keys=[self._keys.feed(url), self._keys.feeds_due, self._keys.stats], args=args
         )
+
+    def queue_feed_counts(self, pipe: Pipeline, url: str, counters: Mapping[str, int]) -> None:
+        """The feed's own share of a poll's ``feeds_*`` counters (``n:feeds_polled`` …)."""
+        for name, amount in counters.items():
+            if amount and name.startswith("feeds_"):
+                pipe.hincrby(self._keys.feed(url), f"n:{name}", amount)
+
+    async def apply_intervals(self, intervals: Mapping[str, float], now: float) -> list[str]:
+        """Apply configured intervals that changed since they were last applied: the feed's
+        adaptive interval restarts from the new value and its next poll comes no later than
+        ``now + interval``. Returns the feeds whose interval changed."""
+        urls = list(intervals)
+        async with self._redis.pipeline(transaction=False) as pipe:
+            for url in urls:
+                pipe.hmget(self._keys.feed(url), ["configured", "status"])
+            stored = await pipe.execute()
+        changed = []
+        async with self._redis.pipeline(transaction=True) as pipe:
+            for url, (configured, status) in zip(urls, stored, strict=True):
+                interval = intervals[url]
+                if configured is not None and float(configured) == interval:
+                    continue
+                fields = {"configured": str(interval)}
+                if configured is not None and float(configured) and status != b"gone":
+                    fields["interval"] = str(interval)
+                    pipe.zadd(self._keys.feeds_due, {url: now + interval}, xx=True, lt=True)
+                    changed.append(url)
+                pipe.hset(self._keys.feed(url), mapping=fields)
+            await pipe.execute()
+        return changed
+
+    async def feed_counts(self, urls: list[str]) -> dict[str, FeedCounts]:
+        async with self._redis.pipeline(transaction=False) as pipe:
+            for url in urls:
+                pipe.hgetall(self._keys.feed(url))
+            raw = await pipe.execute()
+        return {url: FeedCounts.from_redis(r) for url, r in zip(urls, raw, strict=True)}
+
+    async def next_polls(self, urls: list[str]) -> dict[str, float | None]:
+        """When each feed is due next (None: not registered; ``inf``: never, it is gone)."""
+        if not urls:
+            return {}
+        scores = await self._redis.zmscore(self._keys.feeds_due, urls)
+        return dict(zip(urls, scores, strict=True))
+
+    async def registered_feeds(self) -> list[str]:
+        return [m.decode() for m in await self._redis.zrange(self._keys.feeds_due, 0, -1)]
+
+    async def due_revisit_count(self, now: float) -> int:
+        return int(await self._redis.zcount(self._keys.revisits, "-inf", now))
 
     def queue_counts(self, pipe: Pipeline, counters: Mapping[str, int]) -> None:
         for name, amount in counters.items():

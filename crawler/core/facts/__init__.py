@@ -42,6 +42,7 @@ __all__ = [
     "Fact",
     "Vocabulary",
     "article_totals",
+    "changed_figures",
     "extract_facts",
     "read_article",
 ]
@@ -104,6 +105,15 @@ def article_totals(facts: tuple[Fact, ...]) -> dict[str, Fact]:
         if held is None or _outranks(fact, held):
             out[fact.key] = fact
     return out
+
+
+def changed_figures(old: tuple[Fact, ...], new: tuple[Fact, ...]) -> list[tuple[Fact, Fact]]:
+    """(old, new) per key whose own figure (:func:`article_totals`) differs between two
+    versions, whatever the margin (the side-by-side diff marks them)."""
+    before, after = article_totals(old), article_totals(new)
+    return [
+        (before[k], f) for k, f in after.items() if k in before and not before[k].same_reading(f)
+    ]
 
 
 def _outranks(fact: Fact, held: Fact) -> bool:

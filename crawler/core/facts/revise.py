@@ -7,7 +7,7 @@ write — the timeline entries, the standings that moved, and the alerts:
 * **article scope**: a key whose own figure (:func:`~crawler.core.facts.article_totals`)
   changed by the margin between the two versions, up or down — one ``fact.revised`` scope
   ``article``. When the same change also moves the story's standing figure, that alert carries
-  the story's move (``story`` member) instead of a second, story-scope alert;
+  the story's move (``story_figure`` member) instead of a second, story-scope alert;
 * **story scope**: a report the ledger judges ``revised`` or ``corrected``
   (:mod:`crawler.core.facts.ledger`) — one ``fact.revised`` scope ``story``, naming both
   sources;
