@@ -27,6 +27,8 @@ import numpy as np
 import numpy.typing as npt
 import xxhash
 
+from crawler.core.furniture import reporting
+from crawler.core.sketch import EMPTY, Sketch, overlap, sentence_keys, sketch
 from crawler.core.text import stable_hash, words
 
 SHINGLE_WORDS = 3
@@ -36,6 +38,10 @@ ROWS = NUM_PERM // BANDS
 ANCHOR_EVERY = 16
 MIN_SHINGLES = 8
 CONTAINMENT_THRESHOLD = 0.8
+# a sentence has a near match when this share of its content stems is in one sentence of the
+# other text; an (almost) identical counterpart shares this share both ways
+SENTENCE_MATCH = 0.6
+SENTENCE_SAME = 0.9
 # containment is estimated on the hash functions where the smaller text holds the minimum;
 # with fewer than this many (a 50-shingle text against a 5,000-shingle one) it is noise
 MIN_ROWS_FOR_CONTAINMENT = 10
@@ -49,6 +55,7 @@ _M1, _M2 = U64(0xFF51AFD7ED558CCD), U64(0xC4CEB9FE1A85EC53)
 _SHIFT = U64(32)
 Signature = npt.NDArray[np.uint32]
 Hashes = npt.NDArray[np.uint64]
+Hashes32 = npt.NDArray[np.uint32]
 _EMPTY = np.full(NUM_PERM, 2**32 - 1, np.uint32)
 
 
@@ -58,15 +65,35 @@ class Fingerprint:
     signature: Signature
     size: int  # number of distinct shingles
     anchors: tuple[bytes, ...] = ()
+    sketch: Sketch = EMPTY
+    keys: tuple[bytes, ...] = ()  # sentence keys (candidate lookup only; not stored)
+    shingled: Hashes32 | None = None  # the shingles' low 32 bits, sorted (exact measures)
 
     def to_bytes(self) -> bytes:
-        """Size and signature (what confirmation needs); 516 bytes."""
-        return self.size.to_bytes(4, "little") + self.signature.astype("<u4").tobytes()
+        """Size, signature, shingles and sentence sketch (what confirmation needs)."""
+        shingled = self.shingled if self.shingled is not None else np.empty(0, np.uint32)
+        return b"".join(
+            (
+                self.size.to_bytes(4, "little"),
+                self.signature.astype("<u4").tobytes(),
+                len(shingled).to_bytes(4, "little"),
+                shingled.astype("<u4").tobytes(),
+                self.sketch.to_bytes(),
+            )
+        )
 
     @classmethod
     def from_bytes(cls, exact: str, data: bytes) -> Fingerprint:
+        """Read :meth:`to_bytes`; an older record (size and signature only) reads too."""
         size = int.from_bytes(data[:4], "little")
-        return cls(exact, np.frombuffer(data[4:], dtype="<u4").astype(np.uint32), size)
+        end = 4 + NUM_PERM * 4
+        signature = np.frombuffer(data[4:end], dtype="<u4").astype(np.uint32)
+        if len(data) < end + 4:
+            return cls(exact, signature, size)
+        count = int.from_bytes(data[end : end + 4], "little")
+        start, stop = end + 4, end + 4 + 4 * count
+        shingled = np.frombuffer(data[start:stop], dtype="<u4").astype(np.uint32)
+        return cls(exact, signature, size, (), Sketch.from_bytes(data[stop:]), (), shingled)
 
 
 def _mix(values: Hashes) -> Hashes:
@@ -106,15 +133,21 @@ def minhash(hashed: Hashes) -> Signature:
 
 
 def fingerprint(text: str) -> Fingerprint:
-    """Exact hash, MinHash signature, shingle count and anchors of ``text``."""
-    tokens = words(text)
+    """Exact hash, MinHash signature, shingle count, anchors and sentence sketch of the
+    *reporting* of ``text`` (datelines, bylines, credits and read-more lines dropped)."""
+    body = reporting(text)
+    tokens = words(body)
     hashed = _shingles(tokens)
     picked = hashed[(hashed & U64(ANCHOR_EVERY - 1)) == 0].astype("<u8").tobytes()
+    sk = sketch(body)
     return Fingerprint(
-        stable_hash(" ".join(tokens), size=16),  # = content_hash(text), words split once
+        stable_hash(" ".join(tokens), size=16),  # = content_hash(reporting), words split once
         minhash(hashed),
         len(hashed),
         tuple(picked[i : i + 8] for i in range(0, len(picked), 8)),
+        sk,
+        sentence_keys(sk),
+        np.unique(hashed.astype(np.uint32)),
     )
 
 
@@ -138,43 +171,138 @@ def containment(a: Fingerprint, b: Fingerprint) -> float:
     share where both minima are equal estimates ``|A∩B| / |A|`` directly — much less noisy
     than deriving it from the Jaccard estimate and the sizes when the sizes differ a lot.
     """
-    _, contained = _estimates(a, np.array([b.size]), b.signature[None, :])
-    return float(contained[0])
+    return _shingle_estimates(a, b)[1]
 
 
-def _estimates(
-    fp: Fingerprint, sizes: npt.NDArray[np.int64], signatures: npt.NDArray[np.uint32]
-) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
-    """(Jaccard, containment) estimates of ``fp`` against each row of ``signatures``."""
-    equal = np.count_nonzero(signatures == fp.signature, axis=1)
-    mine_smaller = fp.size <= sizes
-    holds_min = np.where(
-        mine_smaller,
-        np.count_nonzero(fp.signature <= signatures, axis=1),
-        np.count_nonzero(signatures <= fp.signature, axis=1),
+def _shingle_estimates(a: Fingerprint, b: Fingerprint) -> tuple[float, float]:
+    """(Jaccard, containment of the smaller in the larger): exact when both fingerprints
+    carry their shingles, else MinHash estimates."""
+    if a.shingled is not None and b.shingled is not None and len(a.shingled) and len(b.shingled):
+        shared = len(np.intersect1d(a.shingled, b.shingled, assume_unique=True))
+        union = len(a.shingled) + len(b.shingled) - shared
+        return shared / union, shared / min(len(a.shingled), len(b.shingled))
+    equal = int(np.count_nonzero(a.signature == b.signature))
+    small, large = (a, b) if a.size <= b.size else (b, a)
+    holds_min = int(np.count_nonzero(small.signature <= large.signature))
+    usable = holds_min >= MIN_ROWS_FOR_CONTAINMENT and small.size > 0
+    return equal / NUM_PERM, (equal / holds_min if usable else 0.0)
+
+
+@dataclass(frozen=True, slots=True)
+class Likeness:
+    """How two articles' reporting compares; ``changed`` counts the *first* one's sentences."""
+
+    similarity: float  # estimated Jaccard of word 3-grams (1.0: the same words)
+    containment: float  # estimated share of the smaller text's 3-grams in the larger
+    covered: float  # share of the text with fewer sentences that has a near match
+    covered_other: float  # the same share of the text with more sentences
+    matched: int  # sentences of the text with fewer sentences that have a near match
+    changed: int  # sentences of the first text without an (almost) identical counterpart
+    exact: bool = False
+
+    def to_json(self) -> dict[str, float | int]:
+        return {
+            "similarity": round(self.similarity, 4),
+            "containment": round(self.containment, 4),
+            "changed_sentences": self.changed,
+        }
+
+
+def compare(a: Fingerprint, b: Fingerprint) -> Likeness:
+    """The :class:`Likeness` of ``a`` to ``b``."""
+    if a.exact == b.exact and a.size:
+        return Likeness(1.0, 1.0, 1.0, 1.0, a.sketch.count, 0, exact=True)
+    jaccard, contained = _shingle_estimates(a, b)
+    shared = overlap(a.sketch, b.sketch)
+    if not shared.size:
+        return Likeness(jaccard, contained, 0.0, 0.0, 0, a.sketch.count)
+    rows = shared / np.maximum(a.sketch.lengths, 1)[:, None]  # a's sentence contained in b's
+    cols = shared / np.maximum(b.sketch.lengths, 1)[None, :]
+    a_near = rows.max(axis=1) >= SENTENCE_MATCH
+    b_near = cols.max(axis=0) >= SENTENCE_MATCH
+    same = (rows >= SENTENCE_SAME) & (cols >= SENTENCE_SAME)
+    changed = int(np.count_nonzero(~same.any(axis=1)))
+    fewer, more = (a_near, b_near) if a.sketch.count < b.sketch.count else (b_near, a_near)
+    if a.sketch.count == b.sketch.count and a_near.mean() > b_near.mean():  # symmetric
+        fewer, more = a_near, b_near
+    return Likeness(
+        jaccard,
+        contained,
+        float(fewer.mean()),
+        float(more.mean()),
+        int(np.count_nonzero(fewer)),
+        changed,
     )
-    usable = (holds_min >= MIN_ROWS_FOR_CONTAINMENT) & (np.minimum(fp.size, sizes) > 0)
-    contained = np.where(usable, equal / np.maximum(holds_min, 1), 0.0)
-    return equal / NUM_PERM, contained
+
+
+@dataclass(frozen=True, slots=True)
+class CopyRule:
+    """One way of being a copy: every bound must hold (``None``: the story's
+    ``duplicate_similarity``)."""
+
+    name: str
+    similarity: float | None = 0.0
+    containment: float = 0.0
+    covered: float = 0.0
+    covered_other: float = 0.0
+    covered_mean: float = 0.0
+    matched: int = 0
+
+    def holds(self, like: Likeness, min_resemblance: float) -> bool:
+        similarity = min_resemblance if self.similarity is None else self.similarity
+        return (
+            like.similarity >= similarity
+            and like.containment >= self.containment
+            and like.covered >= self.covered
+            and like.covered_other >= self.covered_other
+            and (like.covered + like.covered_other) / 2 >= self.covered_mean
+            and like.matched >= self.matched
+        )
+
+
+# The ways of being a copy, tried in order (kept as data). "Sentences" are the texts' sentence
+# sketches (quotations left out); "covered" is the share of the text with fewer sentences that
+# has a near match in the other, "covered_other" the same share of the other text. The bounds
+# come from the real copy and non-copy pairs of the dev corpora (tests/test_copies_real.py).
+COPY_RULES = (
+    # near-verbatim: most of the smaller text's 3-grams are in the larger (truncated/extended)
+    CopyRule("verbatim", containment=CONTAINMENT_THRESHOLD),
+    # resemblance of the 3-grams (the story's duplicate_similarity), confirmed by the
+    # sentences: different reports of one statement share long verbatim quotations
+    CopyRule("resemblance", similarity=None, covered_mean=0.5),
+    # a shortened copy: nearly every sentence of the shorter text is in the longer, mostly in
+    # the same words (a brief rewritten from a longer report keeps the sentences, not the words)
+    CopyRule("shortened", containment=0.6, covered=0.75),
+    # an edited copy: the lede rewritten, the body kept — half of the 3-grams, three quarters
+    # of the sentences, and at least five of them (a five-line brief is not an edited copy)
+    CopyRule("edited", containment=0.5, covered=0.75, matched=5),
+    # re-spun: synonyms swapped, clauses moved; most sentences of both texts correspond
+    CopyRule("re-spun", covered=0.7, covered_other=0.55, matched=4),
+)
+
+
+def copy_rule(like: Likeness, min_resemblance: float, big_enough: bool = True) -> str:
+    """The name of the first :data:`COPY_RULES` rule ``like`` satisfies, or ""."""
+    if like.exact:
+        return "exact"
+    if not big_enough:
+        return ""
+    return next((r.name for r in COPY_RULES if r.holds(like, min_resemblance)), "")
 
 
 def confirm(
     fp: Fingerprint, candidates: list[Fingerprint], min_resemblance: float
-) -> list[tuple[bool, float]]:
-    """:func:`is_copy` of ``fp`` against every candidate, in one vectorised pass."""
-    if not candidates:
-        return []
-    sizes = np.array([c.size for c in candidates], dtype=np.int64)
-    jaccard, contained = _estimates(fp, sizes, np.stack([c.signature for c in candidates]))
-    similarity = np.maximum(jaccard, contained).round(4)
-    copy = (jaccard >= min_resemblance) | (contained >= CONTAINMENT_THRESHOLD)
-    big_enough = np.minimum(fp.size, sizes) >= MIN_SHINGLES
-    return [
-        (True, 1.0) if c.exact == fp.exact else (bool(k and ok), float(s) if ok else 0.0)
-        for c, k, s, ok in zip(candidates, copy, similarity, big_enough, strict=True)
-    ]
+) -> list[tuple[str, Likeness]]:
+    """The copy rule (or "") and the likeness of ``fp`` against every candidate."""
+    found = []
+    for other in candidates:
+        like = compare(fp, other)
+        big_enough = min(fp.size, other.size) >= MIN_SHINGLES
+        found.append((copy_rule(like, min_resemblance, big_enough), like))
+    return found
 
 
 def is_copy(a: Fingerprint, b: Fingerprint, min_resemblance: float) -> tuple[bool, float]:
-    """Confirm a candidate pair; returns (is a copy, similarity reported in events)."""
-    return confirm(a, [b], min_resemblance)[0]
+    """Confirm a candidate pair; returns (is a copy, the similarity reported in events)."""
+    rule, like = confirm(a, [b], min_resemblance)[0]
+    return bool(rule), (round(max(like.similarity, like.containment), 4) if rule else 0.0)

@@ -28,6 +28,8 @@ def related(story: str, article: ArticleRef, decision: Decision) -> Event:
             "article": article.to_json(),
             "relevance": decision.relevance,
             "shared_terms": list(decision.shared_terms),
+            "seed_relevance": decision.seed_relevance,
+            "profile_relevance": decision.profile_relevance,
         },
     )
 
@@ -41,6 +43,8 @@ def duplicate(story: str, article: ArticleRef, decision: Decision) -> Event:
             "article": article.to_json(),
             "duplicate_of": decision.duplicate_of,
             "similarity": decision.similarity,
+            "containment": decision.containment,
+            "changed_sentences": decision.changed_sentences,
         },
     )
 

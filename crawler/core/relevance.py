@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import math
 import re
+import threading
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from importlib import resources
@@ -50,7 +51,7 @@ MAX_NAME_WORDS = 4  # longer capitalised runs are headlines or menus, not names
 SHARED_TERMS = 10
 PREFILTER_MIN_TERMS = 2
 PREFILTER_CORE = 10
-GROWN_WEIGHT = 0.5  # the grown profile counts half as much as the seed
+GROWN_WEIGHT = 1.0  # the grown profile counts as much as the seed
 NAME_BOOST = 2.0
 # names of news outlets and media words: who reported, not what the story is about
 MEDIA_NAMES = re.compile(
@@ -79,7 +80,21 @@ _POSSESSIVE = re.compile(r"[’']s\b")
 _NAME = re.compile(
     r"\b([A-Z][\w’'-]*[a-z0-9][\w’'-]*|[A-Z]{2,6})(?:\s+(?:[A-Z][\w’'-]*[a-z][\w’'-]*|[A-Z]{2,6}))*"
 )
-_STEMMER = Stemmer.Stemmer("english")
+_STEMMERS = threading.local()  # a Snowball stemmer is not thread-safe: one per thread
+
+
+def stem_words(tokens: list[str]) -> list[str]:
+    """Snowball stems of ``tokens`` (safe to call from any thread)."""
+    stemmer = getattr(_STEMMERS, "english", None)
+    if stemmer is None:
+        stemmer = _STEMMERS.english = Stemmer.Stemmer("english")
+    result: list[str] = stemmer.stemWords(tokens)
+    return result
+
+
+def content_stems(text: str) -> list[str]:
+    """The stems of ``text``'s content words, in order (what relevance counts)."""
+    return stem_words(_content(text))
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,14 +116,14 @@ def _content(text: str) -> list[str]:
 def terms(text: str) -> dict[str, float]:
     """Lead-weighted counts of the content-word stems of ``text``."""
     counts: dict[str, float] = {}
-    for position, stem in enumerate(_STEMMER.stemWords(_content(text))):
+    for position, stem in enumerate(content_stems(text)):
         counts[stem] = counts.get(stem, 0.0) + 1.0 + LEAD_BOOST * math.exp(-position / LEAD_WORDS)
     return counts
 
 
 def vocabulary(text: str) -> set[str]:
     """The distinct stems of ``text`` (what document frequencies count)."""
-    return set(_STEMMER.stemWords(_content(text)))
+    return set(content_stems(text))
 
 
 def entities(text: str) -> frozenset[str]:
@@ -134,7 +149,7 @@ def entities(text: str) -> frozenset[str]:
 
 def entity_terms(names: Iterable[str]) -> set[str]:
     """The stems of the words of ``names`` (what entity overlap compares)."""
-    return set(_STEMMER.stemWords(_content(" ".join(names))))
+    return set(content_stems(" ".join(names)))
 
 
 def weights(counts: Mapping[str, float], stats: TermStats) -> dict[str, float]:
@@ -197,7 +212,7 @@ def surface_forms(text: str, stems: list[str]) -> list[str]:
     wanted = set(stems)
     first: dict[str, str] = {}
     content = _content(text)
-    for word, stem in zip(content, _STEMMER.stemWords(content), strict=True):
+    for word, stem in zip(content, stem_words(content), strict=True):
         if stem in wanted and stem not in first:
             first[stem] = word
     return [first.get(s, s) for s in stems]

@@ -32,6 +32,9 @@ Per story ``s`` and document ``d`` (a hash of the canonical URL):
     {p}sf:{s}                hash "kind|subject" → the story's current reading of that fact
     {p}tl:{s}                hash "kind|subject|doc|version" → one report (the fact timeline)
     {p}grown:{s}             hash stem → weight learned from the story's related articles
+    {p}grown-names:{s}       hash name → weight (the names of the story's related articles)
+    {p}profile:{s}           hash: landmark (time of the first contribution), mass
+    {p}near:{s}              stream of the latest unrelated near misses (capped)
     {p}discovery:{s}         set of the story's current news-search feed URLs
     {p}skipped:{s}           stream of feed entries the pre-filter skipped (capped)
     {p}retry:{s}             zset [url, round] → due: failed first visits to try again (capped)
@@ -143,6 +146,15 @@ class Keys:
 
     def grown(self, story: str) -> str:
         return f"{self.prefix}grown:{story}"
+
+    def grown_names(self, story: str) -> str:
+        return f"{self.prefix}grown-names:{story}"
+
+    def profile(self, story: str) -> str:
+        return f"{self.prefix}profile:{story}"
+
+    def near_misses(self, story: str) -> str:
+        return f"{self.prefix}near:{story}"
 
     def discovery(self, story: str) -> str:
         return f"{self.prefix}discovery:{story}"
