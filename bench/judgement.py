@@ -164,7 +164,7 @@ class Story:
         fp = fingerprint(body(doc))
         best = self.best_copy(fp)
         judged = None
-        if best is None:
+        if not best:
             judged = judge(
                 self.seed.terms,
                 self.seed.entities,
@@ -175,7 +175,7 @@ class Story:
             )
         self.timings.append(time.perf_counter() - started)
         self.time_baseline(doc)
-        if best is not None:
+        if best:
             self.join(aid, fp, best, published)
         elif judged is not None and judged.related(THRESHOLD):
             self.tracked[aid] = (fp, aid, published)
@@ -185,7 +185,8 @@ class Story:
         else:
             self.verdict[aid] = "unrelated"
 
-    def best_copy(self, fp: Fingerprint) -> str | None:
+    def best_copy(self, fp: Fingerprint) -> list[str]:
+        """Every tracked article ``fp`` copies, the closest first."""
         docs = list(self.tracked)
         found = confirm(fp, [self.tracked[d][0] for d in docs], DUPLICATE_SIMILARITY)
         hits = [
@@ -193,21 +194,22 @@ class Story:
             for d, (rule, like) in zip(docs, found, strict=True)
             if rule
         ]
-        return max(hits)[2] if hits else None
+        return [d for _, _, d in sorted(hits, reverse=True)]
 
-    def join(self, aid: str, fp: Fingerprint, match: str, published: float) -> None:
-        rep = self.tracked[match][1]
+    def join(self, aid: str, fp: Fingerprint, matches: list[str], published: float) -> None:
+        """As crawler/judging.py: one duplicate event naming the joined cluster's
+        representative; the earliest published representative wins; bridged clusters merge."""
+        joined = self.tracked[matches[0]][1]
+        reps = {joined} | {self.tracked[m][1] for m in matches}
+        times = {r: self.tracked[r][2] for r in reps if r != SEED}
+        times[aid] = published
+        winner = SEED if SEED in reps else min(times, key=lambda r: (times[r], r))
+        for d, (f, r, p) in list(self.tracked.items()):
+            if r in reps and r != winner:
+                self.tracked[d] = (f, winner, p)
+        self.tracked[aid] = (fp, winner, published)
         self.verdict[aid] = "duplicate"
-        if rep != SEED and published < self.tracked[rep][2]:  # the earlier-published original
-            for d, (f, r, p) in list(self.tracked.items()):
-                if r == rep:
-                    self.tracked[d] = (f, aid, p)
-                    self.events.append((d, "article.duplicate", aid))
-            self.tracked[aid] = (fp, aid, published)
-            self.events.append((aid, "article.related", ""))
-            return
-        self.tracked[aid] = (fp, rep, published)
-        self.events.append((aid, "article.duplicate", rep))
+        self.events.append((aid, "article.duplicate", joined))
 
     def time_baseline(self, doc: dict[str, Any]) -> None:
         started = time.perf_counter()

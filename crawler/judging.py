@@ -5,14 +5,16 @@ Runs under the story's lock (:mod:`crawler.pipeline`); :meth:`Judge.rule` reads,
 
 * **Copies.** The copy index proposes candidates; :func:`crawler.core.dedup.confirm` compares
   the reporting (furniture dropped) by 3-grams and sentence by sentence. A page that copies
-  tracked articles joins their cluster. Every cluster it copies is one story piece, so when it
-  copies members of several clusters they merge. The **representative** of a cluster is its
-  earliest *published* member (the page's own time, falling back to when it was first seen)
-  — or the seed for copies of the seed — whatever order the pages were processed in. When a
-  page is published before the representative of the cluster it copies, it becomes the
-  representative: it gets ``article.related`` and every member it displaced a corrective
-  ``article.duplicate`` naming it, so the last article event of every article is the same
-  whichever order its cluster arrived in.
+  tracked articles joins their cluster and gets ``article.duplicate``, naming the cluster's
+  representative as the user knew it and how the copy differs from it. Every cluster it
+  copies is one story piece, so when it copies members of several clusters they merge. The
+  **representative** of a cluster is its earliest *published* member (the page's own time,
+  falling back to when it was first seen) — or the seed for copies of the seed — whatever
+  order the pages were processed in: a copy published before the representative becomes
+  the representative (the members move to it silently; the facts ledger and ``newswatch
+  story`` follow the cluster fields). So every order of arrival ends with the same clusters
+  and representatives, and each cluster has one ``article.related`` (its first-seen member)
+  and an ``article.duplicate`` for every other member.
 * **Relevance.** Otherwise the page is scored against the seed and the grown profile
   (:func:`crawler.core.profile.judge`); related pages add to the profile. Unrelated pages whose
   best score reached ``NEAR_MISS`` × ``min_relevance`` are kept as near misses with their
@@ -49,20 +51,11 @@ log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, slots=True)
-class Displaced:
-    """A tracked article that becomes a copy of the new page (it was published earlier)."""
-
-    article: TrackedArticle
-    decision: Decision
-    old_cluster: str
-
-
-@dataclass(frozen=True, slots=True)
 class Ruling:
     decision: Decision
     cluster: str  # the new article's TrackedArticle.cluster: representative, SEED_DOC or ""
-    displaced: tuple[Displaced, ...] = ()
-    former: tuple[str, ...] = ()  # representatives whose clusters merge into the new page's
+    displaced: tuple[TrackedArticle, ...] = ()  # members that move to the new representative
+    former: tuple[str, ...] = ()  # representatives whose clusters merge into another
     judgement: Judgement | None = None
     landmark: float | None = None  # the grown profile's landmark (None: not yet set)
 
@@ -74,18 +67,14 @@ class Judge:
 
     async def rule(self, story: StoryConfig, page: Page, fp: Fingerprint) -> Ruling:
         copy = await self._copy(story, page, fp)
-        if copy is not None and copy.decision.verdict == "duplicate":
+        if copy is not None:
             return copy
-        judgement, landmark = await self._relevance(story, page)
-        if copy is not None:  # it represents the clusters it copies: related by them
-            return Ruling(
-                _related(judgement, verdict="related"),
-                "",
-                copy.displaced,
-                copy.former,
-                judgement,
-                landmark,
-            )
+        seed = self._profiles[story.id]
+        profile, landmark = await self._store.discovery.profile(story.id)
+        title, text = page.article.title, page.article.text
+        needed = profile_terms(seed.terms, seed.entities, profile, f"{title}\n{text}")
+        stats = await self._store.terms.stats(needed)
+        judgement = judge(seed.terms, seed.entities, profile, title, text, stats)
         verdict = "related" if judgement.related(story.min_relevance) else "unrelated"
         return Ruling(_related(judgement, verdict), "", (), (), judgement, landmark)
 
@@ -108,79 +97,47 @@ class Judge:
         log.info("%s: %s no longer copies %s: tracked on its own", story.id, tracked.url, rep)
         return True
 
-    async def _relevance(self, story: StoryConfig, page: Page) -> tuple[Judgement, float | None]:
-        seed = self._profiles[story.id]
-        profile, landmark = await self._store.discovery.profile(story.id)
-        title, text = page.article.title, page.article.text
-        needed = profile_terms(seed.terms, seed.entities, profile, f"{title}\n{text}")
-        stats = await self._store.terms.stats(needed)
-        return judge(seed.terms, seed.entities, profile, title, text, stats), landmark
-
     async def _copy(self, story: StoryConfig, page: Page, fp: Fingerprint) -> Ruling | None:
-        """The ruling when ``page`` copies tracked articles (or the seed), else None."""
+        """The ruling when ``page`` copies tracked articles (or the seed), else None.
+
+        ``duplicate_of`` names the representative of the cluster it joins as it was when the
+        page arrived (what the user was told about); the page itself becomes the
+        representative when it was published before it. Clusters it bridges merge.
+        """
         matches = [
             m
             for m in await self._store.index.compare(story.id, fp, story.duplicate_similarity)
             if m.rule
         ]
-        if not matches:
-            return None
-        clusters: dict[str, TrackedArticle | None] = {}
-        for match in matches:
-            rep, head = await self._representative(story.id, match.doc)
-            clusters.setdefault(rep, head)
-        winner = _earliest(clusters, page)
-        if winner == page.doc:
-            return await self._represent(story, page, fp, clusters)
         best = strongest(matches)
-        assert best is not None
-        like = await self._likeness(story.id, fp, winner, best.doc, best.likeness)
-        head = clusters[winner]
-        url = SEED_DOC if winner == SEED_DOC else (head.url if head else winner)
+        if best is None:
+            return None
+        joined, head = await self._representative(story.id, best.doc)
+        clusters = {joined: head}
+        for match in matches:
+            rep, found = await self._representative(story.id, match.doc)
+            clusters.setdefault(rep, found)
+        winner = _earliest(clusters, page)
+        like = await self._likeness(story.id, fp, joined, best.doc, best.likeness)
+        url = SEED_DOC if joined == SEED_DOC else (head.url if head else joined)
         merged = {rep: h for rep, h in clusters.items() if rep != winner}
-        displaced, former = await self._displace(story, merged, winner, url)
-        return Ruling(_duplicate(url, like), winner, displaced, former)
-
-    async def _represent(
-        self,
-        story: StoryConfig,
-        page: Page,
-        fp: Fingerprint,
-        clusters: dict[str, TrackedArticle | None],
-    ) -> Ruling:
-        displaced, former = await self._displace(story, clusters, page.doc, page.fetched.url, fp)
-        return Ruling(Decision("related"), "", displaced, former)
+        displaced = await self._displace(story, merged, winner)
+        cluster = "" if winner == page.doc else winner
+        return Ruling(_duplicate(url, like), cluster, displaced, tuple(merged))
 
     async def _displace(
-        self,
-        story: StoryConfig,
-        clusters: dict[str, TrackedArticle | None],
-        winner: str,
-        winner_url: str,
-        winner_fp: Fingerprint | None = None,
-    ) -> tuple[tuple[Displaced, ...], tuple[str, ...]]:
-        """Every member of ``clusters`` (representatives included) as a copy of ``winner``."""
-        members: list[tuple[TrackedArticle, str]] = []
+        self, story: StoryConfig, clusters: dict[str, TrackedArticle | None], winner: str
+    ) -> tuple[TrackedArticle, ...]:
+        """Every member of ``clusters`` (representatives included): they move to ``winner``."""
+        members: list[TrackedArticle] = []
         for rep, head in clusters.items():
             if head is not None:
-                members.append((head, rep))
+                members.append(head)
             for doc in await self._store.index.members(story.id, rep):
                 found = await self._store.articles.get(story.id, doc)
                 if found is not None and found.doc != winner:
-                    members.append((found, rep))
-        if not members:
-            return (), tuple(clusters)
-        wanted = [winner] if winner_fp is None else []
-        stored = await self._store.index.fingerprints(
-            story.id, [*wanted, *(m.doc for m, _ in members)]
-        )
-        target = winner_fp or stored.get(winner)
-        displaced = []
-        for member, old in members:
-            own = stored.get(member.doc)
-            like = compare(own, target) if own is not None and target is not None else None
-            displaced.append(Displaced(member, _duplicate(winner_url, like), old))
-        return tuple(displaced), tuple(clusters)
+                    members.append(found)
+        return tuple(members)
 
     async def _likeness(
         self, story: str, fp: Fingerprint, rep: str, matched: str, like: Likeness
@@ -220,20 +177,12 @@ class Judge:
         winner = ruling.cluster or page.doc
         for rep in ruling.former:
             index.queue_forget_members(pipe, story.id, rep)
-        out = [
-            (events.duplicate if decision.verdict == "duplicate" else events.related)(
-                story.id, article_ref(tracked, 1), decision
-            )
-        ]
-        for moved in ruling.displaced:
-            articles.queue_cluster(pipe, story.id, moved.article.doc, winner, "duplicate")
+        make = events.duplicate if decision.verdict == "duplicate" else events.related
+        self._store.outbox.queue_add(pipe, [make(story.id, article_ref(tracked, 1), decision)])
+        for moved in ruling.displaced:  # silently: their events were right when they were made
+            articles.queue_cluster(pipe, story.id, moved.doc, winner, "duplicate")
             if winner != SEED_DOC:
-                index.queue_member(pipe, story.id, winner, moved.article.doc)
-            version = moved.article.version
-            out.append(
-                events.duplicate(story.id, article_ref(moved.article, version), moved.decision)
-            )
-        self._store.outbox.queue_add(pipe, out)
+                index.queue_member(pipe, story.id, winner, moved.doc)
         if decision.verdict == "related" and ruling.judgement is not None:
             self._queue_growth(pipe, story, page, ruling.landmark)
         if story.revisit:

@@ -27,7 +27,23 @@ from crawler.store.keys import Keys
 MAX_CANDIDATES = 32
 MIN_ANCHOR_HITS = 2
 MIN_SENTENCE_HITS = 2
-SENTENCE_KEY = b"s:"  # sentence keys live in the anchors hash under this prefix
+SENTENCE_BUCKET = 16  # a sentence key remembers its latest documents, at most this many
+# Puts doc ARGV[1] first in each field ARGV[2 .. n-1] of hash KEYS[1] ("d1 d2 …", newest
+# first), keeping at most ARGV[n] ids per field.
+_REMEMBER = """
+local cap = tonumber(ARGV[#ARGV])
+for i = 2, #ARGV - 1 do
+  local ids = {ARGV[1]}
+  local old = redis.call('HGET', KEYS[1], ARGV[i])
+  if old then
+    for id in string.gmatch(old, '%S+') do
+      if id ~= ARGV[1] and #ids < cap then ids[#ids + 1] = id end
+    end
+  end
+  redis.call('HSET', KEYS[1], ARGV[i], table.concat(ids, ' '))
+end
+return 0
+"""
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,19 +91,18 @@ class CopyIndex:
     async def _candidates(self, story: str, fp: Fingerprint) -> tuple[str, list[str]]:
         """(exact match or "", candidate docs ranked by how many buckets/anchors they share)."""
         k = self._keys
-        sentence_keys = [SENTENCE_KEY + key for key in fp.keys]
         async with self._redis.pipeline(transaction=False) as pipe:
             pipe.hget(k.exact(story), fp.exact)
             for band, key in enumerate(band_keys(fp.signature)):
                 pipe.hget(k.lsh(story, band), key)
-            pipe.hmget(k.anchors(story), [*fp.anchors, *sentence_keys] or [b"-"])
+            pipe.hmget(k.anchors(story), list(fp.anchors) or [b"-"])
+            pipe.hmget(k.sentence_keys(story), list(fp.keys) or [b"-"])
             found = await pipe.execute()
         if found[0]:
             return found[0].decode(), []
         banded = Counter(d for d in found[1 : 1 + BANDS] if d)
-        looked = found[-1]
-        anchored = Counter(d for d in looked[: len(fp.anchors)] if d)
-        sentenced = Counter(d for d in looked[len(fp.anchors) :] if d)
+        anchored = Counter(d for d in found[-2] if d)
+        sentenced = Counter(d for ids in found[-1] if ids for d in set(ids.split()))
         # one agreeing band is strong evidence (J ≳ 0.2); one shared anchor or sentence key is
         # not (a common phrase, a stock sentence), two are: a text contained in another
         # shares ~1 anchor per 16 shingles, a re-spun copy most of its sentence keys
@@ -109,8 +124,11 @@ class CopyIndex:
         pipe.hset(k.signatures(story), doc, fp.to_bytes())
         for band, key in enumerate(band_keys(fp.signature)):
             pipe.hsetnx(k.lsh(story, band), key, doc)
-        for anchor in (*fp.anchors, *(SENTENCE_KEY + key for key in fp.keys)):
+        for anchor in fp.anchors:
             pipe.hsetnx(k.anchors(story), anchor, doc)
+        if fp.keys:
+            args = [doc, *fp.keys, SENTENCE_BUCKET]
+            pipe.eval(_REMEMBER, 1, k.sentence_keys(story), *args)
 
     def queue_member(self, pipe: Pipeline, story: str, rep: str, doc: str) -> None:
         pipe.rpush(self._keys.members(story, rep), doc)

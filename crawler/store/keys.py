@@ -27,6 +27,7 @@ Per story ``s`` and document ``d`` (a hash of the canonical URL):
     {p}exact:{s}             hash text hash → d;  {p}sig:{s}  hash d → MinHash signature
     {p}lsh:{s}:{band}        hash band key → first d in that bucket
     {p}anchor:{s}            hash anchor shingle hash → first d that contained it
+    {p}sentence:{s}          hash sentence key → the latest docs with that key ("d1 d2 …")
     {p}members:{s}:{rep}     list of the copies in a cluster
     {p}lock:{s}              short lock around copy detection + insert
     {p}sf:{s}                hash "kind|subject" → the story's current reading of that fact
@@ -127,6 +128,9 @@ class Keys:
 
     def anchors(self, story: str) -> str:
         return f"{self.prefix}anchor:{story}"
+
+    def sentence_keys(self, story: str) -> str:
+        return f"{self.prefix}sentence:{story}"
 
     def members(self, story: str, rep: str) -> str:
         return f"{self.prefix}members:{story}:{rep}"
