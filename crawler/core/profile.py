@@ -31,18 +31,17 @@ uses its words stays related, while an article about a similar event elsewhere d
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
+from crawler.core.names import names_in, proper_names, story_names
 from crawler.core.relevance import (
     Relevance,
     TermStats,
-    entities,
+    document,
     entity_terms,
     needed_terms,
     relevance,
-    story_names,
     top_terms,
     vocabulary,
     weights,
@@ -57,9 +56,6 @@ FOCUS_TERMS = 10  # the grown profile's strongest terms that are not names: what
 FOLLOW_UP = 0.7
 NEAR_MISS = 0.5  # an unrelated article scoring at least this share of the threshold is kept
 MAX_EXPONENT = 1000.0  # 2**1000 < float max: ~19 years of a story at HALF_LIFE = 7 days
-
-
-_LOWER_WORD = re.compile(r"(?<![\w'’-])[a-z][a-z'’-]*")
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,25 +99,8 @@ def contribution(
     return Contribution(terms, names, factor)
 
 
-def proper_names(text: str) -> frozenset[str]:
-    """The names ``text`` mentions, without news outlets and without capitalised common
-    words: a name all of whose words the text also writes in lower case ("People", "At
-    least", "Ministry" opening a sentence or a title-case line) is not a name. Headlines are
-    left out by the callers for the same reason (title case)."""
-    lowered = set(_LOWER_WORD.findall(text))
-    return frozenset(
-        n for n in story_names(entities(text)) if not all(w in lowered for w in n.split())
-    )
-
-
 def lead(title: str, text: str) -> str:
     return " ".join(f"{title}\n{text}".split()[: LEAD_WORDS + len(title.split())])
-
-
-def names_in(text: str, names: Iterable[str]) -> list[str]:
-    """The ``names`` that ``text`` mentions (whole words, any case), sorted."""
-    lowered = text.lower()
-    return sorted(n for n in names if re.search(rf"(?<!\w){re.escape(n)}(?!\w)", lowered))
 
 
 @dataclass(frozen=True, slots=True)
@@ -173,18 +152,20 @@ def judge(
     stats: TermStats,
 ) -> Judgement:
     """Relevance of an article (``title``, ``text``) to the seed and to the grown profile."""
-    full = f"{title}\n{text}"
-    seed = relevance(weights(seed_terms, stats), seed_names, full, stats)
+    doc = document(f"{title}\n{text}")
+    seed = relevance(weights(seed_terms, stats), seed_names, "", stats, doc)
     core = profile.core_names()
-    grown = relevance(weights(profile.terms, stats), core, full, stats) if profile.terms else None
-    anchors = tuple(names_in(lead(title, text), core))
-    seed_anchors = names_in(lead(title, text), story_names(seed_names))
-    by_seed = seed.score if seed.entity_overlap > 0 and seed_anchors else 0.0
+    grown_weights = weights(profile.terms, stats)
+    grown = relevance(grown_weights, core, "", stats, doc) if profile.terms else None
+    opening = lead(title, text)
+    anchors = tuple(names_in(opening, core))
+    named = names_in(opening, story_names(seed_names))
+    by_seed = seed.score if seed.entity_overlap > 0 and named else 0.0
     by_grown = grown.score if grown is not None and anchors else 0.0
     score = max(by_seed, by_grown)
     basis = "" if score <= 0 else ("seed" if by_seed >= by_grown else "profile")
     follow_up = bool(names_in(title, core)) and bool(
-        vocabulary(title) & set(focus_terms(profile, stats))
+        vocabulary(title) & set(_focus(grown_weights, core))
     )
     return Judgement(round(score, 4), seed, grown, anchors, basis, follow_up)
 
@@ -192,7 +173,10 @@ def judge(
 def focus_terms(profile: StoryProfile, stats: TermStats) -> list[str]:
     """The grown profile's ``FOCUS_TERMS`` strongest terms (tf-idf) that are not words of its
     core names: what the story is about now ("flood", "dam", "toll"), not where."""
-    named = entity_terms(profile.core_names())
-    grown = weights(profile.terms, stats)
+    return _focus(weights(profile.terms, stats), profile.core_names())
+
+
+def _focus(grown: Mapping[str, float], core: Iterable[str]) -> list[str]:
+    named = entity_terms(core)
     ranked = sorted((t for t in grown if t not in named), key=lambda t: (-grown[t], t))
     return ranked[:FOCUS_TERMS]

@@ -100,13 +100,14 @@ def sentence_keys(sk: Sketch) -> tuple[bytes, ...]:
     """``KEYS_PER_SENTENCE`` min-wise keys per sentence (8 bytes each: salt index, hash)."""
     if not sk.count:
         return ()
+    starts = np.concatenate(([0], np.cumsum(sk.lengths.astype(np.intp))[:-1]))
     keys: set[bytes] = set()
-    bounds = np.cumsum(sk.lengths.astype(np.intp))[:-1]
     for number, salt in enumerate(_SALTS):
         with np.errstate(over="ignore"):
             mixed = (sk.hashes ^ np.uint32(salt)) * np.uint32(0x9E3779B1)
-        for part in np.split(mixed, bounds):
-            keys.add(bytes([number]) + int(part.min()).to_bytes(7, "little"))
+        lows = np.minimum.reduceat(mixed, starts).astype("<u8") << np.uint64(8)
+        raw = (lows | np.uint64(number)).tobytes()
+        keys.update(raw[i : i + 8] for i in range(0, len(raw), 8))
     return tuple(sorted(keys))
 
 
