@@ -38,8 +38,9 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from crawler.core.dedup import Fingerprint, confirm, fingerprint, minhash, shingles
-from crawler.core.profile import EMPTY, SEED_WEIGHT, StoryProfile, contribution, judge
+from crawler.core.copies import confirm
+from crawler.core.dedup import Fingerprint, fingerprint, minhash, shingles
+from crawler.core.profile import EMPTY, SEED_WEIGHT, StoryProfile, contribution, judge, strongest
 from crawler.core.relevance import (
     TermStats,
     key_terms,
@@ -103,7 +104,7 @@ class Story:
         self.baseline: list[float] = []
 
     def profile(self) -> StoryProfile:
-        return StoryProfile(self.grown, self.names, self.mass) if self.mass else EMPTY
+        return strongest(self.grown, self.names, self.mass) if self.mass else EMPTY
 
     def grow(self, title: str, text: str, when: float, weight: float = 1.0) -> None:
         if self.landmark is None:

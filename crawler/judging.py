@@ -33,7 +33,8 @@ from redis.asyncio.client import Pipeline
 
 from crawler.config import StoryConfig
 from crawler.core import events
-from crawler.core.dedup import Fingerprint, Likeness, compare, confirm
+from crawler.core.copies import Likeness, compare, confirm
+from crawler.core.dedup import Fingerprint
 from crawler.core.facts.story import SEED_DOC
 from crawler.core.profile import NEAR_MISS, SEED_WEIGHT, Judgement, contribution, judge
 from crawler.core.profile import wanted_terms as profile_terms

@@ -3,7 +3,7 @@
 The articles are read at run time, by id, from ../shared/data/realnews-dev (excerpts of public
 pages kept for evaluation only: never copied here); the tests skip when it is absent. Each
 pair names the kind of syndication it shows and the copy rule of
-:data:`crawler.core.dedup.COPY_RULES` that catches it, so a change of a bound that loses a
+:data:`crawler.core.copies.COPY_RULES` that catches it, so a change of a bound that loses a
 real copy, or marks a real different report as one, fails here.
 """
 
@@ -15,7 +15,8 @@ from typing import Any
 
 import pytest
 
-from crawler.core.dedup import Fingerprint, compare, copy_rule, fingerprint
+from crawler.core.copies import compare, copy_rule
+from crawler.core.dedup import Fingerprint, fingerprint
 from crawler.core.furniture import reporting
 from crawler.core.text import words
 from tests.conftest import shared_path

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from crawler.core.dedup import MIN_SHINGLES, compare, copy_rule, fingerprint, is_copy, resemblance
+from crawler.core.copies import compare, copy_rule, is_copy
+from crawler.core.dedup import MIN_SHINGLES, fingerprint, resemblance
 from crawler.core.seed import parse_seed_text
 from tests.conftest import SEED_FILE
 from tests.newstexts import (

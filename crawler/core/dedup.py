@@ -13,11 +13,15 @@
 * Anchors: the shingles whose mixed hash is ``0 mod ANCHOR_EVERY`` (content-defined sampling,
   Broder/Manber). A text contained in another shares all of its anchors with it, whatever the
   length ratio, so a short early version of a long wire story — Jaccard 0.15, which banding
-  would mostly miss — and a re-spun copy (synonyms swapped, sentences dropped: Jaccard ≈ 0.4)
-  are still candidates.
-* Confirmation: estimated resemblance (Jaccard) ≥ the story's ``duplicate_similarity``, or
-  estimated containment of the smaller text in the larger ≥ ``CONTAINMENT_THRESHOLD``.
-"""
+  would mostly miss — is still a candidate. Re-spun copies are found by their sentence keys
+  (:mod:`crawler.core.sketch`).
+* Everything is computed on the article's *reporting* (:func:`crawler.core.furniture.reporting`:
+  datelines, bylines, credits, read-more lines dropped), so two sites' copies of one wire
+  story differ only where their texts do.
+* Confirmation (:mod:`crawler.core.copies`): exact Jaccard and containment of the
+  3-gram sets (stored with the signature: MinHash estimates are too noisy at the boundary
+  between real copies and different reports of one event), and sentence coverage in both
+  directions (:mod:`crawler.core.sketch`)."""
 
 from __future__ import annotations
 
@@ -28,7 +32,7 @@ import numpy.typing as npt
 import xxhash
 
 from crawler.core.furniture import reporting
-from crawler.core.sketch import EMPTY, Sketch, overlap, sentence_keys, sketch
+from crawler.core.sketch import EMPTY, Sketch, sentence_keys, sketch
 from crawler.core.text import stable_hash, words
 
 SHINGLE_WORDS = 3
@@ -38,13 +42,6 @@ ROWS = NUM_PERM // BANDS
 ANCHOR_EVERY = 16
 MIN_SHINGLES = 8
 CONTAINMENT_THRESHOLD = 0.8
-# a sentence has a near match when this share of its content stems is in one sentence of the
-# other text; an (almost) identical counterpart shares this share both ways
-SENTENCE_MATCH = 0.6
-SENTENCE_SAME = 0.9
-# sentences are compared only when this share of the smaller text's 3-grams is shared (the
-# real re-spun copies of the dev corpora share at least 0.2; topical neighbours 0.02–0.1)
-MIN_CONTAINMENT_FOR_SENTENCES = 0.08
 # containment is estimated on the hash functions where the smaller text holds the minimum;
 # with fewer than this many (a 50-shingle text against a 5,000-shingle one) it is noise
 MIN_ROWS_FOR_CONTAINMENT = 10
@@ -174,10 +171,10 @@ def containment(a: Fingerprint, b: Fingerprint) -> float:
     share where both minima are equal estimates ``|A∩B| / |A|`` directly — much less noisy
     than deriving it from the Jaccard estimate and the sizes when the sizes differ a lot.
     """
-    return _shingle_estimates(a, b)[1]
+    return shingle_measures(a, b)[1]
 
 
-def _shingle_estimates(a: Fingerprint, b: Fingerprint) -> tuple[float, float]:
+def shingle_measures(a: Fingerprint, b: Fingerprint) -> tuple[float, float]:
     """(Jaccard, containment of the smaller in the larger): exact when both fingerprints
     carry their shingles, else MinHash estimates."""
     if a.shingled is not None and b.shingled is not None and len(a.shingled) and len(b.shingled):
@@ -189,125 +186,3 @@ def _shingle_estimates(a: Fingerprint, b: Fingerprint) -> tuple[float, float]:
     holds_min = int(np.count_nonzero(small.signature <= large.signature))
     usable = holds_min >= MIN_ROWS_FOR_CONTAINMENT and small.size > 0
     return equal / NUM_PERM, (equal / holds_min if usable else 0.0)
-
-
-@dataclass(frozen=True, slots=True)
-class Likeness:
-    """How two articles' reporting compares; ``changed`` counts the *first* one's sentences."""
-
-    similarity: float  # estimated Jaccard of word 3-grams (1.0: the same words)
-    containment: float  # estimated share of the smaller text's 3-grams in the larger
-    covered: float  # share of the text with fewer sentences that has a near match
-    covered_other: float  # the same share of the text with more sentences
-    matched: int  # sentences of the text with fewer sentences that have a near match
-    changed: int  # sentences of the first text without an (almost) identical counterpart
-    exact: bool = False
-
-    def to_json(self) -> dict[str, float | int]:
-        return {
-            "similarity": round(self.similarity, 4),
-            "containment": round(self.containment, 4),
-            "changed_sentences": self.changed,
-        }
-
-
-def compare(a: Fingerprint, b: Fingerprint) -> Likeness:
-    """The :class:`Likeness` of ``a`` to ``b``."""
-    if a.exact == b.exact and a.size:
-        return Likeness(1.0, 1.0, 1.0, 1.0, a.sketch.count, 0, exact=True)
-    jaccard, contained = _shingle_estimates(a, b)
-    if contained < MIN_CONTAINMENT_FOR_SENTENCES:  # nothing in common worth a closer look
-        return Likeness(jaccard, contained, 0.0, 0.0, 0, a.sketch.count)
-    shared = overlap(a.sketch, b.sketch)
-    if not shared.size:
-        return Likeness(jaccard, contained, 0.0, 0.0, 0, a.sketch.count)
-    rows = shared / np.maximum(a.sketch.lengths, 1)[:, None]  # a's sentence contained in b's
-    cols = shared / np.maximum(b.sketch.lengths, 1)[None, :]
-    a_near = rows.max(axis=1) >= SENTENCE_MATCH
-    b_near = cols.max(axis=0) >= SENTENCE_MATCH
-    same = (rows >= SENTENCE_SAME) & (cols >= SENTENCE_SAME)
-    changed = int(np.count_nonzero(~same.any(axis=1)))
-    fewer, more = (a_near, b_near) if a.sketch.count < b.sketch.count else (b_near, a_near)
-    if a.sketch.count == b.sketch.count and a_near.mean() > b_near.mean():  # symmetric
-        fewer, more = a_near, b_near
-    return Likeness(
-        jaccard,
-        contained,
-        float(fewer.mean()),
-        float(more.mean()),
-        int(np.count_nonzero(fewer)),
-        changed,
-    )
-
-
-@dataclass(frozen=True, slots=True)
-class CopyRule:
-    """One way of being a copy: every bound must hold (``None``: the story's
-    ``duplicate_similarity``)."""
-
-    name: str
-    similarity: float | None = 0.0
-    containment: float = 0.0
-    covered: float = 0.0
-    covered_other: float = 0.0
-    covered_mean: float = 0.0
-    matched: int = 0
-
-    def holds(self, like: Likeness, min_resemblance: float) -> bool:
-        similarity = min_resemblance if self.similarity is None else self.similarity
-        return (
-            like.similarity >= similarity
-            and like.containment >= self.containment
-            and like.covered >= self.covered
-            and like.covered_other >= self.covered_other
-            and (like.covered + like.covered_other) / 2 >= self.covered_mean
-            and like.matched >= self.matched
-        )
-
-
-# The ways of being a copy, tried in order (kept as data). "Sentences" are the texts' sentence
-# sketches (quotations left out); "covered" is the share of the text with fewer sentences that
-# has a near match in the other, "covered_other" the same share of the other text. The bounds
-# come from the real copy and non-copy pairs of the dev corpora (tests/test_copies_real.py).
-COPY_RULES = (
-    # near-verbatim: most of the smaller text's 3-grams are in the larger (truncated/extended)
-    CopyRule("verbatim", containment=CONTAINMENT_THRESHOLD),
-    # resemblance of the 3-grams (the story's duplicate_similarity), confirmed by the
-    # sentences: different reports of one statement share long verbatim quotations
-    CopyRule("resemblance", similarity=None, covered_mean=0.5),
-    # a shortened copy: nearly every sentence of the shorter text is in the longer, mostly in
-    # the same words (a brief rewritten from a longer report keeps the sentences, not the words)
-    CopyRule("shortened", containment=0.6, covered=0.75),
-    # an edited copy: the lede rewritten, the body kept — half of the 3-grams, three quarters
-    # of the sentences, and at least five of them (a five-line brief is not an edited copy)
-    CopyRule("edited", containment=0.5, covered=0.75, matched=5),
-    # re-spun: synonyms swapped, clauses moved; most sentences of both texts correspond
-    CopyRule("re-spun", covered=0.7, covered_other=0.55, matched=4),
-)
-
-
-def copy_rule(like: Likeness, min_resemblance: float, big_enough: bool = True) -> str:
-    """The name of the first :data:`COPY_RULES` rule ``like`` satisfies, or ""."""
-    if like.exact:
-        return "exact"
-    if not big_enough:
-        return ""
-    return next((r.name for r in COPY_RULES if r.holds(like, min_resemblance)), "")
-
-
-def confirm(
-    fp: Fingerprint, candidates: list[Fingerprint], min_resemblance: float
-) -> list[tuple[str, Likeness]]:
-    """The copy rule (or "") and the likeness of ``fp`` against every candidate."""
-    found = []
-    for other in candidates:
-        like = compare(fp, other)
-        big_enough = min(fp.size, other.size) >= MIN_SHINGLES
-        found.append((copy_rule(like, min_resemblance, big_enough), like))
-    return found
-
-
-def is_copy(a: Fingerprint, b: Fingerprint, min_resemblance: float) -> tuple[bool, float]:
-    """Confirm a candidate pair; returns (is a copy, the similarity reported in events)."""
-    rule, like = confirm(a, [b], min_resemblance)[0]
-    return bool(rule), (round(max(like.similarity, like.containment), 4) if rule else 0.0)

@@ -20,6 +20,7 @@ def _event(etype: str, story: str, identity: tuple[object, ...], body: dict[str,
 
 
 def related(story: str, article: ArticleRef, decision: Decision) -> Event:
+    """The first article of a cluster seen: why it belongs to the story (both scores)."""
     return _event(
         "article.related",
         story,
@@ -35,6 +36,7 @@ def related(story: str, article: ArticleRef, decision: Decision) -> Event:
 
 
 def duplicate(story: str, article: ArticleRef, decision: Decision) -> Event:
+    """A copy: the cluster's representative then, and how the copy differs from it."""
     return _event(
         "article.duplicate",
         story,

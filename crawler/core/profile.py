@@ -31,6 +31,7 @@ uses its words stays related, while an article about a similar event elsewhere d
 
 from __future__ import annotations
 
+import heapq
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
@@ -52,6 +53,7 @@ CORE_SHARE = 0.3
 LEAD_WORDS = 60
 SEED_WEIGHT = 3.0
 GROWN_TERMS = 20  # terms each related article adds
+PROFILE_TERMS = 300  # the strongest grown terms and names a judgement uses
 FOCUS_TERMS = 10  # the grown profile's strongest terms that are not names: what happens
 FOLLOW_UP = 0.7
 NEAR_MISS = 0.5  # an unrelated article scoring at least this share of the threshold is kept
@@ -82,6 +84,16 @@ class StoryProfile:
 
 
 EMPTY = StoryProfile({}, {}, 0.0)
+
+
+def strongest(terms: Mapping[str, float], names: Mapping[str, float], mass: float) -> StoryProfile:
+    """A profile of the ``PROFILE_TERMS`` heaviest terms and names (the long tail weighs
+    nothing next to them, and every term costs a document-frequency lookup)."""
+    return StoryProfile(
+        dict(heapq.nlargest(PROFILE_TERMS, terms.items(), key=lambda kv: (kv[1], kv[0]))),
+        dict(heapq.nlargest(PROFILE_TERMS, names.items(), key=lambda kv: (kv[1], kv[0]))),
+        mass,
+    )
 
 
 def decay_factor(when: float, landmark: float) -> float:

@@ -18,15 +18,15 @@ score = cosine(seed, doc) × (1 − ENTITY_WEIGHT + ENTITY_WEIGHT × entity over
   an article related on its own. On the SemEval-2022 pairs this form ranks pairs better than
   adding the two (see ``bench/similarity.py``).
 
-An article is *related* when ``score >= story.min_relevance``; ``shared_terms`` lists the
-words that contribute most to the cosine (as written in the article), so the score explains
-itself.
+This is the score against the seed; :mod:`crawler.core.profile` scores against the story's
+grown profile the same way and decides what is related. ``shared_terms`` lists the words that
+contribute most to the cosine (as written in the article), so the score explains itself.
 
 The story's *key terms* — what the pre-filter looks for in feed entries, and what discovery
 asks the news searches for — come from one ranking, :func:`ranked_terms`: seed tf-idf plus
-half the grown profile, names boosted. The pre-filter's names are the seed's names whose words
-are among those key terms; news outlets ("ABC News", "Reuters": an aggregator's attribution,
-not the story) never count (:data:`MEDIA_NAMES`, kept as data).
+the grown profile (``GROWN_WEIGHT``), names boosted. The pre-filter's names are the seed's
+names whose words are among those key terms; news outlets ("ABC News", "Reuters": an
+aggregator's attribution, not the story) never count (:data:`MEDIA_NAMES`, kept as data).
 """
 
 from __future__ import annotations

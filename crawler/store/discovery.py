@@ -22,7 +22,7 @@ from datetime import UTC, datetime
 from redis.asyncio import Redis
 from redis.asyncio.client import Pipeline
 
-from crawler.core.profile import Contribution, StoryProfile
+from crawler.core.profile import Contribution, StoryProfile, strongest
 from crawler.models import FeedEntry
 from crawler.store.keys import Keys
 
@@ -88,12 +88,12 @@ class DiscoveryStore:
         grown = {t.decode(): float(w) for t, w in terms.items()}
         if len(grown) > MAX_GROWN or len(names) > MAX_GROWN:
             await self._prune(story, grown, {n.decode(): float(w) for n, w in names.items()})
-        profile = StoryProfile(
-            grown, {n.decode(): float(w) for n, w in names.items()}, float(mass or 0.0)
-        )
+        named = {n.decode(): float(w) for n, w in names.items()}
+        profile = strongest(grown, named, float(mass or 0.0))
         return profile, (float(landmark) if landmark else None)
 
     async def _prune(self, story: str, terms: dict[str, float], names: dict[str, float]) -> None:
+        """Drop the weakest half of an outgrown term (or name) hash."""
         async with self._redis.pipeline(transaction=False) as pipe:
             for key, weights in (
                 (self._keys.grown(story), terms),

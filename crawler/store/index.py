@@ -1,16 +1,21 @@
-"""The copy index in Redis: exact text hashes, MinHash LSH bands and anchors, per story.
+"""The copy index in Redis: exact text hashes, MinHash LSH bands, anchors and sentence keys.
 
 Every worker process sees every article. A lookup is one pipelined round trip for the exact
-hash, the ``BANDS`` band buckets and the text's anchors (one ``HMGET``), plus one ``HMGET`` for
-at most ``MAX_CANDIDATES`` candidates' signatures: its cost depends on the looked-up text,
-never on how many articles are stored (``bench/dedup.py`` measures it at 1k, 10k and 100k).
+hash, the ``BANDS`` band buckets, the text's anchors and its sentence keys (two ``HMGET``s),
+plus one ``HMGET`` for at most ``MAX_CANDIDATES`` candidates' fingerprints: its cost depends
+on the looked-up text, never on how many articles are stored (``bench/dedup.py`` measures it
+at 1k, 10k and 100k).
 
 Each bucket and each anchor remembers the *first* document that landed in it (``HSETNX``): a
-later copy finds that one, and through it the cluster's representative. Only tracked articles
-(related and copies, and the seed) are indexed; unrelated ones are not.
+later copy finds that one, and through it the cluster's representative. A sentence key is
+shared by many articles of one story (a stock sentence, a common stem), so it remembers its
+latest ``SENTENCE_BUCKET`` documents (one Lua ``EVAL`` per indexed article). Only tracked
+articles (related and copies, and the seed) are indexed; unrelated ones are not.
 
-Memory per indexed article: one signature (516 bytes) plus ``BANDS`` band fields and about one
-anchor field per ``ANCHOR_EVERY`` shingles (~60 for an 800-word article).
+Memory per indexed article (``bench/dedup.py``): the fingerprint (signature 516 bytes, the
+3-gram set 4 bytes a shingle, the sentence sketch ~4 bytes a content word), ``BANDS`` band
+fields, about one anchor per ``ANCHOR_EVERY`` shingles and two sentence keys per sentence —
+about 5 KB for a 350-word article.
 """
 
 from __future__ import annotations
@@ -21,7 +26,8 @@ from dataclasses import dataclass
 from redis.asyncio import Redis
 from redis.asyncio.client import Pipeline
 
-from crawler.core.dedup import BANDS, Fingerprint, Likeness, band_keys, confirm
+from crawler.core.copies import Likeness, confirm
+from crawler.core.dedup import BANDS, Fingerprint, band_keys
 from crawler.store.keys import Keys
 
 MAX_CANDIDATES = 32
