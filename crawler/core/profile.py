@@ -24,9 +24,12 @@ places and people the story is about now ("Derna", "Libya"), not everyone it men
 **Guard against drift.** The grown profile may make an article related only when its headline
 or lead (the first ``LEAD_WORDS`` words) names one of the core names: a neighbouring story
 (another flood, another country's protests) shares the vocabulary of the event type but not
-the story's places and people. The seed's own score needs one name in common with the seed
-(names *confirm* term similarity). So a short follow-up that names the story's place and
-uses its words stays related, while an article about a similar event elsewhere does not.
+the story's places and people. The seed's own score needs the same: a name in common with the
+seed (names *confirm* term similarity), and its headline or lead naming one of the story's
+core names (while the profile is only the seed, one of the seed's names) — an earthquake
+elsewhere that the seed's words describe well is not the story. So a short follow-up that
+names the story's place and uses its words stays related, while an article about a similar
+event elsewhere does not.
 """
 
 from __future__ import annotations
@@ -171,7 +174,7 @@ def judge(
     grown = relevance(grown_weights, core, "", stats, doc) if profile.terms else None
     opening = lead(title, text)
     anchors = tuple(names_in(opening, core))
-    named = names_in(opening, story_names(seed_names))
+    named = anchors if core else tuple(names_in(opening, story_names(seed_names)))
     by_seed = seed.score if seed.entity_overlap > 0 and named else 0.0
     by_grown = grown.score if grown is not None and anchors else 0.0
     score = max(by_seed, by_grown)
