@@ -182,8 +182,7 @@ class Judge:
         self._store.outbox.queue_add(pipe, [make(story.id, article_ref(tracked, 1), decision)])
         for moved in ruling.displaced:  # silently: their events were right when they were made
             articles.queue_cluster(pipe, story.id, moved.doc, winner, "duplicate")
-            if winner != SEED_DOC:
-                index.queue_member(pipe, story.id, winner, moved.doc)
+            index.queue_member(pipe, story.id, winner, moved.doc)
         if decision.verdict == "related" and ruling.judgement is not None:
             self._queue_growth(pipe, story, page, ruling.landmark)
         if story.revisit:
