@@ -15,6 +15,10 @@ marked duplicate) plus *false copies* (an article marked a copy of another copy 
 article), and repeats the run with the articles of each step in ``--orders`` shuffled orders
 (the clusters must not change).
 
+The cluster bookkeeping here (:meth:`Story.join`) is an in-memory model of
+:mod:`crawler.judging` (same rules, no Redis); ``../shared/tools/replay.py`` runs the real
+thing.
+
 Cost: the judgement of each article is timed — its fingerprint, its comparison with as many
 stored fingerprints as one index lookup may return (``MAX_CANDIDATES`` = 32, the worst case;
 a lookup usually returns fewer), relevance to the seed and to the grown profile — and, as the
@@ -289,6 +293,17 @@ def score(story: Story) -> dict[str, Any]:
     }
 
 
+def summary(name: str, figures: dict[str, Any]) -> str:
+    return (
+        f"{name}: related {figures['related_hit']}/{figures['related_total']} "
+        f"(missed {figures['missed']}); unrelated judged related {figures['unrelated_fp']}/"
+        f"{figures['unrelated_total']} {figures['false_positives']}; copies "
+        f"{figures['copy_hits']}/{figures['copy_expected']} "
+        f"(missed {figures['copies_missed']}); false copies {figures['false_copies']}; "
+        f"same clusters in shuffled orders {figures['orders_same_clusters']}"
+    )
+
+
 def corpora(args: list[str]) -> list[Path]:
     if args:
         return [Path(a) for a in args]
@@ -324,15 +339,7 @@ def main() -> None:
         timings += story.timings
         baseline += story.baseline
         results[folder.name] = figures
-        print(
-            f"{folder.name}: related {figures['related_hit']}/{figures['related_total']} "
-            f"(missed {figures['missed']}); unrelated judged related {figures['unrelated_fp']}/"
-            f"{figures['unrelated_total']} {figures['false_positives']}; copies "
-            f"{figures['copy_hits']}/{figures['copy_expected']} "
-            f"(missed {figures['copies_missed']}); "
-            f"false copies {figures['false_copies']}; same clusters in shuffled orders "
-            f"{figures['orders_same_clusters']}"
-        )
+        print(summary(folder.name, figures))
     ms = statistics.median(timings) * 1000
     p95 = sorted(timings)[int(0.95 * len(timings))] * 1000
     base = statistics.median(baseline) * 1000

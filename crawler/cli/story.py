@@ -23,6 +23,7 @@ from crawler.config import Settings
 from crawler.core.profile import focus_terms
 from crawler.runtime import open_store
 from crawler.store.clusters import SEED_DOC, Cluster, Member, read_clusters
+from crawler.store.discovery import NearMiss
 
 SHOW_SKIPPED = 10
 SHOW_NEAR_MISSES = 10
@@ -53,25 +54,10 @@ async def story(settings: Settings, story_id: str, as_json: bool) -> int:
         }
         print(json.dumps(data, ensure_ascii=False, indent=2))
         return 0
-    articles = sum(len(c.copies) + (c.representative.doc != SEED_DOC) for c in clusters)
-    print(f"story {config.id}: {len(clusters)} cluster(s), {articles} tracked article(s)")
-    for cluster in clusters:
-        rep = cluster.representative
-        if rep.doc == SEED_DOC:
-            print(f"* seed  {rep.url}")
-        else:
-            print(f"* {_when(rep)}  {rep.source}  {rep.title}\n    {rep.url}")
-        for copy in cluster.copies:
-            print(f"    copy  {_when(copy)}  {copy.source}  {copy.url}")
+    _print_clusters(config.id, clusters)
     if names:
         print(f"the story now: {', '.join(names)}; {', '.join(focus)}")
-    if near:
-        print(f"{len(near)} latest near misses (judged unrelated; score vs seed / profile):")
-        for miss in near:
-            print(
-                f"    {miss.score:.2f} ({miss.seed_score:.2f} / {miss.profile_score:.2f})  "
-                f"{miss.title}  {miss.url}\n      top terms: {', '.join(miss.terms) or '-'}"
-            )
+    _print_near_misses(near)
     if skipped:
         print(
             f"{skipped} feed entries skipped by the pre-filter "
@@ -80,6 +66,30 @@ async def story(settings: Settings, story_id: str, as_json: bool) -> int:
         for entry in latest:
             print(f"    {entry.at[:19].replace('T', ' ')}Z  {entry.title}  {entry.link}")
     return 0
+
+
+def _print_clusters(story_id: str, clusters: list[Cluster]) -> None:
+    articles = sum(len(c.copies) + (c.representative.doc != SEED_DOC) for c in clusters)
+    print(f"story {story_id}: {len(clusters)} cluster(s), {articles} tracked article(s)")
+    for cluster in clusters:
+        rep = cluster.representative
+        if rep.doc == SEED_DOC:
+            print(f"* seed  {rep.url}")
+        else:
+            print(f"* {_when(rep)}  {rep.source}  {rep.title}\n    {rep.url}")
+        for copy in cluster.copies:
+            print(f"    copy  {_when(copy)}  {copy.source}  {copy.url}")
+
+
+def _print_near_misses(near: list[NearMiss]) -> None:
+    if not near:
+        return
+    print(f"{len(near)} latest near misses (judged unrelated; score vs seed / profile):")
+    for miss in near:
+        print(
+            f"    {miss.score:.2f} ({miss.seed_score:.2f} / {miss.profile_score:.2f})  "
+            f"{miss.title}  {miss.url}\n      top terms: {', '.join(miss.terms) or '-'}"
+        )
 
 
 def cluster_json(cluster: Cluster) -> dict[str, Any]:

@@ -36,7 +36,7 @@ import math
 import re
 import threading
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import Stemmer
 
@@ -104,10 +104,14 @@ class TermStats:
 
     docs: int = 0
     df: Mapping[str, int] | None = None
+    _known: dict[str, float] = field(default_factory=dict, compare=False, repr=False)
 
     def idf(self, term: str) -> float:
-        seen = (self.df or {}).get(term, 0)
-        return math.log((self.docs + PRIOR_DOCS + 1) / (seen + 1))
+        known = self._known.get(term)
+        if known is None:  # one judgement asks for the same terms several times
+            seen = (self.df or {}).get(term, 0)
+            known = self._known[term] = math.log((self.docs + PRIOR_DOCS + 1) / (seen + 1))
+        return known
 
 
 def _content(text: str) -> list[str]:
