@@ -34,7 +34,8 @@ import xxhash
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from crawler.core.dedup import NUM_PERM, Fingerprint, confirm, fingerprint
+from crawler.core.copies import confirm
+from crawler.core.dedup import NUM_PERM, Fingerprint, fingerprint
 from crawler.core.text import words
 from crawler.store import Store
 from crawler.store.embedded import EmbeddedValkey

@@ -174,8 +174,12 @@ class Decision:
     verdict: Verdict
     relevance: float = 0.0
     shared_terms: tuple[str, ...] = ()
-    duplicate_of: str = ""
-    similarity: float = 0.0
+    duplicate_of: str = ""  # a copy's cluster representative: its URL, or "seed"
+    similarity: float = 0.0  # a copy's 3-gram resemblance to the representative
+    containment: float = 0.0  # the share of the shorter text's 3-grams in the other
+    changed_sentences: int = 0  # the copy's sentences without an identical counterpart
+    seed_relevance: float = 0.0  # relevance to the seed alone
+    profile_relevance: float = 0.0  # relevance to what the story grew into
 
 
 @dataclass(frozen=True, slots=True)

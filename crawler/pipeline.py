@@ -33,24 +33,23 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
 from redis.asyncio.client import Pipeline
 
 from crawler.config import Settings, StoryConfig
-from crawler.core import events
 from crawler.core.dedup import Fingerprint, fingerprint
 from crawler.core.extract import extract_article
 from crawler.core.facts import Vocabulary
 from crawler.core.facts.story import SEED_DOC
-from crawler.core.relevance import needed_terms, relevance, top_terms, weights
 from crawler.core.urls import canonical_url, choose_canonical, source_of
 from crawler.fetch import Fetcher, FetchResult
-from crawler.models import Article, ArticleRef, Decision, SeedProfile, Verdict, Version
-from crawler.revisions import RevisionTracker, article_ref, first_version
+from crawler.judging import Judge
+from crawler.models import Article, ArticleRef, SeedProfile, Version
+from crawler.revisions import RevisionTracker, first_version
 from crawler.revisits import RevisitPlanner
-from crawler.store import Revisit, Store, TrackedArticle, doc_id
+from crawler.store import Store, TrackedArticle, doc_id
 
 __all__ = ["SEED_DOC", "ArticleJob", "ArticlePipeline", "Page", "analyse"]
 
@@ -109,6 +108,7 @@ class ArticlePipeline:
         self._vocabulary = settings.facts.vocabulary()
         policy = settings.facts.policy()
         self._revisions = RevisionTracker(store, self._vocabulary, profiles, policy)
+        self._judge = Judge(store, profiles)
         self._revisits = RevisitPlanner(store, settings.worker.retry_later)
 
     async def process(self, job: ArticleJob) -> str:
@@ -131,6 +131,10 @@ class ArticlePipeline:
                 page = await self._tracked_rendering(story.id, link_doc, page, tracked)
                 if page is None:
                     return "not-modified"
+            if tracked.cluster and page.fingerprint is not None:
+                changed = page.version.content_hash != tracked.content_hash
+                if changed and await self._judge.separate(story, tracked, page.fingerprint):
+                    tracked = replace(tracked, cluster="", verdict="related")
             outcome = await self._revisions.revisit(
                 story, tracked, page.fetched, page.article, page.version
             )
@@ -174,8 +178,11 @@ class ArticlePipeline:
         fetched = await self._fetcher.fetch(url, "html", etag=etag, last_modified=last_modified)
         if fetched.not_modified:
             return None
+        fingerprinted = tracked is None or bool(tracked.cluster)  # copies: to see them diverge
         places = self._profiles[story].places if story in self._profiles else frozenset()
-        return await asyncio.to_thread(analyse, fetched, self._vocabulary, tracked is None, places)
+        return await asyncio.to_thread(
+            analyse, fetched, self._vocabulary, fingerprinted, places
+        )
 
     async def _tracked_rendering(
         self, story: str, link_doc: str, page: Page, tracked: TrackedArticle
@@ -202,17 +209,13 @@ class ArticlePipeline:
                 rejudge and verdict == "unrelated" and judged != page.version.content_hash
             ):
                 return "already-judged"
-            decision, rep = await self._judge(story, page, fp)
+            ruling = await self._judge.rule(story, page, fp)
+            decision = ruling.decision
             async with self._store.transaction() as pipe:
                 self._store.articles.queue_alias(pipe, story.id, link_doc, page.doc)
-                if decision.verdict == "unrelated":
-                    content = page.version.content_hash
-                    self._store.articles.queue_verdict(
-                        pipe, story.id, page.doc, "unrelated", content
-                    )
-                else:
-                    self._queue_tracking(pipe, story, page, decision, rep, fp)
-                    await self._record_facts(pipe, story, page, rep)
+                self._judge.queue(pipe, story, page, ruling, fp)
+                if decision.verdict != "unrelated":
+                    await self._record_facts(pipe, story, page, ruling.cluster)
                 await pipe.execute()
         await self._store.count(**{f"articles_{decision.verdict}": 1})
         log.log(
@@ -225,70 +228,6 @@ class ArticlePipeline:
             " on a second look" if verdict else "",
         )
         return decision.verdict
-
-    async def _judge(self, story: StoryConfig, page: Page, fp: Fingerprint) -> tuple[Decision, str]:
-        """The verdict on a new article, and its cluster representative when it is a copy."""
-        match = await self._store.index.find_copy(story.id, fp, story.duplicate_similarity)
-        if match is not None:
-            rep, rep_url = await self._representative(story.id, match.doc)
-            return Decision("duplicate", duplicate_of=rep_url, similarity=match.similarity), rep
-        profile = self._profiles[story.id]
-        text = f"{page.article.title}\n{page.article.text}"
-        stats = await self._store.terms.stats(needed_terms(profile.terms, profile.entities, text))
-        score = relevance(weights(profile.terms, stats), profile.entities, text, stats)
-        verdict: Verdict = "related" if score.score >= story.min_relevance else "unrelated"
-        return Decision(verdict, relevance=score.score, shared_terms=score.shared_terms), ""
-
-    async def _representative(self, story: str, doc: str) -> tuple[str, str]:
-        """(doc id, url) of the representative of ``doc``'s cluster (SEED_DOC for the seed)."""
-        if doc == SEED_DOC:
-            return SEED_DOC, SEED_DOC
-        found = await self._store.articles.get(story, doc)
-        if found is None:
-            return doc, doc
-        if not found.cluster:
-            return doc, found.url
-        if found.cluster == SEED_DOC:
-            return SEED_DOC, SEED_DOC
-        rep = await self._store.articles.get(story, found.cluster)
-        return found.cluster, rep.url if rep else found.cluster
-
-    def _queue_tracking(
-        self,
-        pipe: Pipeline,
-        story: StoryConfig,
-        page: Page,
-        decision: Decision,
-        rep: str,
-        fp: Fingerprint,
-    ) -> None:
-        version = page.version
-        tracked = TrackedArticle(
-            story=story.id,
-            doc=page.doc,
-            url=page.fetched.url,
-            canonical_url=page.canonical,
-            title=page.article.title,
-            source=source_of(page.fetched.url),
-            verdict=decision.verdict,
-            cluster=rep,
-            version=1,
-            content_hash=version.content_hash,
-            first_seen=version.fetched_at.isoformat(),
-            relevance=decision.relevance,
-        )
-        self._store.articles.queue_track(pipe, tracked, version)
-        self._store.index.queue_add(pipe, story.id, page.doc, fp)
-        if rep:
-            self._store.index.queue_member(pipe, story.id, rep, page.doc)
-        if decision.verdict == "related":  # the story's profile grows with what is related
-            text = f"{page.article.title}\n{page.article.text}"
-            self._store.discovery.queue_grow(pipe, story.id, top_terms(text))
-        make = events.duplicate if decision.verdict == "duplicate" else events.related
-        self._store.outbox.queue_add(pipe, [make(story.id, article_ref(tracked, 1), decision)])
-        if story.revisit:
-            due = _now().timestamp() + story.revisit[0]
-            self._store.schedule.queue_revisit(pipe, Revisit(story.id, page.fetched.url, 0), due)
 
     async def _record_facts(self, pipe: Pipeline, story: StoryConfig, page: Page, rep: str) -> None:
         """Hand a newly tracked article's facts to the story's timeline (same transaction)."""

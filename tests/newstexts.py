@@ -96,6 +96,39 @@ COMMON_WORDS = [
     "year, the council said in a statement.",
 ]
 
+# Three weeks later: the story has moved on to a trial; little of the seed's vocabulary is left.
+# Between the two: the story turns to the prosecution of the former security chief.
+CHARGES_TITLE = "Kazakhstan charges Masimov, trial to open in military court"
+CHARGES = [
+    "Prosecutors in Kazakhstan charged Karim Masimov, the former head of the National Security "
+    "Committee, with abuse of office and attempting to seize power, and said his trial would "
+    "open in a military court in Almaty next month.",
+    "Masimov's lawyers said the charges were political and that he would plead not guilty. The "
+    "court has not said whether the trial will be open to the public or to his family.",
+    "Prosecutors said the case file ran to 180 volumes and that 40 witnesses would be heard, "
+    "among them former officers of the committee who had been detained with him in January.",
+]
+
+FOLLOW_UP_TITLE = "Kazakhstan court jails Masimov for 18 years"
+FOLLOW_UP = [
+    "A military court in Kazakhstan on Monday sentenced Karim Masimov to 18 years in prison "
+    "for abuse of office, closing the first trial over the January events.",
+    "Judges found that Masimov had ignored warnings of the violence, prosecutors said. His "
+    "lawyers said they would appeal the verdict.",
+]
+
+# A neighbouring story: the same kind of event in another country, told in the same words.
+NEIGHBOUR_TITLE = "Authorities in Bishkek detain former security chief as troops guard capital"
+NEIGHBOUR = [
+    "Authorities in Bishkek detained the former head of the State Committee for National "
+    "Security on suspicion of high treason on Saturday, officials said, as troops guarded "
+    "government buildings in the capital after days of deadly unrest over fuel prices.",
+    "The arrest was announced in a brief statement that gave no details of the accusations, "
+    "deepening speculation of a struggle for power inside the ruling elite.",
+    "The health ministry said 12 people had died in the unrest and more than 300 had sought "
+    "treatment for injuries. The interior ministry said 900 people had been detained.",
+]
+
 SYNONYMS = {
     "said": "stated",
     "president": "leader",

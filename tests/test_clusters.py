@@ -85,7 +85,12 @@ async def test_syndicated_copy_names_the_earliest_article(
     assert related["type"] == "article.related" and related["article"]["url"] == first
     assert [c["type"] for c in copies] == ["article.duplicate"] * 2
     assert {c["duplicate_of"] for c in copies} == {first}
-    assert all(c["similarity"] > 0.8 for c in copies)
+    syndicated, short = copies
+    # how each copy differs from the representative (README "Event contract")
+    assert syndicated["similarity"] > 0.8 and syndicated["containment"] > 0.9
+    assert syndicated["changed_sentences"] == 3  # the digest's intro and two-sentence outro
+    assert short["similarity"] < 0.3 and short["containment"] > 0.9
+    assert short["changed_sentences"] == 0  # shortened, not rewritten
 
     clusters = await read_clusters(runtime.store.articles, "story", str(SEED_FILE))
     assert len(clusters) == 1

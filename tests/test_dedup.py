@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from crawler.core.dedup import MIN_SHINGLES, fingerprint, is_copy, resemblance
+from crawler.core.copies import compare, copy_rule, is_copy
+from crawler.core.dedup import MIN_SHINGLES, fingerprint, resemblance
 from crawler.core.seed import parse_seed_text
 from tests.conftest import SEED_FILE
 from tests.newstexts import (
@@ -91,4 +92,30 @@ def test_fingerprints_survive_storage() -> None:
     fp = fingerprint(WIRE_TEXT)
     back = type(fp).from_bytes(fp.exact, fp.to_bytes())
     assert back.size == fp.size and (back.signature == fp.signature).all()
-    assert len(fp.to_bytes()) == 516
+    assert back.shingled is not None and fp.shingled is not None
+    assert (back.shingled == fp.shingled).all() and len(fp.shingled) == fp.size
+    assert (back.sketch.hashes == fp.sketch.hashes).all()
+    assert list(back.sketch.lengths) == list(fp.sketch.lengths)
+    stored_without_hash = type(fp).from_bytes("", fp.to_bytes())
+    assert compare(stored_without_hash, fp).similarity == 1.0  # exact 3-gram sets
+
+
+def test_an_older_stored_record_still_reads() -> None:
+    """Signatures stored before the sentence sketches (size + signature only) keep working:
+    they are compared by their MinHash estimates."""
+    fp = fingerprint(WIRE_TEXT)
+    old = type(fp).from_bytes("", fp.to_bytes()[:516])
+    assert old.shingled is None and old.sketch.count == 0
+    like = compare(fingerprint(WIRE_TEXT.replace("164 people", "225 people")), old)
+    assert like.similarity > 0.8 and copy_rule(like, THRESHOLD) == "verbatim"
+
+
+def test_quotations_are_not_compared_sentence_by_sentence() -> None:
+    """Two different reports of one statement share its quotation word for word."""
+    quote = (
+        '"We are going with the figures just verified by the health organisation, and we '
+        'will revise them again when we have to," the spokesman said.'
+    )
+    a = fingerprint(f"{quote}\n" + "\n".join(WIRE[:3]))
+    b = fingerprint(f"{quote}\n" + "\n".join(SAME_EVENT[:3]))
+    assert compare(a, b).matched == 0

@@ -28,7 +28,7 @@ from crawler.store import Store
 from tests.conftest import SEED_FILE, LocalSite
 from tests.newstexts import SAME_EVENT, SAME_EVENT_TITLE, WIRE, WIRE_TITLE
 from tests.test_clusters import page
-from tests.test_discovery import GDELT, GOOGLE, SearchService, _settings, rss
+from tests.test_discovery import GDELT, GOOGLE, SearchService, _settings, grown, rss
 
 
 async def _due(store: Store) -> set[str]:
@@ -78,7 +78,7 @@ async def test_only_schedulers_change_the_feeds_and_claimed_searches_are_polled(
         # the story develops: the grown profile would give different searches now
         async with store.transaction() as pipe:
             for _ in range(5):
-                store.discovery.queue_grow(pipe, "story", {"smailov": 0.6, "minist": 0.2})
+                store.discovery.queue_grow(pipe, "story", grown({"smailov": 0.6, "minist": 0.2}))
             await pipe.execute()
         async with open_runtime(settings):  # a worker process starts (and stops)
             pass

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from crawler.config import Settings
+from crawler.core.profile import Contribution
 from crawler.core.relevance import seed_key_terms
 from crawler.demo.stories import UNRELATED, UNRELATED_TITLE
 from crawler.runtime import open_runtime
@@ -59,7 +60,7 @@ async def test_the_live_prefilter_follows_the_grown_profile(
     items = [(UNRELATED_TITLE, city, UNRELATED[0])]
     feed = site.text("/feed.xml", rss(items), content_type="application/rss+xml")
     async with store.transaction() as pipe:
-        store.discovery.queue_grow(pipe, "story", {"cycl": 0.5, "lane": 0.5})
+        store.discovery.queue_grow(pipe, "story", Contribution({"cycl": 0.5, "lane": 0.5}, {}, 1.0))
         await pipe.execute()
     async with open_runtime(make_settings(feed=[{"url": feed}])) as runtime:
         (result,) = await runtime.scheduler.poll_all()

@@ -13,11 +13,15 @@
 * Anchors: the shingles whose mixed hash is ``0 mod ANCHOR_EVERY`` (content-defined sampling,
   Broder/Manber). A text contained in another shares all of its anchors with it, whatever the
   length ratio, so a short early version of a long wire story — Jaccard 0.15, which banding
-  would mostly miss — and a re-spun copy (synonyms swapped, sentences dropped: Jaccard ≈ 0.4)
-  are still candidates.
-* Confirmation: estimated resemblance (Jaccard) ≥ the story's ``duplicate_similarity``, or
-  estimated containment of the smaller text in the larger ≥ ``CONTAINMENT_THRESHOLD``.
-"""
+  would mostly miss — is still a candidate. Re-spun copies are found by their sentence keys
+  (:mod:`crawler.core.sketch`).
+* Everything is computed on the article's *reporting* (:func:`crawler.core.furniture.reporting`:
+  datelines, bylines, credits, read-more lines dropped), so two sites' copies of one wire
+  story differ only where their texts do.
+* Confirmation (:mod:`crawler.core.copies`): exact Jaccard and containment of the
+  3-gram sets (stored with the signature: MinHash estimates are too noisy at the boundary
+  between real copies and different reports of one event), and sentence coverage in both
+  directions (:mod:`crawler.core.sketch`)."""
 
 from __future__ import annotations
 
@@ -27,6 +31,8 @@ import numpy as np
 import numpy.typing as npt
 import xxhash
 
+from crawler.core.furniture import reporting
+from crawler.core.sketch import EMPTY, Sketch, sentence_keys, sketch
 from crawler.core.text import stable_hash, words
 
 SHINGLE_WORDS = 3
@@ -49,6 +55,7 @@ _M1, _M2 = U64(0xFF51AFD7ED558CCD), U64(0xC4CEB9FE1A85EC53)
 _SHIFT = U64(32)
 Signature = npt.NDArray[np.uint32]
 Hashes = npt.NDArray[np.uint64]
+Hashes32 = npt.NDArray[np.uint32]
 _EMPTY = np.full(NUM_PERM, 2**32 - 1, np.uint32)
 
 
@@ -58,15 +65,35 @@ class Fingerprint:
     signature: Signature
     size: int  # number of distinct shingles
     anchors: tuple[bytes, ...] = ()
+    sketch: Sketch = EMPTY
+    keys: tuple[bytes, ...] = ()  # sentence keys (candidate lookup only; not stored)
+    shingled: Hashes32 | None = None  # the shingles' low 32 bits, sorted (exact measures)
 
     def to_bytes(self) -> bytes:
-        """Size and signature (what confirmation needs); 516 bytes."""
-        return self.size.to_bytes(4, "little") + self.signature.astype("<u4").tobytes()
+        """Size, signature, shingles and sentence sketch (what confirmation needs)."""
+        shingled = self.shingled if self.shingled is not None else np.empty(0, np.uint32)
+        return b"".join(
+            (
+                self.size.to_bytes(4, "little"),
+                self.signature.astype("<u4").tobytes(),
+                len(shingled).to_bytes(4, "little"),
+                shingled.astype("<u4").tobytes(),
+                self.sketch.to_bytes(),
+            )
+        )
 
     @classmethod
     def from_bytes(cls, exact: str, data: bytes) -> Fingerprint:
+        """Read :meth:`to_bytes`; an older record (size and signature only) reads too."""
         size = int.from_bytes(data[:4], "little")
-        return cls(exact, np.frombuffer(data[4:], dtype="<u4").astype(np.uint32), size)
+        end = 4 + NUM_PERM * 4
+        signature = np.frombuffer(data[4:end], dtype="<u4").astype(np.uint32)
+        if len(data) < end + 4:
+            return cls(exact, signature, size)
+        count = int.from_bytes(data[end : end + 4], "little")
+        start, stop = end + 4, end + 4 + 4 * count
+        shingled = np.frombuffer(data[start:stop], dtype="<u4").astype(np.uint32)
+        return cls(exact, signature, size, (), Sketch.from_bytes(data[stop:]), (), shingled)
 
 
 def _mix(values: Hashes) -> Hashes:
@@ -106,15 +133,21 @@ def minhash(hashed: Hashes) -> Signature:
 
 
 def fingerprint(text: str) -> Fingerprint:
-    """Exact hash, MinHash signature, shingle count and anchors of ``text``."""
-    tokens = words(text)
+    """Exact hash, MinHash signature, shingle count, anchors and sentence sketch of the
+    *reporting* of ``text`` (datelines, bylines, credits and read-more lines dropped)."""
+    body = reporting(text)
+    tokens = words(body)
     hashed = _shingles(tokens)
     picked = hashed[(hashed & U64(ANCHOR_EVERY - 1)) == 0].astype("<u8").tobytes()
+    sk = sketch(body)
     return Fingerprint(
-        stable_hash(" ".join(tokens), size=16),  # = content_hash(text), words split once
+        stable_hash(" ".join(tokens), size=16),  # = content_hash(reporting), words split once
         minhash(hashed),
         len(hashed),
         tuple(picked[i : i + 8] for i in range(0, len(picked), 8)),
+        sk,
+        sentence_keys(sk),
+        np.unique(hashed.astype(np.uint32)),
     )
 
 
@@ -138,43 +171,18 @@ def containment(a: Fingerprint, b: Fingerprint) -> float:
     share where both minima are equal estimates ``|A∩B| / |A|`` directly — much less noisy
     than deriving it from the Jaccard estimate and the sizes when the sizes differ a lot.
     """
-    _, contained = _estimates(a, np.array([b.size]), b.signature[None, :])
-    return float(contained[0])
+    return shingle_measures(a, b)[1]
 
 
-def _estimates(
-    fp: Fingerprint, sizes: npt.NDArray[np.int64], signatures: npt.NDArray[np.uint32]
-) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
-    """(Jaccard, containment) estimates of ``fp`` against each row of ``signatures``."""
-    equal = np.count_nonzero(signatures == fp.signature, axis=1)
-    mine_smaller = fp.size <= sizes
-    holds_min = np.where(
-        mine_smaller,
-        np.count_nonzero(fp.signature <= signatures, axis=1),
-        np.count_nonzero(signatures <= fp.signature, axis=1),
-    )
-    usable = (holds_min >= MIN_ROWS_FOR_CONTAINMENT) & (np.minimum(fp.size, sizes) > 0)
-    contained = np.where(usable, equal / np.maximum(holds_min, 1), 0.0)
-    return equal / NUM_PERM, contained
-
-
-def confirm(
-    fp: Fingerprint, candidates: list[Fingerprint], min_resemblance: float
-) -> list[tuple[bool, float]]:
-    """:func:`is_copy` of ``fp`` against every candidate, in one vectorised pass."""
-    if not candidates:
-        return []
-    sizes = np.array([c.size for c in candidates], dtype=np.int64)
-    jaccard, contained = _estimates(fp, sizes, np.stack([c.signature for c in candidates]))
-    similarity = np.maximum(jaccard, contained).round(4)
-    copy = (jaccard >= min_resemblance) | (contained >= CONTAINMENT_THRESHOLD)
-    big_enough = np.minimum(fp.size, sizes) >= MIN_SHINGLES
-    return [
-        (True, 1.0) if c.exact == fp.exact else (bool(k and ok), float(s) if ok else 0.0)
-        for c, k, s, ok in zip(candidates, copy, similarity, big_enough, strict=True)
-    ]
-
-
-def is_copy(a: Fingerprint, b: Fingerprint, min_resemblance: float) -> tuple[bool, float]:
-    """Confirm a candidate pair; returns (is a copy, similarity reported in events)."""
-    return confirm(a, [b], min_resemblance)[0]
+def shingle_measures(a: Fingerprint, b: Fingerprint) -> tuple[float, float]:
+    """(Jaccard, containment of the smaller in the larger): exact when both fingerprints
+    carry their shingles, else MinHash estimates."""
+    if a.shingled is not None and b.shingled is not None and len(a.shingled) and len(b.shingled):
+        shared = len(np.intersect1d(a.shingled, b.shingled, assume_unique=True))
+        union = len(a.shingled) + len(b.shingled) - shared
+        return shared / union, shared / min(len(a.shingled), len(b.shingled))
+    equal = int(np.count_nonzero(a.signature == b.signature))
+    small, large = (a, b) if a.size <= b.size else (b, a)
+    holds_min = int(np.count_nonzero(small.signature <= large.signature))
+    usable = holds_min >= MIN_ROWS_FOR_CONTAINMENT and small.size > 0
+    return equal / NUM_PERM, (equal / holds_min if usable else 0.0)

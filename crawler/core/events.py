@@ -20,6 +20,7 @@ def _event(etype: str, story: str, identity: tuple[object, ...], body: dict[str,
 
 
 def related(story: str, article: ArticleRef, decision: Decision) -> Event:
+    """The first article of a cluster seen: why it belongs to the story (both scores)."""
     return _event(
         "article.related",
         story,
@@ -28,11 +29,14 @@ def related(story: str, article: ArticleRef, decision: Decision) -> Event:
             "article": article.to_json(),
             "relevance": decision.relevance,
             "shared_terms": list(decision.shared_terms),
+            "seed_relevance": decision.seed_relevance,
+            "profile_relevance": decision.profile_relevance,
         },
     )
 
 
 def duplicate(story: str, article: ArticleRef, decision: Decision) -> Event:
+    """A copy: the cluster's representative then, and how the copy differs from it."""
     return _event(
         "article.duplicate",
         story,
@@ -41,6 +45,8 @@ def duplicate(story: str, article: ArticleRef, decision: Decision) -> Event:
             "article": article.to_json(),
             "duplicate_of": decision.duplicate_of,
             "similarity": decision.similarity,
+            "containment": decision.containment,
+            "changed_sentences": decision.changed_sentences,
         },
     )
 

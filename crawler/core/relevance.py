@@ -18,68 +18,84 @@ score = cosine(seed, doc) × (1 − ENTITY_WEIGHT + ENTITY_WEIGHT × entity over
   an article related on its own. On the SemEval-2022 pairs this form ranks pairs better than
   adding the two (see ``bench/similarity.py``).
 
-An article is *related* when ``score >= story.min_relevance``; ``shared_terms`` lists the
-words that contribute most to the cosine (as written in the article), so the score explains
-itself.
+This is the score against the seed; :mod:`crawler.core.profile` scores against the story's
+grown profile the same way and decides what is related. ``shared_terms`` lists the words that
+contribute most to the cosine (as written in the article), so the score explains itself.
 
 The story's *key terms* — what the pre-filter looks for in feed entries, and what discovery
 asks the news searches for — come from one ranking, :func:`ranked_terms`: seed tf-idf plus
-half the grown profile, names boosted. The pre-filter's names are the seed's names whose words
-are among those key terms; news outlets ("ABC News", "Reuters": an aggregator's attribution,
-not the story) never count (:data:`MEDIA_NAMES`, kept as data).
+the grown profile (``GROWN_WEIGHT``), names boosted. The pre-filter's names are the seed's
+names whose words are among those key terms; news outlets ("ABC News", "Reuters": an
+aggregator's attribution, not the story) never count (:data:`MEDIA_NAMES`, kept as data).
 """
 
 from __future__ import annotations
 
+import functools
 import math
 import re
+import threading
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
-from importlib import resources
+from dataclasses import dataclass, field
 
 import Stemmer
 
-from crawler.core.text import sentences, words
+from crawler.core.names import MEDIA_NAMES, STOPWORDS, entities, story_names
+from crawler.core.text import words
+
+__all__ = [
+    "MEDIA_NAMES",
+    "STOPWORDS",
+    "Document",
+    "KeyTerms",
+    "Relevance",
+    "TermStats",
+    "content_stems",
+    "document",
+    "entities",
+    "entity_overlap",
+    "entity_terms",
+    "key_terms",
+    "needed_terms",
+    "passes_prefilter",
+    "ranked_terms",
+    "relevance",
+    "seed_key_terms",
+    "stem_words",
+    "story_names",
+    "strongest_terms",
+    "surface_forms",
+    "terms",
+    "top_terms",
+    "vocabulary",
+    "weights",
+]
 
 ENTITY_WEIGHT = 0.2
 LEAD_BOOST = 1.0
 LEAD_WORDS = 30.0
 PRIOR_DOCS = 50  # pseudo-documents in which every term is assumed absent (smooths idf)
 TOP_TERMS = 40
-MAX_NAME_WORDS = 4  # longer capitalised runs are headlines or menus, not names
 SHARED_TERMS = 10
 PREFILTER_MIN_TERMS = 2
 PREFILTER_CORE = 10
-GROWN_WEIGHT = 0.5  # the grown profile counts half as much as the seed
+GROWN_WEIGHT = 1.0  # the grown profile counts as much as the seed
 NAME_BOOST = 2.0
-# names of news outlets and media words: who reported, not what the story is about
-MEDIA_NAMES = re.compile(
-    r"^(?:(?:.+ )?(?:news|tv|television|radio|times|post|press|herald|journal|gazette|tribune|"
-    r"telegraph|agency|network|channel|broadcasting|media|newspaper|magazine)|abc|bbc|cnn|cbs|"
-    r"nbc|fox|ap|afp|upi|reuters|bloomberg|al jazeera|dw|euronews|tass|ria novosti|interfax|"
-    r"xinhua|sky|npr|pbs|itv|usa today)$"
-)
+_STEMMERS = threading.local()  # a Snowball stemmer is not thread-safe: one per thread
 
-STOPWORDS = frozenset(
-    w
-    for line in resources.files("crawler.data")
-    .joinpath("stopwords-en.txt")
-    .read_text()
-    .splitlines()
-    if not line.startswith("#")
-    for w in line.split()
-)
-# words that open a name sequence without being part of the name
-NAME_PREFIXES = frozenset(
-    """the a an president general gen prime minister foreign interior defence defense mr mrs ms
-    dr sen senator rep king queen prince pope chancellor secretary spokesman spokeswoman
-    former acting deputy vice chief""".split()
-)
-_POSSESSIVE = re.compile(r"[’']s\b")
-_NAME = re.compile(
-    r"\b([A-Z][\w’'-]*[a-z0-9][\w’'-]*|[A-Z]{2,6})(?:\s+(?:[A-Z][\w’'-]*[a-z][\w’'-]*|[A-Z]{2,6}))*"
-)
-_STEMMER = Stemmer.Stemmer("english")
+
+def stem_words(tokens: list[str]) -> list[str]:
+    """Snowball stems of ``tokens`` (safe to call from any thread)."""
+    stemmer = getattr(_STEMMERS, "english", None)
+    if stemmer is None:
+        stemmer = _STEMMERS.english = Stemmer.Stemmer("english")
+    result: list[str] = stemmer.stemWords(tokens)
+    return result
+
+
+def content_stems(text: str) -> list[str]:
+    """The stems of ``text``'s content words, in order (what relevance counts)."""
+    return stem_words(_content(text))
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,10 +104,14 @@ class TermStats:
 
     docs: int = 0
     df: Mapping[str, int] | None = None
+    _known: dict[str, float] = field(default_factory=dict, compare=False, repr=False)
 
     def idf(self, term: str) -> float:
-        seen = (self.df or {}).get(term, 0)
-        return math.log((self.docs + PRIOR_DOCS + 1) / (seen + 1))
+        known = self._known.get(term)
+        if known is None:  # one judgement asks for the same terms several times
+            seen = (self.df or {}).get(term, 0)
+            known = self._known[term] = math.log((self.docs + PRIOR_DOCS + 1) / (seen + 1))
+        return known
 
 
 def _content(text: str) -> list[str]:
@@ -101,40 +121,26 @@ def _content(text: str) -> list[str]:
 def terms(text: str) -> dict[str, float]:
     """Lead-weighted counts of the content-word stems of ``text``."""
     counts: dict[str, float] = {}
-    for position, stem in enumerate(_STEMMER.stemWords(_content(text))):
+    for position, stem in enumerate(content_stems(text)):
         counts[stem] = counts.get(stem, 0.0) + 1.0 + LEAD_BOOST * math.exp(-position / LEAD_WORDS)
     return counts
 
 
 def vocabulary(text: str) -> set[str]:
     """The distinct stems of ``text`` (what document frequencies count)."""
-    return set(_STEMMER.stemWords(_content(text)))
-
-
-def entities(text: str) -> frozenset[str]:
-    """Capitalised name sequences and acronyms, lower-cased, possessives dropped.
-
-    A single capitalised word that opens a sentence is skipped (it is capitalised for grammar).
-    """
-    found = set()
-    for sentence in sentences(text):
-        for match in _NAME.finditer(sentence):
-            tokens = _POSSESSIVE.sub("", match.group(0)).split()
-            while tokens and tokens[0].lower() in NAME_PREFIXES:
-                tokens.pop(0)
-            if not tokens or len(tokens) > MAX_NAME_WORDS:
-                continue
-            if match.start() == 0 and len(tokens) == 1 and not tokens[0].isupper():
-                continue
-            lowered = " ".join(tokens).lower()
-            if lowered not in STOPWORDS:
-                found.add(lowered)
-    return frozenset(found)
+    return set(content_stems(text))
 
 
 def entity_terms(names: Iterable[str]) -> set[str]:
     """The stems of the words of ``names`` (what entity overlap compares)."""
-    return set(_STEMMER.stemWords(_content(" ".join(names))))
+    if isinstance(names, frozenset):  # a profile's or an article's names: asked for often
+        return set(_name_stems(names))
+    return set(content_stems(" ".join(names)))
+
+
+@functools.lru_cache(maxsize=256)
+def _name_stems(names: frozenset[str]) -> frozenset[str]:
+    return frozenset(content_stems(" ".join(sorted(names))))
 
 
 def weights(counts: Mapping[str, float], stats: TermStats) -> dict[str, float]:
@@ -161,24 +167,46 @@ class Relevance:
     shared_terms: tuple[str, ...]
 
 
+@dataclass(frozen=True, slots=True)
+class Document:
+    """What relevance needs of an article, worked out once (stems, names, surface forms)."""
+
+    counts: dict[str, float]  # lead-weighted stem counts (:func:`terms`)
+    names: frozenset[str]  # its names (:func:`entities`)
+    forms: dict[str, str]  # stem → the word the article first writes for it
+
+
+def document(text: str) -> Document:
+    content = _content(text)
+    counts: dict[str, float] = {}
+    forms: dict[str, str] = {}
+    for position, (word, stem) in enumerate(zip(content, stem_words(content), strict=True)):
+        counts[stem] = counts.get(stem, 0.0) + 1.0 + LEAD_BOOST * math.exp(-position / LEAD_WORDS)
+        forms.setdefault(stem, word)
+    return Document(counts, entities(text), forms)
+
+
 def relevance(
     seed_weights: Mapping[str, float],
     seed_entities: Iterable[str],
     text: str,
     stats: TermStats,
+    doc: Document | None = None,
 ) -> Relevance:
-    """Score ``text`` against a seed profile (weights from :func:`weights`)."""
-    doc = weights(terms(text), stats)
-    contributions = {t: w * doc[t] for t, w in seed_weights.items() if t in doc}
+    """Score ``text`` (or its :class:`Document`) against a profile (weights from
+    :func:`weights`)."""
+    doc = doc or document(text)
+    mine = weights(doc.counts, stats)
+    contributions = {t: w * mine[t] for t, w in seed_weights.items() if t in mine}
     cosine = min(1.0, sum(contributions.values()))
-    overlap = entity_overlap(seed_entities, entities(text), stats)
+    overlap = entity_overlap(seed_entities, doc.names, stats)
     top = sorted(contributions, key=lambda t: (-contributions[t], t))[:SHARED_TERMS]
     score = cosine * (1.0 - ENTITY_WEIGHT + ENTITY_WEIGHT * overlap)
     return Relevance(
         score=round(score, 4),
         cosine=round(cosine, 4),
         entity_overlap=round(overlap, 4),
-        shared_terms=tuple(surface_forms(text, top)),
+        shared_terms=tuple(doc.forms.get(t, t) for t in top),
     )
 
 
@@ -197,7 +225,7 @@ def surface_forms(text: str, stems: list[str]) -> list[str]:
     wanted = set(stems)
     first: dict[str, str] = {}
     content = _content(text)
-    for word, stem in zip(content, _STEMMER.stemWords(content), strict=True):
+    for word, stem in zip(content, stem_words(content), strict=True):
         if stem in wanted and stem not in first:
             first[stem] = word
     return [first.get(s, s) for s in stems]
@@ -214,11 +242,6 @@ def top_terms(text: str, count: int = 20) -> dict[str, float]:
 def strongest_terms(seed_weights: Mapping[str, float], count: int = TOP_TERMS) -> list[str]:
     """The heaviest terms by raw weight alone (no idf, no names: see :func:`key_terms`)."""
     return sorted(seed_weights, key=lambda t: (-seed_weights[t], t))[:count]
-
-
-def story_names(names: Iterable[str]) -> frozenset[str]:
-    """The names that can say what a story is about: news outlets dropped."""
-    return frozenset(n for n in names if not MEDIA_NAMES.match(n))
 
 
 def ranked_terms(

@@ -48,6 +48,7 @@ class TrackedArticle:
     first_seen: str
     relevance: float = 0.0
     latest: int = 0  # highest version number stored (0: unknown, an article stored before)
+    published: str = ""  # the publisher's time of the first version ("" when it gave none)
 
     def fields(self) -> dict[str, str]:
         return {
@@ -62,6 +63,7 @@ class TrackedArticle:
             "first_seen": self.first_seen,
             "relevance": str(self.relevance),
             "latest": str(self.latest or self.version),
+            "published": self.published,
         }
 
 
@@ -105,6 +107,7 @@ class ArticleStore:
             first_seen=data.get("first_seen", ""),
             relevance=float(data.get("relevance", "0") or 0),
             latest=int(data.get("latest", "0") or 0),
+            published=data.get("published", ""),
         )
 
     async def doc_for_url(self, story: str, url: str) -> str:
@@ -154,6 +157,14 @@ class ArticleStore:
         pipe.zadd(k.tracked(article.story), {article.doc: datetime.now().timestamp()}, nx=True)
         pipe.hset(k.seen(article.story), article.doc, article.verdict)
         self.queue_version(pipe, article.story, article.doc, version)
+
+    def queue_cluster(
+        self, pipe: Pipeline, story: str, doc: str, cluster: str, verdict: str
+    ) -> None:
+        """Move a tracked article to another cluster (``cluster``: its representative, "" for
+        its own) with the verdict that goes with it."""
+        pipe.hset(self._keys.article(story, doc), mapping={"cluster": cluster, "verdict": verdict})
+        pipe.hset(self._keys.seen(story), doc, verdict)
 
     def queue_version(self, pipe: Pipeline, story: str, doc: str, version: Version) -> None:
         k = self._keys

@@ -1,10 +1,12 @@
 """A story's copy clusters, read back from the tracked articles (for ``newswatch story``).
 
 A cluster is the set of tracked articles that are copies of one another. Its representative
-is the earliest seen member — or the seed (:data:`SEED_DOC`) when the copies are copies of the
-user's seed. Every tracked article records its representative in its ``cluster`` field
-(``""`` when it is one itself), written under the story lock in the same transaction as the
-article, so the clusters read here are exactly what the events said.
+is the earliest *published* member (the page's time, else when it was first seen) — or the
+seed (:data:`SEED_DOC`) when the copies are copies of the user's seed — whatever order the
+members were processed in (:mod:`crawler.judging`). Every tracked article records its
+representative in its ``cluster`` field (``""`` when it is one itself), written under the
+story lock in the same transaction as the article and its events, so the clusters read here
+are exactly what the latest events said.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ class Member:
     title: str
     source: str
     first_seen: str
+    published: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,8 +67,16 @@ async def read_clusters(articles: ArticleStore, story: str, seed: str) -> list[C
 
 
 def _member(article: TrackedArticle) -> Member:
-    return Member(article.doc, article.url, article.title, article.source, article.first_seen)
+    return Member(
+        article.doc,
+        article.url,
+        article.title,
+        article.source,
+        article.first_seen,
+        article.published,
+    )
 
 
-def _order(member: Member) -> tuple[str, str]:
-    return (member.first_seen, member.url)
+def _order(member: Member) -> tuple[str, str, str]:
+    """Earliest published first (first seen when the page gave no time)."""
+    return (member.published or member.first_seen, member.first_seen, member.url)

@@ -1,8 +1,14 @@
-"""What discovery and the pre-filter keep per story: the grown profile, the story's current
-news-search feeds, and the feed entries the pre-filter skipped.
+"""What relevance, discovery and the pre-filter keep per story: the grown profile, the
+story's current news-search feeds, the feed entries the pre-filter skipped, and the latest
+near misses.
 
-* The grown profile is a hash stem → summed weight, added to (in the judging transaction) by
-  every article judged related: the strongest terms of the story as it develops.
+* The grown profile (:mod:`crawler.core.profile`) is a hash stem → weight and a hash name →
+  weight, added to (in the judging transaction) by every article judged related with
+  forward-decayed weights, plus the landmark those weights count from and their total
+  (``mass``). Only ratios are read, so nothing is ever rewritten as time passes; when the term
+  hash outgrows ``MAX_GROWN`` fields its weakest half is dropped (they weigh nothing next to
+  the story's recent reporting).
+* Near misses: the latest articles judged unrelated whose score came closest (capped).
 * Skipped entries are not forgotten: each one is kept (link, title, summary, feed, when) in
   a capped stream, so it can be listed (``newswatch story``) and re-checked against the
   grown profile; an entry that passes later is fetched then and removed from the stream.
@@ -16,10 +22,26 @@ from datetime import UTC, datetime
 from redis.asyncio import Redis
 from redis.asyncio.client import Pipeline
 
+from crawler.core.profile import Contribution, StoryProfile, strongest
 from crawler.models import FeedEntry
 from crawler.store.keys import Keys
 
 MAX_SKIPPED = 20_000  # per story; the oldest are dropped beyond this
+MAX_GROWN = 4_000  # grown-profile terms (and names) kept per story
+MAX_NEAR_MISSES = 500
+
+
+@dataclass(frozen=True, slots=True)
+class NearMiss:
+    """An article judged unrelated although it scored close to the threshold."""
+
+    url: str
+    title: str
+    score: float
+    seed_score: float
+    profile_score: float
+    terms: tuple[str, ...]
+    at: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,13 +59,81 @@ class DiscoveryStore:
         self._redis = redis
         self._keys = keys
 
-    def queue_grow(self, pipe: Pipeline, story: str, terms: dict[str, float]) -> None:
-        for term, weight in terms.items():
-            pipe.hincrbyfloat(self._keys.grown(story), term, round(weight, 6))
+    def queue_grow(
+        self, pipe: Pipeline, story: str, part: Contribution, landmark: float | None = None
+    ) -> None:
+        """Add a related article's contribution; ``landmark``: set it (the first one)."""
+        k = self._keys
+        if landmark is not None:
+            pipe.hsetnx(k.profile(story), "landmark", repr(landmark))
+        if part.terms:
+            pipe.hincrbyfloat(k.profile(story), "mass", part.mass)
+        for term, weight in part.terms.items():
+            pipe.hincrbyfloat(k.grown(story), term, weight)
+        for name, weight in part.names.items():
+            pipe.hincrbyfloat(k.grown_names(story), name, weight)
 
     async def grown(self, story: str) -> dict[str, float]:
         raw = await self._redis.hgetall(self._keys.grown(story))
         return {k.decode(): float(v) for k, v in raw.items()}
+
+    async def profile(self, story: str) -> tuple[StoryProfile, float | None]:
+        """The grown profile and its landmark (None: nothing has been added yet)."""
+        k = self._keys
+        async with self._redis.pipeline(transaction=False) as pipe:
+            pipe.hgetall(k.grown(story))
+            pipe.hgetall(k.grown_names(story))
+            pipe.hmget(k.profile(story), ["landmark", "mass"])
+            terms, names, (landmark, mass) = await pipe.execute()
+        grown = {t.decode(): float(w) for t, w in terms.items()}
+        if len(grown) > MAX_GROWN or len(names) > MAX_GROWN:
+            await self._prune(story, grown, {n.decode(): float(w) for n, w in names.items()})
+        named = {n.decode(): float(w) for n, w in names.items()}
+        profile = strongest(grown, named, float(mass or 0.0))
+        return profile, (float(landmark) if landmark else None)
+
+    async def _prune(self, story: str, terms: dict[str, float], names: dict[str, float]) -> None:
+        """Drop the weakest half of an outgrown term (or name) hash."""
+        async with self._redis.pipeline(transaction=False) as pipe:
+            for key, weights in (
+                (self._keys.grown(story), terms),
+                (self._keys.grown_names(story), names),
+            ):
+                weakest = sorted(weights, key=lambda t: weights[t])[: len(weights) - MAX_GROWN // 2]
+                if len(weights) > MAX_GROWN and weakest:
+                    pipe.hdel(key, *weakest)
+            await pipe.execute()
+
+    def queue_near_miss(self, pipe: Pipeline, story: str, miss: NearMiss) -> None:
+        fields = {
+            "url": miss.url,
+            "title": miss.title,
+            "score": repr(miss.score),
+            "seed": repr(miss.seed_score),
+            "profile": repr(miss.profile_score),
+            "terms": " ".join(miss.terms),
+            "at": miss.at,
+        }
+        pipe.xadd(self._keys.near_misses(story), fields, maxlen=MAX_NEAR_MISSES, approximate=True)
+
+    async def near_misses(self, story: str, count: int) -> list[NearMiss]:
+        """The latest near misses, newest first."""
+        raw = await self._redis.xrevrange(self._keys.near_misses(story), count=count)
+        found = []
+        for _, fields in raw:
+            data = {k.decode(): v.decode() for k, v in fields.items()}
+            found.append(
+                NearMiss(
+                    data.get("url", ""),
+                    data.get("title", ""),
+                    float(data.get("score", 0)),
+                    float(data.get("seed", 0)),
+                    float(data.get("profile", 0)),
+                    tuple(data.get("terms", "").split()),
+                    data.get("at", ""),
+                )
+            )
+        return found
 
     async def feeds(self, story: str) -> set[str]:
         return {u.decode() for u in await self._redis.smembers(self._keys.discovery(story))}

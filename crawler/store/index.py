@@ -1,16 +1,21 @@
-"""The copy index in Redis: exact text hashes, MinHash LSH bands and anchors, per story.
+"""The copy index in Redis: exact text hashes, MinHash LSH bands, anchors and sentence keys.
 
 Every worker process sees every article. A lookup is one pipelined round trip for the exact
-hash, the ``BANDS`` band buckets and the text's anchors (one ``HMGET``), plus one ``HMGET`` for
-at most ``MAX_CANDIDATES`` candidates' signatures: its cost depends on the looked-up text,
-never on how many articles are stored (``bench/dedup.py`` measures it at 1k, 10k and 100k).
+hash, the ``BANDS`` band buckets, the text's anchors and its sentence keys (two ``HMGET``s),
+plus one ``HMGET`` for at most ``MAX_CANDIDATES`` candidates' fingerprints: its cost depends
+on the looked-up text, never on how many articles are stored (``bench/dedup.py`` measures it
+at 1k, 10k and 100k).
 
 Each bucket and each anchor remembers the *first* document that landed in it (``HSETNX``): a
-later copy finds that one, and through it the cluster's representative. Only tracked articles
-(related and copies, and the seed) are indexed; unrelated ones are not.
+later copy finds that one, and through it the cluster's representative. A sentence key is
+shared by many articles of one story (a stock sentence, a common stem), so it remembers its
+latest ``SENTENCE_BUCKET`` documents (one Lua ``EVAL`` per indexed article). Only tracked
+articles (related and copies, and the seed) are indexed; unrelated ones are not.
 
-Memory per indexed article: one signature (516 bytes) plus ``BANDS`` band fields and about one
-anchor field per ``ANCHOR_EVERY`` shingles (~60 for an 800-word article).
+Memory per indexed article (``bench/dedup.py``): the fingerprint (signature 516 bytes, the
+3-gram set 4 bytes a shingle, the sentence sketch ~4 bytes a content word), ``BANDS`` band
+fields, about one anchor per ``ANCHOR_EVERY`` shingles and two sentence keys per sentence —
+about 5 KB for a 350-word article.
 """
 
 from __future__ import annotations
@@ -21,17 +26,41 @@ from dataclasses import dataclass
 from redis.asyncio import Redis
 from redis.asyncio.client import Pipeline
 
-from crawler.core.dedup import BANDS, Fingerprint, band_keys, confirm
+from crawler.core.copies import Likeness, confirm
+from crawler.core.dedup import BANDS, Fingerprint, band_keys
 from crawler.store.keys import Keys
 
 MAX_CANDIDATES = 32
 MIN_ANCHOR_HITS = 2
+MIN_SENTENCE_HITS = 2
+SENTENCE_BUCKET = 16  # a sentence key remembers its latest documents, at most this many
+# Puts doc ARGV[1] first in each field ARGV[2 .. n-1] of hash KEYS[1] ("d1 d2 …", newest
+# first), keeping at most ARGV[n] ids per field.
+_REMEMBER = """
+local cap = tonumber(ARGV[#ARGV])
+for i = 2, #ARGV - 1 do
+  local ids = {ARGV[1]}
+  local old = redis.call('HGET', KEYS[1], ARGV[i])
+  if old then
+    for id in string.gmatch(old, '%S+') do
+      if id ~= ARGV[1] and #ids < cap then ids[#ids + 1] = id end
+    end
+  end
+  redis.call('HSET', KEYS[1], ARGV[i], table.concat(ids, ' '))
+end
+return 0
+"""
 
 
 @dataclass(frozen=True, slots=True)
 class CopyMatch:
     doc: str
-    similarity: float
+    likeness: Likeness
+    rule: str  # which copy rule holds (crawler.core.dedup.COPY_RULES), or "exact"
+
+    @property
+    def similarity(self) -> float:
+        return round(max(self.likeness.similarity, self.likeness.containment), 4)
 
 
 class CopyIndex:
@@ -42,22 +71,28 @@ class CopyIndex:
     async def find_copy(
         self, story: str, fp: Fingerprint, min_resemblance: float
     ) -> CopyMatch | None:
-        """The best confirmed copy of ``fp`` among indexed documents, if any."""
+        """The best confirmed copy of ``fp`` among indexed documents, if any (the one whose
+        reporting is most alike; ties: the document id)."""
+        found = await self.compare(story, fp, min_resemblance)
+        copies = [m for m in found if m.rule]
+        return strongest(copies)
+
+    async def compare(self, story: str, fp: Fingerprint, min_resemblance: float) -> list[CopyMatch]:
+        """``fp`` compared with each candidate the index proposes (``rule`` "" when it is
+        not a copy of it)."""
         exact, candidates = await self._candidates(story, fp)
-        if exact:
-            return CopyMatch(exact, 1.0)
-        if not candidates:
-            return None
-        raw = await self._redis.hmget(self._keys.signatures(story), candidates)
-        stored = [
-            (d, Fingerprint.from_bytes("", r)) for d, r in zip(candidates, raw, strict=True) if r
-        ]
-        verdicts = confirm(fp, [f for _, f in stored], min_resemblance)
-        best: CopyMatch | None = None
-        for (doc, _), (copy, similarity) in zip(stored, verdicts, strict=True):
-            if copy and (best is None or similarity > best.similarity):
-                best = CopyMatch(doc, similarity)
-        return best
+        docs = [exact] if exact else candidates
+        stored = await self.fingerprints(story, docs)
+        verdicts = confirm(fp, [stored[d] for d in docs if d in stored], min_resemblance)
+        kept = [d for d in docs if d in stored]
+        return [CopyMatch(d, like, rule) for d, (rule, like) in zip(kept, verdicts, strict=True)]
+
+    async def fingerprints(self, story: str, docs: list[str]) -> dict[str, Fingerprint]:
+        """The stored fingerprints of ``docs`` (those indexed)."""
+        if not docs:
+            return {}
+        raw = await self._redis.hmget(self._keys.signatures(story), docs)
+        return {d: Fingerprint.from_bytes("", r) for d, r in zip(docs, raw, strict=True) if r}
 
     async def _candidates(self, story: str, fp: Fingerprint) -> tuple[str, list[str]]:
         """(exact match or "", candidate docs ranked by how many buckets/anchors they share)."""
@@ -66,17 +101,25 @@ class CopyIndex:
             pipe.hget(k.exact(story), fp.exact)
             for band, key in enumerate(band_keys(fp.signature)):
                 pipe.hget(k.lsh(story, band), key)
-            if fp.anchors:
-                pipe.hmget(k.anchors(story), list(fp.anchors))
+            pipe.hmget(k.anchors(story), list(fp.anchors) or [b"-"])
+            pipe.hmget(k.sentence_keys(story), list(fp.keys) or [b"-"])
             found = await pipe.execute()
         if found[0]:
             return found[0].decode(), []
         banded = Counter(d for d in found[1 : 1 + BANDS] if d)
-        anchored = Counter(d for d in (found[-1] if fp.anchors else []) if d)
-        # one agreeing band is strong evidence (J ≳ 0.2); one shared anchor is not (a common
-        # phrase), two are: a text contained in another shares ~1 anchor per 16 shingles
-        score = {d: 4 * banded[d] + anchored[d] for d in banded | anchored}
-        kept = [d for d in score if banded[d] or anchored[d] >= MIN_ANCHOR_HITS]
+        anchored = Counter(d for d in found[-2] if d)
+        sentenced = Counter(d for ids in found[-1] if ids for d in set(ids.split()))
+        # one agreeing band is strong evidence (J ≳ 0.2); one shared anchor or sentence key is
+        # not (a common phrase, a stock sentence), two are: a text contained in another
+        # shares ~1 anchor per 16 shingles, a re-spun copy most of its sentence keys
+        score = {
+            d: 4 * banded[d] + anchored[d] + 2 * sentenced[d] for d in banded | anchored | sentenced
+        }
+        kept = [
+            d
+            for d in score
+            if banded[d] or anchored[d] >= MIN_ANCHOR_HITS or sentenced[d] >= MIN_SENTENCE_HITS
+        ]
         ranked = sorted(kept, key=lambda d: (-score[d], d))[:MAX_CANDIDATES]
         return "", [d.decode() for d in ranked]
 
@@ -89,9 +132,29 @@ class CopyIndex:
             pipe.hsetnx(k.lsh(story, band), key, doc)
         for anchor in fp.anchors:
             pipe.hsetnx(k.anchors(story), anchor, doc)
+        if fp.keys:
+            args = [doc, *fp.keys, SENTENCE_BUCKET]
+            pipe.eval(_REMEMBER, 1, k.sentence_keys(story), *args)
 
     def queue_member(self, pipe: Pipeline, story: str, rep: str, doc: str) -> None:
         pipe.rpush(self._keys.members(story, rep), doc)
 
+    def queue_forget_member(self, pipe: Pipeline, story: str, rep: str, doc: str) -> None:
+        pipe.lrem(self._keys.members(story, rep), 0, doc)
+
+    def queue_forget_members(self, pipe: Pipeline, story: str, rep: str) -> None:
+        """``rep`` no longer represents a cluster (its members moved to another)."""
+        pipe.delete(self._keys.members(story, rep))
+
     async def members(self, story: str, rep: str) -> list[str]:
         return [m.decode() for m in await self._redis.lrange(self._keys.members(story, rep), 0, -1)]
+
+
+def strongest(matches: list[CopyMatch]) -> CopyMatch | None:
+    """The match whose reporting is most alike (exact first; ties: the document id)."""
+    return max(matches, key=_strength) if matches else None
+
+
+def _strength(match: CopyMatch) -> tuple[float, float, float, str]:
+    like = match.likeness
+    return (float(like.exact), like.covered + like.covered_other, like.similarity, match.doc)

@@ -34,6 +34,7 @@ Per story ``s`` and document ``d`` (a hash of the canonical URL):
     {p}exact:{s}             hash text hash → d;  {p}sig:{s}  hash d → MinHash signature
     {p}lsh:{s}:{band}        hash band key → first d in that bucket
     {p}anchor:{s}            hash anchor shingle hash → first d that contained it
+    {p}sentence:{s}          hash sentence key → the latest docs with that key ("d1 d2 …")
     {p}members:{s}:{rep}     list of the copies in a cluster
     {p}lock:{s}              short lock around copy detection + insert
     {p}sf:{s}                hash fact key → the story's standing figure for it
@@ -41,6 +42,9 @@ Per story ``s`` and document ``d`` (a hash of the canonical URL):
     {p}tl:{s}:{h}            hash "doc|version|role" → one report; {p}tlz:{s}:{h} zset of
                              the same → reported time (the key's timeline, capped)
     {p}grown:{s}             hash stem → weight learned from the story's related articles
+    {p}grown-names:{s}       hash name → weight (the names of the story's related articles)
+    {p}profile:{s}           hash: landmark (time of the first contribution), mass
+    {p}near:{s}              stream of the latest unrelated near misses (capped)
     {p}discovery:{s}         set of the story's current news-search feed URLs
     {p}skipped:{s}           stream of feed entries the pre-filter skipped (capped)
     {p}retry:{s}             zset [url, round] → due: failed first visits to try again (capped)
@@ -150,6 +154,9 @@ class Keys:
     def anchors(self, story: str) -> str:
         return f"{self.prefix}anchor:{story}"
 
+    def sentence_keys(self, story: str) -> str:
+        return f"{self.prefix}sentence:{story}"
+
     def members(self, story: str, rep: str) -> str:
         return f"{self.prefix}members:{story}:{rep}"
 
@@ -180,6 +187,15 @@ class Keys:
 
     def grown(self, story: str) -> str:
         return f"{self.prefix}grown:{story}"
+
+    def grown_names(self, story: str) -> str:
+        return f"{self.prefix}grown-names:{story}"
+
+    def profile(self, story: str) -> str:
+        return f"{self.prefix}profile:{story}"
+
+    def near_misses(self, story: str) -> str:
+        return f"{self.prefix}near:{story}"
 
     def discovery(self, story: str) -> str:
         return f"{self.prefix}discovery:{story}"

@@ -1,0 +1,308 @@
+"""The first-visit judgement: is a new page a copy, related to the story, or unrelated?
+
+Runs under the story's lock (:mod:`crawler.pipeline`); :meth:`Judge.rule` reads, and
+:meth:`Judge.queue` adds every write to the caller's transaction.
+
+* **Copies.** The copy index proposes candidates; :func:`crawler.core.dedup.confirm` compares
+  the reporting (furniture dropped) by 3-grams and sentence by sentence. A page that copies
+  tracked articles joins their cluster and gets ``article.duplicate``, naming the cluster's
+  representative as the user knew it and how the copy differs from it. Every cluster it
+  copies is one story piece, so when it copies members of several clusters they merge. The
+  **representative** of a cluster is its earliest *published* member (the page's own time,
+  falling back to when it was first seen) — or the seed for copies of the seed — whatever
+  order the pages were processed in: a copy published before the representative becomes
+  the representative (the members move to it silently; the facts ledger and ``newswatch
+  story`` follow the cluster fields). So every order of arrival ends with the same clusters
+  and representatives, and each cluster has one ``article.related`` (its first-seen member)
+  and an ``article.duplicate`` for every other member.
+* **Relevance.** Otherwise the page is scored against the seed and the grown profile
+  (:func:`crawler.core.profile.judge`); related pages add to the profile. Unrelated pages whose
+  best score reached ``NEAR_MISS`` × ``min_relevance`` are kept as near misses with their
+  scores and terms (``newswatch story``), and every unrelated verdict is logged at debug level
+  with the same explanation.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING
+
+from redis.asyncio.client import Pipeline
+
+from crawler.config import StoryConfig
+from crawler.core import events
+from crawler.core.copies import Likeness, compare, confirm
+from crawler.core.dedup import Fingerprint
+from crawler.core.facts.story import SEED_DOC
+from crawler.core.profile import NEAR_MISS, SEED_WEIGHT, Judgement, contribution, judge
+from crawler.core.profile import wanted_terms as profile_terms
+from crawler.core.urls import source_of
+from crawler.models import Decision, SeedProfile
+from crawler.revisions import article_ref
+from crawler.store import Revisit, Store, TrackedArticle
+from crawler.store.discovery import NearMiss
+from crawler.store.index import strongest
+
+if TYPE_CHECKING:
+    from crawler.pipeline import Page
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class Ruling:
+    decision: Decision
+    cluster: str  # the new article's TrackedArticle.cluster: representative, SEED_DOC or ""
+    displaced: tuple[TrackedArticle, ...] = ()  # members that move to the new representative
+    former: tuple[str, ...] = ()  # representatives whose clusters merge into another
+    judgement: Judgement | None = None
+    landmark: float | None = None  # the grown profile's landmark (None: not yet set)
+
+
+class Judge:
+    def __init__(self, store: Store, profiles: dict[str, SeedProfile]) -> None:
+        self._store = store
+        self._profiles = profiles
+
+    async def rule(self, story: StoryConfig, page: Page, fp: Fingerprint) -> Ruling:
+        copy = await self._copy(story, page, fp)
+        if copy is not None:
+            return copy
+        seed = self._profiles[story.id]
+        profile, landmark = await self._store.discovery.profile(story.id)
+        title, text = page.article.title, page.article.text
+        needed = profile_terms(seed.terms, seed.entities, profile, f"{title}\n{text}")
+        stats = await self._store.terms.stats(needed)
+        judgement = judge(seed.terms, seed.entities, profile, title, text, stats)
+        verdict = "related" if judgement.related(story.min_relevance) else "unrelated"
+        return Ruling(_related(judgement, verdict), "", (), (), judgement, landmark)
+
+    async def separate(self, story: StoryConfig, tracked: TrackedArticle, fp: Fingerprint) -> bool:
+        """A tracked copy whose new version (``fp``) no longer copies its representative is
+        tracked on its own from now on (an in-place update made it a report of its own).
+        Returns whether it was separated. Takes the story's lock."""
+        async with self._store.story_lock(story.id):
+            current = await self._store.articles.get(story.id, tracked.doc)
+            if current is None or not current.cluster:
+                return False
+            rep = current.cluster
+            stored = await self._store.index.fingerprints(story.id, [rep])
+            if rep not in stored or confirm(fp, [stored[rep]], story.duplicate_similarity)[0][0]:
+                return False
+            async with self._store.transaction() as pipe:
+                self._store.articles.queue_cluster(pipe, story.id, tracked.doc, "", "related")
+                self._store.index.queue_forget_member(pipe, story.id, rep, tracked.doc)
+                await pipe.execute()
+        log.info("%s: %s no longer copies %s: tracked on its own", story.id, tracked.url, rep)
+        return True
+
+    async def _copy(self, story: StoryConfig, page: Page, fp: Fingerprint) -> Ruling | None:
+        """The ruling when ``page`` copies tracked articles (or the seed), else None.
+
+        ``duplicate_of`` names the representative of the cluster it joins as it was when the
+        page arrived (what the user was told about); the page itself becomes the
+        representative when it was published before it. Clusters it bridges merge.
+        """
+        matches = [
+            m
+            for m in await self._store.index.compare(story.id, fp, story.duplicate_similarity)
+            if m.rule
+        ]
+        best = strongest(matches)
+        if best is None:
+            return None
+        joined, head = await self._representative(story.id, best.doc)
+        clusters = {joined: head}
+        for match in matches:
+            rep, found = await self._representative(story.id, match.doc)
+            clusters.setdefault(rep, found)
+        winner = _earliest(clusters, page)
+        like = await self._likeness(story.id, fp, joined, best.doc, best.likeness)
+        url = SEED_DOC if joined == SEED_DOC else (head.url if head else joined)
+        merged = {rep: h for rep, h in clusters.items() if rep != winner}
+        displaced = await self._displace(story, merged, winner)
+        cluster = "" if winner == page.doc else winner
+        return Ruling(_duplicate(url, like), cluster, displaced, tuple(merged))
+
+    async def _displace(
+        self, story: StoryConfig, clusters: dict[str, TrackedArticle | None], winner: str
+    ) -> tuple[TrackedArticle, ...]:
+        """Every member of ``clusters`` (representatives included): they move to ``winner``."""
+        members: list[TrackedArticle] = []
+        for rep, head in clusters.items():
+            if head is not None:
+                members.append(head)
+            for doc in await self._store.index.members(story.id, rep):
+                found = await self._store.articles.get(story.id, doc)
+                if found is not None and found.doc != winner:
+                    members.append(found)
+        return tuple(members)
+
+    async def _likeness(
+        self, story: str, fp: Fingerprint, rep: str, matched: str, like: Likeness
+    ) -> Likeness:
+        """How ``fp`` differs from the representative (the matched member's likeness when the
+        representative's fingerprint is not stored)."""
+        if rep == matched:
+            return like
+        stored = await self._store.index.fingerprints(story, [rep])
+        return compare(fp, stored[rep]) if rep in stored else like
+
+    async def _representative(self, story: str, doc: str) -> tuple[str, TrackedArticle | None]:
+        """(representative doc id, its tracked article) of ``doc``'s cluster."""
+        if doc == SEED_DOC:
+            return SEED_DOC, None
+        found = await self._store.articles.get(story, doc)
+        if found is None or not found.cluster:
+            return doc, found
+        if found.cluster == SEED_DOC:
+            return SEED_DOC, None
+        return found.cluster, await self._store.articles.get(story, found.cluster)
+
+    def queue(
+        self, pipe: Pipeline, story: StoryConfig, page: Page, ruling: Ruling, fp: Fingerprint
+    ) -> None:
+        """Every write of the ruling, in the caller's transaction."""
+        decision = ruling.decision
+        if decision.verdict == "unrelated":
+            self._queue_unrelated(pipe, story, page, ruling)
+            return
+        tracked = _tracked(story, page, decision, ruling.cluster)
+        articles, index = self._store.articles, self._store.index
+        articles.queue_track(pipe, tracked, page.version)
+        index.queue_add(pipe, story.id, page.doc, fp)
+        if ruling.cluster:
+            index.queue_member(pipe, story.id, ruling.cluster, page.doc)
+        winner = ruling.cluster or page.doc
+        for rep in ruling.former:
+            index.queue_forget_members(pipe, story.id, rep)
+        make = events.duplicate if decision.verdict == "duplicate" else events.related
+        self._store.outbox.queue_add(pipe, [make(story.id, article_ref(tracked, 1), decision)])
+        for moved in ruling.displaced:  # silently: their events were right when they were made
+            articles.queue_cluster(pipe, story.id, moved.doc, winner, "duplicate")
+            index.queue_member(pipe, story.id, winner, moved.doc)
+        if decision.verdict == "related" and ruling.judgement is not None:
+            self._queue_growth(pipe, story, page, ruling.landmark)
+        if story.revisit:
+            due = datetime.now(UTC).timestamp() + story.revisit[0]
+            self._store.schedule.queue_revisit(pipe, Revisit(story.id, page.fetched.url, 0), due)
+
+    def _queue_growth(
+        self, pipe: Pipeline, story: StoryConfig, page: Page, landmark: float | None
+    ) -> None:
+        """The story's profile grows with what is related (the seed first, at the landmark)."""
+        when = published_at(page).timestamp()
+        growth = self._store.discovery
+        if landmark is None:
+            seed = self._profiles[story.id]
+            landmark = when
+            growth.queue_grow(
+                pipe, story.id, contribution(seed.title, seed.text, when, when, SEED_WEIGHT), when
+            )
+        part = contribution(page.article.title, page.article.text, when, landmark)
+        growth.queue_grow(pipe, story.id, part)
+
+    def _queue_unrelated(
+        self, pipe: Pipeline, story: StoryConfig, page: Page, ruling: Ruling
+    ) -> None:
+        content = page.version.content_hash
+        self._store.articles.queue_verdict(pipe, story.id, page.doc, "unrelated", content)
+        judgement = ruling.judgement
+        if judgement is None:
+            return
+        explained = _explain(judgement)
+        log.debug("%s: unrelated %s: %s", story.id, page.fetched.url, explained)
+        if judgement.best >= NEAR_MISS * story.min_relevance:
+            miss = NearMiss(
+                page.fetched.url,
+                page.article.title,
+                judgement.best,
+                judgement.seed.score,
+                judgement.grown.score if judgement.grown else 0.0,
+                _top_terms(judgement),
+                datetime.now(UTC).isoformat(),
+            )
+            self._store.discovery.queue_near_miss(pipe, story.id, miss)
+
+
+def published_at(page: Page) -> datetime:
+    """The page's own publication time, never later than when we fetched it; else that."""
+    fetched = page.version.fetched_at
+    published = page.article.published
+    if published is None:
+        return fetched
+    if published.tzinfo is None:
+        published = published.replace(tzinfo=UTC)
+    return min(published, fetched)
+
+
+def _earliest(clusters: dict[str, TrackedArticle | None], page: Page) -> str:
+    """The representative-to-be: the seed, else the earliest published (ties: first seen)."""
+    if SEED_DOC in clusters:
+        return SEED_DOC
+    times = {rep: _time_of(head) for rep, head in clusters.items() if head is not None}
+    times[page.doc] = (published_at(page).isoformat(), page.version.fetched_at.isoformat())
+    return min(times, key=lambda d: (times[d], d))
+
+
+def _time_of(article: TrackedArticle) -> tuple[str, str]:
+    return (article.published or article.first_seen, article.first_seen)
+
+
+def _tracked(story: StoryConfig, page: Page, decision: Decision, cluster: str) -> TrackedArticle:
+    version = page.version
+    return TrackedArticle(
+        story=story.id,
+        doc=page.doc,
+        url=page.fetched.url,
+        canonical_url=page.canonical,
+        title=page.article.title,
+        source=source_of(page.fetched.url),
+        verdict=decision.verdict,
+        cluster=cluster,
+        version=1,
+        content_hash=version.content_hash,
+        first_seen=version.fetched_at.isoformat(),
+        relevance=decision.relevance,
+        published=published_at(page).isoformat() if page.article.published else "",
+    )
+
+
+def _duplicate(url: str, like: Likeness | None) -> Decision:
+    if like is None:
+        return Decision("duplicate", duplicate_of=url)
+    return Decision(
+        "duplicate",
+        duplicate_of=url,
+        similarity=round(like.similarity, 4),
+        containment=round(like.containment, 4),
+        changed_sentences=like.changed,
+    )
+
+
+def _related(judgement: Judgement, verdict: str) -> Decision:
+    return Decision(
+        "related" if verdict == "related" else "unrelated",
+        relevance=judgement.score,
+        shared_terms=judgement.shared_terms,
+        seed_relevance=judgement.seed.score,
+        profile_relevance=judgement.grown.score if judgement.grown else 0.0,
+    )
+
+
+def _top_terms(judgement: Judgement) -> tuple[str, ...]:
+    best = judgement.seed
+    if judgement.grown is not None and judgement.grown.score > best.score:
+        best = judgement.grown
+    return best.shared_terms
+
+
+def _explain(judgement: Judgement) -> str:
+    grown = judgement.grown.score if judgement.grown else 0.0
+    anchors = ", ".join(judgement.anchors) or "none"
+    return (
+        f"score {judgement.best:.3f} (seed {judgement.seed.score:.3f}, profile {grown:.3f}; "
+        f"story names in the lead: {anchors}); top terms {', '.join(_top_terms(judgement))}"
+    )
