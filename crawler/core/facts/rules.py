@@ -98,52 +98,28 @@ class Rules:
     ordinals: re.Pattern[str]  # "the SECOND person TO BE EXECUTED"
 
 
+_FILL = rf"(?:(?:{alt(v.FILLERS)})\s+)*"
+
+
 @lru_cache(maxsize=16)
 def rules_for(vocabulary: Vocabulary) -> Rules:
-    fill = rf"(?:(?:{alt(v.FILLERS)})\s+)*"
-    stops = alt(v.SUBJECT_STOPS)
-    word = rf"(?!(?:{stops})\b){_WORD}"
-    subject = rf"(?P<subj>(?:{word}(?:\s+|(?=,))){{0,5}}?)"
-    # "and a police officer", ", including two children," between the subject and the verb
-    # "and a police officer", ", reformist activists and journalists", ", including two
-    # children," between the subject and the verb (up to three such pieces)
-    # a list item ends on a noun, not on "the" ("164 people and the injured …" is two counts)
-    noun = rf"(?!\d|{WORD_AMOUNT}|(?:the|a|an|its|their)\b){_WORD}\s+"
-    item = rf"(?:(?!\d|{WORD_AMOUNT}){_WORD}\s+){{0,4}}?{noun}"
-    coordinated = rf"(?:,?\s*(?:and|or)\s+{item}|,\s+{item}(?=(?:and|or)\s))"
-    including = r",\s*(?:including|among them|among whom|of whom|mostly|mainly)\s+[^,;]{1,80}?,\s+"
-    located = rf"(?:in|at|across|from|near)\s+{item}"  # "7,000 people IN THE CITY were injured"
-    aside = rf"(?:{coordinated}|{including}|{located}|,[^,\d]{{1,60}},\s+|,\s+(?={fill}\w)){{0,3}}"
     # one pattern per table, a named group per kind (k_killed, …): one regex call finds the
     # kind. "Injured 2059" after a number labels the next number (a headline), not this one
     predicate = re.compile(
-        rf"^\s*{subject}{aside}{fill}(?:{_kinds(vocabulary.predicates)})\b(?!\s*:?\s*\d)", _I
+        rf"^\s*{_SUBJECT}{_ASIDE}{_FILL}(?:{_kinds(vocabulary.predicates)})\b(?!\s*:?\s*\d)", _I
     )
     lead_verb = re.compile(rf"\b(?:{_kinds(vocabulary.lead_verbs)})\s+(?:a\s+total\s+of\s+)?$", _I)
-    links = alt(v.TOTAL_LINKS)
     between = rf"(?:,?\s+{_WORD}){{0,12}}?,?"
     total = re.compile(
-        rf"\b(?P<total>(?:{_kinds(vocabulary.totals)})\b{between})\s+(?:{links})\s+$", _I
-    )
-    verb = r"(?:(?:was|were|has been|have been|had been|reported|being|is|are)\s+)*"
-    negations = tuple(
-        (
-            kind,
-            re.compile(
-                rf"\b(?P<neg>{alt(v.NEGATIONS)})\s+(?:of\s+(?:the|those|its|their)\s+)?"
-                rf"(?:[\d,.]+\s+)?(?:(?P<subj>{_WORD})\s+)?{fill}{verb}"
-                rf"(?:{alt(words)})\b",
-                _I,
-            ),
-        )
-        for kind, words in vocabulary.predicates
+        rf"\b(?P<total>(?:{_kinds(vocabulary.totals)})\b{between})\s+(?:{alt(v.TOTAL_LINKS)})\s+$",
+        _I,
     )
     subjects = dict(vocabulary.subjects)
     return Rules(
         predicate=predicate,
         lead_verb=lead_verb,
         total=total,
-        negations=negations,
+        negations=_negations(vocabulary),
         troops=re.compile(rf"^\s*(?:{_WORD}\s+){{0,2}}?(?:{alt(v.TROOP_NOUNS)})\b", _I),
         subjects=subjects,
         subject_keys=tuple(sorted(subjects, key=len, reverse=True)),
@@ -154,6 +130,42 @@ def rules_for(vocabulary: Vocabulary) -> Rules:
             rf"(?:{alt(v.ORDINAL_NOUNS)})\b",
             _I,
         ),
+    )
+
+
+def _subject_and_aside() -> tuple[str, str]:
+    """The counted noun phrase after a number, and what may stand between it and its verb:
+    "and a police officer", ", reformist activists and journalists", ", including two
+    children,", "in the city" (up to three such pieces). A list item ends on a noun, not on
+    "the" ("164 people and the injured …" is two counts)."""
+    word = rf"(?!(?:{alt(v.SUBJECT_STOPS)})\b){_WORD}"
+    subject = rf"(?P<subj>(?:{word}(?:\s+|(?=,))){{0,5}}?)"
+    noun = rf"(?!\d|{WORD_AMOUNT}|(?:the|a|an|its|their)\b){_WORD}\s+"
+    item = rf"(?:(?!\d|{WORD_AMOUNT}){_WORD}\s+){{0,4}}?{noun}"
+    coordinated = rf"(?:,?\s*(?:and|or)\s+{item}|,\s+{item}(?=(?:and|or)\s))"
+    including = r",\s*(?:including|among them|among whom|of whom|mostly|mainly)\s+[^,;]{1,80}?,\s+"
+    located = rf"(?:in|at|across|from|near)\s+{item}"
+    pieces = rf"{coordinated}|{including}|{located}|,[^,\d]{{1,60}},\s+|,\s+(?={_FILL}\w)"
+    return subject, rf"(?:{pieces}){{0,3}}"
+
+
+_SUBJECT, _ASIDE = _subject_and_aside()
+
+
+def _negations(vocabulary: Vocabulary) -> tuple[tuple[str, re.Pattern[str]], ...]:
+    """Per kind, a denial of it: "no one was killed", "nobody was hurt"."""
+    verb = r"(?:(?:was|were|has been|have been|had been|reported|being|is|are)\s+)*"
+    return tuple(
+        (
+            kind,
+            re.compile(
+                rf"\b(?P<neg>{alt(v.NEGATIONS)})\s+(?:of\s+(?:the|those|its|their)\s+)?"
+                rf"(?:[\d,.]+\s+)?(?:(?P<subj>{_WORD})\s+)?{_FILL}{verb}"
+                rf"(?:{alt(words)})\b",
+                _I,
+            ),
+        )
+        for kind, words in vocabulary.predicates
     )
 
 
