@@ -60,6 +60,9 @@ def arguments() -> argparse.Namespace:
     parser.add_argument("--timeout", type=float, default=600.0, help="seconds per run")
     parser.add_argument("--seed", type=int, default=1, help="shuffle of entries over feeds")
     parser.add_argument("--keep", type=Path, help="keep each run's logs, store and alerts here")
+    parser.add_argument(
+        "--profile", action="store_true", help="attach py-spy to each measured process"
+    )
     parser.add_argument("--json-only", action="store_true", help="print only the JSON line")
     args = parser.parse_args()
     args.variants = [v.strip() for v in args.variants.split(",") if v.strip()]
@@ -108,6 +111,7 @@ def main() -> None:
         max_jobs=args.max_jobs,
         timeout=args.timeout,
         env=clean_env(),
+        profile=args.profile,
     )
     load_before = os.getloadavg()
     runs: dict[str, list[dict[str, Any]]] = {v: [] for v in args.variants}

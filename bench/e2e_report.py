@@ -89,6 +89,9 @@ def print_run(number: int, variant: str, run: dict[str, Any]) -> None:
         f"{checks['clusters']} clusters; {_checks(checks)}; exit {run['exit_codes']}",
         flush=True,
     )
+    for title, rows in run.get("profile", {}).items():
+        shares = ", ".join(f"{name} {share}%" for name, share in rows)
+        print(f"    profile, {title} share of samples: {shares}", flush=True)
 
 
 def print_summary(

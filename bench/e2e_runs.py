@@ -31,6 +31,7 @@ from typing import Any
 
 from bench.e2e_check import check, read_jsonl
 from bench.e2e_measure import Launched, Probe, machine_busy, proc_cpu, proc_peak_rss_kb
+from bench.e2e_profile import attach, summary
 from crawler.store.embedded import EmbeddedValkey
 
 VARIANTS = {
@@ -54,6 +55,7 @@ class Bench:
     max_jobs: int
     timeout: float
     env: dict[str, str]
+    profile: bool = False  # attach py-spy to every measured process
 
 
 def site_get(bench: Bench, path: str) -> Any:
@@ -161,6 +163,36 @@ def _tally(baseline: Launched) -> dict[str, int]:
         return {}
 
 
+@dataclass(frozen=True, slots=True)
+class Ran:
+    processes: list[Launched]
+    done: float
+    samples: list[tuple[float, float]]
+    profile: dict[str, Any]
+
+
+def run_processes(bench: Bench, variant: str, work: Path, url: str, probe: Probe) -> Ran:
+    """Launch the variant, wait until done, stop and reap every process (and its sampler)."""
+    processes = launch(bench, variant, work, url)
+    spies = [attach(p.popen.pid, work / f"{p.name}.folded") for p in processes if bench.profile]
+    try:
+        done, samples = wait_done(bench, variant, probe, processes)
+    except TimeoutError as exc:
+        tails = "\n".join(f"--- {p.name} ({p.log}):\n{p.tail()}" for p in processes)
+        raise RuntimeError(f"{exc}\n{tails}") from exc
+    finally:
+        if variant != "a":
+            for process in processes:
+                process.stop()
+        for process in processes:
+            if not process.wait(bench.timeout):
+                process.stop(grace=5.0)
+        for spy in spies:
+            spy.wait(60)
+    profile = summary(sorted(work.glob("*.folded")), top=12) if spies else {}
+    return Ran(processes, done, samples, profile)
+
+
 def run_variant(bench: Bench, variant: str, work: Path) -> dict[str, Any]:
     with fresh_store(work) as (url, store_pid):
         probe = Probe(url, store_pid)
@@ -168,36 +200,25 @@ def run_variant(bench: Bench, variant: str, work: Path) -> dict[str, Any]:
         site_get(bench, "/_reset")
         site_cpu, busy = proc_cpu(bench.site_pid), machine_busy()
         before = probe.start()
-        processes = launch(bench, variant, work, url)
-        try:
-            done, samples = wait_done(bench, variant, probe, processes)
-        except TimeoutError as exc:
-            tails = "\n".join(f"--- {p.name} ({p.log}):\n{p.tail()}" for p in processes)
-            raise RuntimeError(f"{exc}\n{tails}") from exc
-        finally:
-            if variant != "a":
-                for process in processes:
-                    process.stop()
-            for process in processes:
-                if not process.wait(bench.timeout):
-                    process.stop(grace=5.0)
+        ran = run_processes(bench, variant, work, url, probe)
         server = probe.delta(before)
         site_cpu, busy = proc_cpu(bench.site_pid) - site_cpu, machine_busy() - busy
         outbox, stats = events_of(variant, probe)
         if variant == "c":  # the baseline's own tally: its last output line
-            stats = _tally(processes[0])
+            stats = _tally(ran.processes[0])
         server["peak_rss_kb"] = proc_peak_rss_kb(store_pid)
         probe.close()
     site = site_get(bench, "/_stats")
     checks = check(site["pages"], outbox, read_jsonl(work / "alerts.jsonl"))
-    first = site["first"] or processes[0].started
-    timing = {"launched": processes[0].started, "done": done, "first_request": first}
-    timing["startup_cpu"] = cpu_at(samples, first)
-    return figures(bench, processes, server, timing, site_cpu, busy) | {
+    first = site["first"] or ran.processes[0].started
+    timing = {"launched": ran.processes[0].started, "done": ran.done, "first_request": first}
+    timing["startup_cpu"] = cpu_at(ran.samples, first)
+    return figures(bench, ran.processes, server, timing, site_cpu, busy) | {
         "variant": variant,
         "checks": checks,
         "outcomes": {k: v for k, v in stats.items() if not k.startswith(("entries", "feed"))},
-        "logs": {p.name: str(p.log) for p in processes},
+        "profile": ran.profile,
+        "logs": {p.name: str(p.log) for p in ran.processes},
     }
 
 
