@@ -218,6 +218,21 @@ class Probe:
         self.counted.probe_commands += len(commands)
         return list(pipe.execute())
 
+    def memory_by_kind(self) -> dict[str, int]:
+        """Bytes held per kind of key (its first two ``:`` parts, e.g. ``nw:v``, ``arq:result``),
+        from ``MEMORY USAGE`` of every key (read after the run's figures: not counted)."""
+        client: Any = self.client
+        kinds: dict[str, int] = {}
+        keys = list(client.scan_iter(count=1000))
+        for start in range(0, len(keys), 500):
+            pipe = client.pipeline(transaction=False)
+            for key in keys[start : start + 500]:
+                pipe.memory_usage(key, samples=0)  # every element, not an estimate
+            for key, used in zip(keys[start : start + 500], pipe.execute(), strict=True):
+                kind = ":".join(key.decode(errors="replace").split(":")[:2])
+                kinds[kind] = kinds.get(kind, 0) + int(used or 0)
+        return kinds
+
     def calibrate(self) -> None:
         """Check the own-command arithmetic on the idle server (nothing else connected)."""
         before = self.start()

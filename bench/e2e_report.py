@@ -84,6 +84,7 @@ def print_run(number: int, variant: str, run: dict[str, Any]) -> None:
         f"({run['reply_writes_per_article']} reply writes), {run['commands_per_article']} "
         f"commands, {run['redis_bytes_per_article']} bytes stored\n"
         f"    top commands per article: {run['top_commands_per_article']}\n"
+        f"    stored bytes per article by key: {run['redis_bytes_per_article_by_key']}\n"
         f"    events: {checks['events_emitted']} emitted, {checks['events_delivered']} delivered "
         f"({checks['events_by_type']}), {checks['duplicates']} duplicates, "
         f"{checks['clusters']} clusters; {_checks(checks)}; exit {run['exit_codes']}",

@@ -207,6 +207,7 @@ def run_variant(bench: Bench, variant: str, work: Path) -> dict[str, Any]:
         if variant == "c":  # the baseline's own tally: its last output line
             stats = _tally(ran.processes[0])
         server["peak_rss_kb"] = proc_peak_rss_kb(store_pid)
+        server["by_kind"] = probe.memory_by_kind()
         probe.close()
     site = site_get(bench, "/_stats")
     checks = check(site["pages"], outbox, read_jsonl(work / "alerts.jsonl"))
@@ -235,6 +236,9 @@ def figures(
     wall = timing["done"] - timing["launched"]
     first = timing["first_request"]
     top = sorted(server["calls"].items(), key=lambda kv: -kv[1])[:10]
+    kinds = dict(server["by_kind"])
+    kinds["(not in keys)"] = server["used_memory"] - sum(kinds.values())
+    heavy = sorted(kinds.items(), key=lambda kv: -kv[1])[:10]
     return {
         "articles": n,
         "wall_s": round(wall, 2),
@@ -254,6 +258,7 @@ def figures(
         "reply_writes_per_article": round(server["reply_writes"] / n, 1),
         "commands_per_article": round(server["commands"] / n, 1),
         "redis_bytes_per_article": round(server["used_memory"] / n),
+        "redis_bytes_per_article_by_key": {kind: round(used / n) for kind, used in heavy},
         "net_bytes_in_per_article": round(server["net_in"] / n),
         "net_bytes_out_per_article": round(server["net_out"] / n),
         "top_commands_per_article": {name: round(calls / n, 1) for name, calls in top},
