@@ -23,7 +23,9 @@
   has read the probes' batches and the second snapshot's INFO. :meth:`Probe.calibrate` checks
   that arithmetic on the live server before each run.
 * **Machine load**: ``/proc/stat``'s busy time (everything but idle and iowait) over the run,
-  so CPU used by other programs on the shared machine shows up beside the figures.
+  less the variant's, the store's and the site's CPU, is reported as ``other_programs_cpu_s``:
+  other programs on a shared machine, the bench itself (its probe) and kernel work charged
+  to no process — so a loaded machine shows up beside the figures.
 """
 
 from __future__ import annotations
