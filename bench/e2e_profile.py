@@ -40,6 +40,13 @@ _PACKAGES = (
     "pydantic",
 )
 _ENTRY = ("crawler.cli", "crawler.roles", "crawler.runtime")  # under (nearly) every sample
+# top frames of a thread that is waiting, not working: the event loop in epoll, an idle
+# thread-pool thread in its queue, a thread on a lock (py-spy does not always tell them idle)
+_IDLE = {
+    ("select", "selectors.py"),
+    ("_worker", "concurrent/futures/thread.py"),
+    ("wait", "threading.py"),
+}
 
 
 def py_spy() -> str | None:
@@ -70,28 +77,33 @@ def _area(file: str) -> str:
 
 
 def summary(files: list[Path], top: int = 15) -> dict[str, list[tuple[str, float]]]:
-    """Shares of the samples: ``inclusive`` (a frame of the area anywhere in the stack),
-    ``by_area`` (the deepest frame of a known area: where the CPU went, the C code and the
-    standard library it called included) and ``self`` (the top frame)."""
+    """Shares of the busy samples (those whose top frame is not an idle wait, ``_IDLE``):
+    ``inclusive`` (a frame of the area anywhere in the stack), ``by_area`` (the deepest frame
+    of a known area: where the CPU went, the C code and the standard library it called
+    included; the entry points excepted) and ``self`` (the top frame)."""
     inclusive: Counter[str] = Counter()
     deepest: Counter[str] = Counter()
     leaves: Counter[str] = Counter()
-    total = 0
+    busy = idle = 0
     for stack, samples in _stacks(files):
-        total += samples
-        areas = [_area(frame["file"]) for frame in stack]
-        known = [area for area in areas if area]
-        inclusive.update(
-            dict.fromkeys(set(known) - {a for a in known if a.startswith(_ENTRY)}, samples)
-        )
+        if not stack or (stack[-1]["func"].split(".")[-1], stack[-1]["file"]) in _IDLE:
+            idle += samples
+            continue
+        busy += samples
+        known = [a for a in (_area(f["file"]) for f in stack) if a and not a.startswith(_ENTRY)]
+        inclusive.update(dict.fromkeys(set(known), samples))
         deepest[known[-1] if known else "(event loop, interpreter)"] += samples
-        if stack:
-            leaves[f"{stack[-1]['func']} ({stack[-1]['file']})"] += samples
+        leaves[f"{stack[-1]['func']} ({stack[-1]['file']})"] += samples
 
     def shares(counter: Counter[str]) -> list[tuple[str, float]]:
-        return [(k, round(100 * v / max(total, 1), 1)) for k, v in counter.most_common(top)]
+        return [(k, round(100 * v / max(busy, 1), 1)) for k, v in counter.most_common(top)]
 
-    return {"inclusive": shares(inclusive), "by_area": shares(deepest), "self": shares(leaves)}
+    return {
+        "idle_samples_dropped": [("% of all samples", round(100 * idle / max(busy + idle, 1), 1))],
+        "inclusive": shares(inclusive),
+        "by_area": shares(deepest),
+        "self": shares(leaves),
+    }
 
 
 def _stacks(files: list[Path]) -> Iterator[tuple[list[re.Match[str]], int]]:
