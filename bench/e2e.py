@@ -21,7 +21,8 @@ CPU apart), peak RSS, Redis round trips, commands and bytes per article, events 
 duplicates and clusters found, and the checks: every article fetched and judged once, every
 event delivered once. How each figure is counted: ``bench/e2e_measure.py`` and
 ``bench/e2e_runs.py``. The last line is one JSON object with every figure and the issue's
-targets, met or not.
+targets, met or not. Exit status 1 when a run failed or a check did not hold (targets not
+met are figures, not failures).
 
     pip install -e '.[bench]'
     python bench/e2e.py [--copies 10] [--rounds 2] [--variants a,b,c] [--json-only]
@@ -37,6 +38,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -97,6 +99,33 @@ def clean_env() -> dict[str, str]:
     return {k: v for k, v in os.environ.items() if not k.startswith("NEWSWATCH_")}
 
 
+@dataclass(slots=True)
+class Rounds:
+    runs: dict[str, list[dict[str, Any]]]
+    order: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+
+def run_rounds(args: argparse.Namespace, bench: Bench, base: Path) -> Rounds:
+    """Every round, the variants' order reversed in every other one (a b c, c b a, …)."""
+    done = Rounds(runs={v: [] for v in args.variants})
+    for number in range(1, args.rounds + 1):
+        for variant in args.variants if number % 2 else args.variants[::-1]:
+            work = base / f"round{number}-{variant}"
+            work.mkdir(parents=True, exist_ok=True)
+            done.order.append(variant)
+            try:
+                result = run_variant(bench, variant, work)
+            except (RuntimeError, OSError) as exc:
+                done.errors.append(f"round {number} ({variant}): {exc}")
+                print(done.errors[-1], file=sys.stderr)
+                continue
+            done.runs[variant].append(result)
+            if not args.json_only:
+                print_run(number, variant, result)
+    return done
+
+
 def main() -> None:
     args = arguments()
     site, port, feeds, articles = start_site(args)
@@ -113,41 +142,22 @@ def main() -> None:
         env=clean_env(),
         profile=args.profile,
     )
-    load_before = os.getloadavg()
-    runs: dict[str, list[dict[str, Any]]] = {v: [] for v in args.variants}
-    order: list[str] = []
-    errors: list[str] = []
+    machine: dict[str, Any] = {"cpus": os.cpu_count(), "load_before": _load()}
     try:
-        for number in range(args.rounds):
-            for variant in args.variants if number % 2 == 0 else args.variants[::-1]:
-                work = base / f"round{number + 1}-{variant}"
-                work.mkdir(parents=True, exist_ok=True)
-                order.append(variant)
-                try:
-                    result = run_variant(bench, variant, work)
-                except (RuntimeError, OSError) as exc:
-                    errors.append(f"round {number + 1} ({variant}): {exc}")
-                    print(errors[-1], file=sys.stderr)
-                    continue
-                runs[variant].append(result)
-                if not args.json_only:
-                    print_run(number + 1, variant, result)
+        done = run_rounds(args, bench, base)
     finally:
         site.kill()
         site.wait()
         if args.keep is None:
             shutil.rmtree(base, ignore_errors=True)
-    medians = {v: median_of(r) for v, r in runs.items() if r}
+    machine["load_after"] = _load()
+    medians = {v: median_of(r) for v, r in done.runs.items() if r}
     goals = targets(medians)
-    machine = {
-        "cpus": os.cpu_count(),
-        "load_before": [round(x, 2) for x in load_before],
-        "load_after": [round(x, 2) for x in os.getloadavg()],
-    }
     if not args.json_only:
         print_summary(medians, goals, machine)
     setup = {"copies": args.copies, "articles": articles, "feeds": feeds, "items": args.items}
-    setup |= {"rounds": args.rounds, "order": "".join(order), "max_jobs": args.max_jobs}
+    setup |= {"rounds": args.rounds, "order": "".join(done.order), "max_jobs": args.max_jobs}
+    checks_ok = not done.errors and all(m["checks_ok_every_round"] for m in medians.values())
     print(
         json.dumps(
             {
@@ -155,12 +165,17 @@ def main() -> None:
                 "machine": machine,
                 "variants": {v: _compact(m) for v, m in medians.items()},
                 "targets": goals,
-                "all_checks_ok": not errors
-                and all(m["checks_ok_every_round"] for m in medians.values()),
-                "errors": errors,
+                "all_checks_ok": checks_ok,
+                "errors": done.errors,
             }
         )
     )
+    if not checks_ok:  # a target not met is a measurement; a failed check or run is not
+        raise SystemExit(1)
+
+
+def _load() -> list[float]:
+    return [round(x, 2) for x in os.getloadavg()]
 
 
 def _compact(median: dict[str, Any]) -> dict[str, Any]:

@@ -24,7 +24,7 @@ def _goal(target: str, measured: float | None, met: bool) -> dict[str, Any]:
 
 
 def targets(medians: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
-    """Each target with its measured figure and met / not met (None: variant not run)."""
+    """Each target with its measured figure and met / not met (None: not measured)."""
 
     def figure(variant: str, key: str) -> float | None:
         return medians[variant][key] if variant in medians else None
@@ -124,5 +124,5 @@ def print_summary(
             f"{m['checks']['duplicates']:>6}"
         )
     for name, goal in goals.items():
-        verdict = {True: "met", False: "NOT met", None: "not run"}[goal["met"]]
+        verdict = {True: "met", False: "NOT met", None: "not measured"}[goal["met"]]
         print(f"  {name:<30} {goal['target']:>8}  measured {goal['measured']}: {verdict}")
