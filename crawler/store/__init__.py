@@ -17,6 +17,7 @@ from redis.asyncio.client import Pipeline
 from redis.asyncio.lock import Lock
 
 from crawler.errors import StoreError
+from crawler.redact import redact_url
 from crawler.store.articles import ArticleStore, TrackedArticle
 from crawler.store.discovery import DiscoveryStore
 from crawler.store.hosts import RedisHostState
@@ -97,8 +98,5 @@ def store_errors(what: str) -> Iterator[None]:
 
 
 def safe_url(url: str) -> str:
-    """The URL without its password, for messages."""
-    if "@" in url:
-        scheme, rest = url.split("://", 1)
-        return f"{scheme}://***@{rest.split('@', 1)[1]}"
-    return url
+    """The URL without its secrets, for messages (:func:`crawler.redact.redact_url`)."""
+    return redact_url(url)
