@@ -15,6 +15,7 @@ import signal
 from dataclasses import dataclass
 
 from arq import Worker
+from arq.constants import in_progress_key_prefix
 
 from crawler.config import Settings
 from crawler.durations import format_duration
@@ -112,11 +113,30 @@ async def _supervise_worker(runtime: Runtime, stop: asyncio.Event) -> None:
         stopping.cancel()
         problem = task.exception() if not task.cancelled() else None
         log.error("worker stopped unexpectedly (%r); restarting in %.0fs", problem, delay)
-        with contextlib.suppress(Exception):
-            await worker.close()
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(stop.wait(), timeout=delay)
+        await _release_interrupted(worker)
         delay = min(delay * 2, 60.0)
+
+
+async def _release_interrupted(worker: Worker) -> None:
+    """Let the next worker take the jobs this one was running when it died at once.
+
+    arq marks a running job with an ``in-progress`` key that outlives the worker by
+    ``job_timeout`` + 10 s; the jobs of a worker whose loop died (Redis went away) are ours
+    alone, so once they have finished their marks are removed. When Redis is still away this
+    does nothing, and the marks expire on their own."""
+    running = list(worker.tasks.values())
+    await asyncio.gather(*running, return_exceptions=True)
+    jobs = list(worker.tasks)
+    try:
+        if jobs:
+            await worker.pool.delete(*(in_progress_key_prefix + job for job in jobs))
+        await worker.close()
+    except Exception as exc:  # still away: the keys expire by themselves
+        log.debug("could not release the interrupted jobs yet: %r", exc)
+        with contextlib.suppress(Exception):
+            await worker.pool.aclose()
 
 
 async def _drain(worker: Worker, grace: float) -> None:

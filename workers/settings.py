@@ -34,7 +34,7 @@ def build_worker(
     return Worker(
         functions=functions(settings),
         queue_name=runtime.store.keys.queue,
-        redis_settings=RedisSettings.from_dsn(runtime.redis_url),
+        redis_pool=runtime.address.arq(runtime.store.keys.queue),  # its own pool; follows restarts
         ctx={"runtime": runtime, "max_retry_delay": max_retry_delay},
         burst=burst,
         poll_delay=poll_delay,
@@ -42,7 +42,7 @@ def build_worker(
         job_timeout=settings.worker.job_timeout,
         max_tries=settings.worker.max_tries,
         handle_signals=False,
-        keep_result=3600,
+        keep_result=0,  # results are never read: keeping them only filled Redis
     )
 
 
@@ -74,5 +74,6 @@ def build_worker_settings() -> type:
             "max_jobs": settings.worker.max_jobs,
             "job_timeout": settings.worker.job_timeout,
             "max_tries": settings.worker.max_tries,
+            "keep_result": 0,
         },
     )

@@ -18,6 +18,7 @@ from redis.asyncio.lock import Lock
 
 from crawler.errors import StoreError
 from crawler.redact import redact_url
+from crawler.store.address import StoreAddress
 from crawler.store.articles import ArticleStore, TrackedArticle
 from crawler.store.discovery import DiscoveryStore
 from crawler.store.hosts import RedisHostState
@@ -35,6 +36,7 @@ __all__ = [
     "Keys",
     "Revisit",
     "Store",
+    "StoreAddress",
     "TrackedArticle",
     "doc_id",
     "safe_url",
@@ -56,13 +58,16 @@ class Store:
         self.discovery = DiscoveryStore(redis, self.keys)
 
     @classmethod
-    async def connect(cls, url: str, prefix: str) -> Store:
-        redis = Redis.from_url(url, health_check_interval=30, socket_connect_timeout=5)
+    async def connect(cls, address: str | StoreAddress, prefix: str) -> Store:
+        """Connect to a URL, or to a :class:`StoreAddress` (the bundled server's follows its
+        restarts)."""
+        where = address if isinstance(address, StoreAddress) else StoreAddress(address)
+        redis = where.redis()
         try:
             await redis.ping()
         except redis_errors.RedisError as exc:
             await redis.aclose()
-            raise StoreError(f"cannot reach Redis at {safe_url(url)}: {exc}") from exc
+            raise StoreError(f"cannot reach Redis at {where.shown}: {exc}") from exc
         return cls(redis, prefix)
 
     async def close(self) -> None:
