@@ -47,20 +47,29 @@ async def run_once(settings: Settings) -> OnceSummary:
 
 
 async def once(runtime: Runtime) -> OnceSummary:
+    """Rounds of jobs until no feed entry waits: the fairness caps hold within the run too,
+    so a flooding feed's entries come in rounds while the other feeds' are done in the first."""
     polls = await runtime.scheduler.poll_all()
     revisits = await runtime.scheduler.release_revisits()
-    worker = build_worker(runtime, burst=True, poll_delay=0.02, max_retry_delay=ONCE_RETRY_DELAY)
-    try:
-        await worker.async_run()
-    finally:
-        await worker.close()
+    jobs = 0
+    while True:
+        worker = build_worker(
+            runtime, burst=True, poll_delay=0.02, max_retry_delay=ONCE_RETRY_DELAY
+        )
+        try:
+            await worker.async_run()
+        finally:
+            await worker.close()
+        jobs += worker.jobs_complete + worker.jobs_failed
+        if not await runtime.scheduler.release_waiting():
+            break
     delivered = await runtime.dispatcher.drain()
     return OnceSummary(
         feeds=len(polls),
         failed_feeds=sum(p.status in ("failed", "gone") for p in polls),
         queued=sum(p.queued for p in polls),
         revisits=revisits,
-        jobs=worker.jobs_complete + worker.jobs_failed,
+        jobs=jobs,
         delivered=delivered,
     )
 

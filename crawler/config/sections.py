@@ -93,6 +93,10 @@ class SchedulerConfig(_Section):
     # after a feed signal that found no change, the next signal fetch of that entry waits this
     # long, unless the article changed since (a feed restamping every entry cannot force fetches)
     signal_interval: Duration = 1800.0
+    # fairness (crawler/fairness.py): article jobs one feed / one host may have queued or
+    # running at a time; a poll queues up to that, the rest of its entries wait in Redis
+    max_queued_per_feed: int = Field(100, ge=1, le=100_000)
+    max_queued_per_host: int = Field(20, ge=1, le=100_000)
 
     @model_validator(mode="after")
     def _backoff_order(self) -> SchedulerConfig:

@@ -28,6 +28,7 @@ from crawler.store.outbox import Delivery, Outbox
 from crawler.store.schedule import FeedState, Revisit, Schedule
 from crawler.store.terms import TermStore
 from crawler.store.timeline import TimelineStore
+from crawler.store.waiting import WaitingRoom
 
 __all__ = [
     "CopyMatch",
@@ -56,6 +57,7 @@ class Store:
         self.hosts = RedisHostState(redis, self.keys)
         self.timeline = TimelineStore(redis, self.keys)
         self.discovery = DiscoveryStore(redis, self.keys)
+        self.waiting = WaitingRoom(redis, self.keys)
 
     @classmethod
     async def connect(cls, address: str | StoreAddress, prefix: str) -> Store:
@@ -79,7 +81,7 @@ class Store:
 
     def story_lock(self, story: str) -> Lock:
         """Serialises copy detection + insert for one story across all processes."""
-        return self.redis.lock(self.keys.lock(story), timeout=30, blocking_timeout=60)
+        return self.redis.lock(self.keys.lock(story), timeout=30, blocking_timeout=60, sleep=0.01)
 
     async def count(self, **counters: int) -> None:
         async with self.redis.pipeline(transaction=False) as pipe:
