@@ -19,6 +19,7 @@ from arq.constants import in_progress_key_prefix
 
 from crawler.config import Settings
 from crawler.durations import format_duration
+from crawler.retention import Retention
 from crawler.runtime import Runtime, open_runtime
 from workers.settings import build_worker
 
@@ -64,6 +65,7 @@ async def once(runtime: Runtime) -> OnceSummary:
         if not await runtime.scheduler.release_waiting():
             break
     delivered = await runtime.dispatcher.drain()
+    await Retention(runtime.settings, runtime.store).sweep()
     return OnceSummary(
         feeds=len(polls),
         failed_feeds=sum(p.status in ("failed", "gone") for p in polls),
@@ -89,6 +91,8 @@ async def run_roles(
         tasks = [asyncio.create_task(_report(runtime, stop))]
         if scheduler:
             tasks.append(asyncio.create_task(runtime.scheduler.run(stop)))
+            retention = Retention(runtime.settings, runtime.store)
+            tasks.append(asyncio.create_task(retention.run(stop)))
             if runtime.discovery is not None:
                 tasks.append(asyncio.create_task(runtime.discovery.run(stop, runtime.scheduler)))
         if worker:

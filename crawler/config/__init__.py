@@ -29,6 +29,7 @@ from crawler.config.sections import (
     JsonlHook,
     PositiveDuration,
     RedisConfig,
+    RetentionConfig,
     SchedulerConfig,
     StorageConfig,
     StoryConfig,
@@ -49,6 +50,7 @@ __all__ = [
     "JsonlHook",
     "PositiveDuration",
     "RedisConfig",
+    "RetentionConfig",
     "SchedulerConfig",
     "Settings",
     "StorageConfig",
@@ -72,6 +74,7 @@ class Settings(_Section):
     scheduler: SchedulerConfig = SchedulerConfig()
     facts: FactsConfig = FactsConfig()
     discovery: DiscoveryConfig = DiscoveryConfig()
+    retention: RetentionConfig = RetentionConfig()
     story: tuple[StoryConfig, ...] = Field(min_length=1)
     feed: tuple[FeedConfig, ...] = ()
     hook: tuple[HookConfig, ...] = ()

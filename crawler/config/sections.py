@@ -105,6 +105,24 @@ class SchedulerConfig(_Section):
         return self
 
 
+class RetentionConfig(_Section):
+    """``[retention]``: how long what newswatch keeps stays in Redis (crawler/retention.py).
+
+    ``articles``: a tracked article untouched this long after its last revisit is archived
+    (last version, facts of every version, article record); ``archive``: an archive is kept
+    this long, then dropped with the article's verdict; ``entries``: feed entries, unrelated
+    verdicts and link aliases not seen for this long are forgotten (between 1× and 2×);
+    ``events``: delivered events this old leave the outbox, and event ids are remembered
+    (for de-duplication) at least this long; ``sweep``: how often the scheduler applies it.
+    """
+
+    articles: PositiveDuration = 90 * 86400.0
+    archive: Duration = 365 * 86400.0
+    entries: PositiveDuration = 30 * 86400.0
+    events: PositiveDuration = 30 * 86400.0
+    sweep: PositiveDuration = 3600.0
+
+
 class FactsConfig(_Section):
     """``[facts]``: words added to the built-in fact vocabulary (``crawler/core/facts``).
 

@@ -19,8 +19,10 @@ from redis.asyncio.lock import Lock
 from crawler.errors import StoreError
 from crawler.redact import redact_url
 from crawler.store.address import StoreAddress
+from crawler.store.archive import ArchiveStore
 from crawler.store.articles import ArticleStore, TrackedArticle
 from crawler.store.discovery import DiscoveryStore
+from crawler.store.generations import Generations
 from crawler.store.hosts import RedisHostState
 from crawler.store.index import CopyIndex, CopyMatch
 from crawler.store.keys import Keys, doc_id
@@ -58,6 +60,8 @@ class Store:
         self.timeline = TimelineStore(redis, self.keys)
         self.discovery = DiscoveryStore(redis, self.keys)
         self.waiting = WaitingRoom(redis, self.keys)
+        self.archive = ArchiveStore(redis, self.keys)
+        self.generations = Generations(redis, self.keys)
 
     @classmethod
     async def connect(cls, address: str | StoreAddress, prefix: str) -> Store:

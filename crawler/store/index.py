@@ -25,6 +25,13 @@ from crawler.core.dedup import BANDS, Fingerprint, band_keys, confirm
 from crawler.store.keys import Keys
 
 MAX_CANDIDATES = 32
+# KEYS: hashes; ARGV[1] doc, then per key one field: delete each field that still names doc
+_DELETE_IF = """
+for i, key in ipairs(KEYS) do
+  if redis.call('HGET', key, ARGV[i + 1]) == ARGV[1] then redis.call('HDEL', key, ARGV[i + 1]) end
+end
+return 1
+"""
 MIN_ANCHOR_HITS = 2
 
 
@@ -89,6 +96,16 @@ class CopyIndex:
             pipe.hsetnx(k.lsh(story, band), key, doc)
         for anchor in fp.anchors:
             pipe.hsetnx(k.anchors(story), anchor, doc)
+
+    def queue_forget(self, pipe: Pipeline, story: str, doc: str, fp: Fingerprint) -> None:
+        """Remove an archived ``doc`` (indexed with ``fp``): every exact-hash, bucket and
+        anchor field that still names it, and its signature (the retention sweep)."""
+        k = self._keys
+        fields = [(k.exact(story), fp.exact)]
+        fields += [(k.lsh(story, b), key) for b, key in enumerate(band_keys(fp.signature))]
+        fields += [(k.anchors(story), anchor) for anchor in fp.anchors]
+        pipe.eval(_DELETE_IF, len(fields), *(f[0] for f in fields), doc, *(f[1] for f in fields))
+        pipe.hdel(k.signatures(story), doc)
 
     def queue_member(self, pipe: Pipeline, story: str, rep: str, doc: str) -> None:
         pipe.rpush(self._keys.members(story, rep), doc)
