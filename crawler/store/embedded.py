@@ -165,8 +165,8 @@ class EmbeddedValkey:
                 f"(pid {previous.pid}, port {previous.port})" if previous else "",
                 self.data_dir,
             )
+            self.restarts += 1  # restarts begun (counted first: readers watch server.json)
             self._start(previous.port if previous else None)
-            self.restarts += 1
 
     def _wait_for_server(self) -> Recorded:
         deadline = time.monotonic() + STARTUP_TIMEOUT
