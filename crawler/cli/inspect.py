@@ -11,9 +11,10 @@ from typing import Any
 from crawler.config import CrawlerConfig, Settings, load_optional_settings
 from crawler.core.urls import canonical_url
 from crawler.models import Article, Version
+from crawler.redact import redact
 from crawler.runtime import open_runtime, open_store
 from crawler.sources import read_document
-from crawler.store import Store, doc_id, safe_url
+from crawler.store import Store, doc_id, safe_url, usage
 
 
 async def extract(source: str, as_json: bool, allow_private: bool, config: Path | None) -> int:
@@ -112,18 +113,20 @@ async def status(settings: Settings, as_json: bool) -> int:
     async with open_store(settings) as (store, url):
         data = await _status(settings, store, url)
     if as_json:
-        print(json.dumps(data, indent=2))
+        print(redact(json.dumps(data, indent=2)))
         return 0
     print(
         f"store: {data['store']}   queued jobs: {data['queued_jobs']}   "
         f"revisits pending: {data['revisits_pending']}"
     )
+    print(_usage_line(data["usage"]))
     for feed in data["feeds"]:
         origin = f"  (discovery: {feed['story']})" if feed["origin"] == "discovery" else ""
-        print(
+        line = (
             f"  [{feed['status']:>7}] {feed['url']}{origin}  last poll {feed['last_poll'] or '-'}"
             f"{'  error: ' + feed['last_error'] if feed['last_error'] else ''}"
         )
+        print(redact(line))  # feed URLs and errors may carry API keys
     for sid, count in data["tracked"].items():
         print(f"story {sid}: {count} tracked article(s)")
     print("counters: " + ", ".join(f"{k}={v}" for k, v in sorted(data["counters"].items())))
@@ -156,8 +159,31 @@ async def _status(settings: Settings, store: Store, url: str) -> dict[str, Any]:
         ],
         "tracked": {s.id: len(await store.articles.tracked_docs(s.id)) for s in settings.story},
         "counters": await store.stats(),
+        "usage": await store_usage(store),
         "at": time.time(),
     }
+
+
+async def store_usage(store: Store) -> dict[str, Any]:
+    """Store memory, entries waiting for a job, and keys/bytes per key family."""
+    found = await usage.families(store.redis, store.keys.prefix)
+    return {
+        "memory": await usage.memory(store.redis),
+        "waiting_entries": await store.waiting.waiting(),
+        "families": {name: {"keys": f.keys, "bytes": f.bytes} for name, f in found.items()},
+    }
+
+
+def _usage_line(data: dict[str, Any]) -> str:
+    families = ", ".join(
+        f"{name} {f['bytes'] / 1024:.0f} KiB/{f['keys']} keys"
+        for name, f in list(data["families"].items())[:12]
+    )
+    used = data["memory"]["used"] / 2**20
+    return (
+        f"store memory: {used:.1f} MiB   entries waiting: {data['waiting_entries']}\n"
+        f"  by family: {families or '-'}"
+    )
 
 
 async def burst_worker(settings: Settings) -> int:
