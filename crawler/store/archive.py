@@ -39,7 +39,7 @@ def compact(article: TrackedArticle, versions: list[Version]) -> bytes:
     ]
     record = {
         "article": article.fields(),
-        "last": encode_version(last).hex(),
+        "last": json.loads(zlib.decompress(encode_version(last))),  # the version's own fields
         "history": history,
     }
     return zlib.compress(json.dumps(record, ensure_ascii=False).encode("utf-8"), 9)
@@ -47,7 +47,6 @@ def compact(article: TrackedArticle, versions: list[Version]) -> bytes:
 
 def expand(raw: bytes) -> dict[str, Any]:
     data: dict[str, Any] = json.loads(zlib.decompress(raw))
-    data["last"] = bytes.fromhex(data["last"])  # an encoded version (articles.decode_version)
     return data
 
 

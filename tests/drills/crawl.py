@@ -72,6 +72,17 @@ class Crawl:
         return data
 
 
+def toml(data: dict[str, Any]) -> str:
+    """A configuration mapping (as :meth:`Crawl.config` builds it) as a TOML file's text."""
+    lines: list[str] = []
+    for key, value in data.items():
+        tables = value if isinstance(value, list) else [value]
+        for table in tables:
+            lines.append(f"[[{key}]]" if isinstance(value, list) else f"[{key}]")
+            lines += [f"{k} = {json.dumps(v)}" for k, v in table.items()]
+    return "\n".join(lines) + "\n"
+
+
 def delivered(tmp_path: Path) -> list[dict[str, Any]]:
     path = tmp_path / "alerts.jsonl"
     if not path.exists():
