@@ -10,10 +10,13 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
+
 from crawler.config import Settings
 from crawler.core.dedup import fingerprint
 from crawler.core.events import feed_event
 from crawler.core.urls import canonical_url
+from crawler.errors import ConfigError
 from crawler.retention import Retention
 from crawler.roles import run_once
 from crawler.store import Store, doc_id
@@ -123,3 +126,10 @@ async def test_event_ids_are_remembered_for_a_generation_and_delivered_events_tr
     await retention.sweep(now + 10 * DAY)  # two generations later the id is forgotten
     await store.outbox.add([event])
     assert len(await store.outbox.all_events()) == 1
+
+
+def test_bad_policy_values_name_the_key(make_settings: Callable[..., Settings]) -> None:
+    with pytest.raises(ConfigError, match=r"retention\.articles"):
+        make_settings(retention={"articles": "0s"})
+    with pytest.raises(ConfigError, match=r"scheduler\.max_queued_per_host"):
+        make_settings(scheduler={"max_queued_per_host": 0})

@@ -156,6 +156,8 @@ class EmbeddedValkey:
                 log.exception("embedded Valkey supervision failed; trying again")
 
     def _heal(self) -> None:
+        if self._live() is not None:  # the common case, without taking the lock
+            return
         with locked(self._path("server.lock")):
             if self._stop.is_set() or self._live() is not None:
                 return
