@@ -17,8 +17,11 @@ retention sweep (``crawler.retention``) at the end of each day with a short poli
 below, scaled so it bites within the run), *baseline* never sweeps. Fetching, extraction and
 judging are not simulated (``bench/poll.py`` and the tests cover them); the fact timeline is
 capped by its own store and left out. Per day: bytes per family (``crawler.store.usage``);
-at the end the slope (bytes/day, least squares) over the last ``--tail`` days of each.
-The policy's memory levels off; the baseline grows linearly. Last line: one JSON object.
+at the end the slope (bytes/day, least squares) over the last ``--tail`` days of each, and the
+policy's peak per generation. Generations make the policy's curve a saw-tooth (a family
+grows for one period, then its old half is dropped), so the slope is taken over whole
+periods. The policy's memory levels off; the baseline grows linearly. Last line: one JSON
+object.
 
     python bench/soak.py [--days 60] [--feeds 20] [--entries 100] [--related 0.1]
         [--retention 10d] [--archive 20d] [--entries-ttl 10d] [--events 10d] [--redis-url URL]
@@ -42,6 +45,7 @@ from crawler.core.dedup import fingerprint
 from crawler.core.facts import extract_facts
 from crawler.core.relevance import terms
 from crawler.core.text import content_hash
+from crawler.durations import parse_duration
 from crawler.models import ArticleRef, Decision, Version
 from crawler.retention import Retention
 from crawler.store import FeedState, Revisit, Store, TrackedArticle, usage
@@ -232,17 +236,31 @@ def main() -> None:
     parser.add_argument("--archive", default="20d", help="[retention] archive")
     parser.add_argument("--entries-ttl", default="10d", help="[retention] entries")
     parser.add_argument("--events", default="10d", help="[retention] events")
-    parser.add_argument("--tail", type=int, default=10, help="days the slope is taken over")
+    parser.add_argument(
+        "--tail",
+        type=int,
+        default=0,
+        help="days the slope is taken over (default: 3 generations of --entries-ttl, at most "
+        "half the run; the generations make a saw-tooth, so whole periods are compared)",
+    )
     parser.add_argument("--redis-url", default=None)
     args = parser.parse_args()
     started = time.perf_counter()
     figures = asyncio.run(main_async(args))
-    days = figures["days"][-args.tail :]
+    period = max(1, round(parse_duration(args.entries_ttl) / DAY))
+    tail = args.tail or min(3 * period, args.days // 2)
+    days = figures["days"][-tail:]
+    peaks = [
+        max(d["policy"] for d in figures["days"][i : i + period])
+        for i in range(len(figures["days"]) - tail, len(figures["days"]), period)
+    ]
     slopes = {n: slope([(d["day"], d[n]) for d in days]) for n in ("policy", "baseline")}
     last = figures["days"][-1]
     print(
         f"slope over the last {len(days)} days: policy {slopes['policy'] / 1024:+.1f} KiB/day, "
-        f"baseline {slopes['baseline'] / 1024:+.1f} KiB/day (no retention, same days)"
+        f"baseline {slopes['baseline'] / 1024:+.1f} KiB/day (no retention, same days); "
+        f"policy peak per {period}-day generation: "
+        + ", ".join(f"{p / 2**20:.2f} MiB" for p in peaks)
     )
     print(
         json.dumps(
@@ -256,6 +274,8 @@ def main() -> None:
                 "bytes_last_day_baseline": last["baseline"],
                 "slope_bytes_per_day_policy": round(slopes["policy"]),
                 "slope_bytes_per_day_baseline": round(slopes["baseline"]),
+                "slope_days": len(days),
+                "policy_peak_bytes_per_generation": peaks,
                 "policy_bytes_by_family": figures["families"]["policy"],
                 "baseline_bytes_by_family": figures["families"]["baseline"],
                 "levels_off": abs(slopes["policy"]) < 0.05 * slopes["baseline"],

@@ -11,7 +11,10 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import os
 import signal
+import socket
+import uuid
 from dataclasses import dataclass
 
 from arq import Worker
@@ -21,6 +24,7 @@ from crawler.config import Settings
 from crawler.durations import format_duration
 from crawler.retention import Retention
 from crawler.runtime import Runtime, open_runtime
+from crawler.store.liveness import BEAT
 from workers.settings import build_worker
 
 log = logging.getLogger(__name__)
@@ -113,9 +117,22 @@ async def run_roles(
 async def _supervise_worker(runtime: Runtime, stop: asyncio.Event) -> None:
     """Run the arq worker until ``stop``; restart it (with backoff) if it dies, e.g. when
     Redis goes away — arq's poll loop ends on the first connection error."""
+    name = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
+    current: list[Worker] = []
+    beat = asyncio.create_task(_beat(runtime, name, current, stop))
+    try:
+        await _run_worker(runtime, name, stop, current)
+    finally:
+        await beat
+
+
+async def _run_worker(
+    runtime: Runtime, name: str, stop: asyncio.Event, current: list[Worker]
+) -> None:
     delay = 1.0
     while not stop.is_set():
-        worker = build_worker(runtime)
+        worker = build_worker(runtime, name=name)
+        current[:] = [worker]
         task = asyncio.create_task(worker.async_run())
         stopping = asyncio.create_task(stop.wait())
         await asyncio.wait({task, stopping}, return_when=asyncio.FIRST_COMPLETED)
@@ -130,6 +147,25 @@ async def _supervise_worker(runtime: Runtime, stop: asyncio.Event) -> None:
             await asyncio.wait_for(stop.wait(), timeout=delay)
         await _release_interrupted(worker)
         delay = min(delay * 2, 60.0)
+
+
+async def _beat(runtime: Runtime, name: str, current: list[Worker], stop: asyncio.Event) -> None:
+    """Say this worker lives and what it runs; release the jobs of workers that died
+    (:mod:`crawler.store.liveness`), so a ``kill -9``'d worker's jobs run again in seconds."""
+    liveness = runtime.store.liveness
+    while not stop.is_set():
+        try:
+            jobs = [job for w in current for job, t in w.tasks.items() if not t.done()]
+            await liveness.beat(name, jobs)
+            released = await liveness.reap()
+            if released:
+                log.warning("a worker died; %d of its jobs run again now", len(released))
+        except Exception as exc:  # Redis away: the worker's own supervision reports it
+            log.debug("worker heartbeat failed: %r", exc)
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(stop.wait(), timeout=BEAT)
+    with contextlib.suppress(Exception):
+        await liveness.leave(name)
 
 
 async def _release_interrupted(worker: Worker) -> None:

@@ -26,6 +26,7 @@ from crawler.store.generations import Generations
 from crawler.store.hosts import RedisHostState
 from crawler.store.index import CopyIndex, CopyMatch
 from crawler.store.keys import Keys, doc_id
+from crawler.store.liveness import Liveness
 from crawler.store.outbox import Delivery, Outbox
 from crawler.store.schedule import FeedState, Revisit, Schedule
 from crawler.store.terms import TermStore
@@ -62,6 +63,7 @@ class Store:
         self.waiting = WaitingRoom(redis, self.keys)
         self.archive = ArchiveStore(redis, self.keys)
         self.generations = Generations(redis, self.keys)
+        self.liveness = Liveness(redis, self.keys)
 
     @classmethod
     async def connect(cls, address: str | StoreAddress, prefix: str) -> Store:

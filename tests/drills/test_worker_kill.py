@@ -2,10 +2,10 @@
 
 A ``newswatch scheduler`` and two ``newswatch worker`` processes crawl a local site on one
 Redis. At the first delivered event one worker is killed (and a new one started), later the
-other. arq runs a killed worker's jobs again once their ``in-progress`` marks expire
-(``job_timeout`` + 10 s), the outbox hands its unacknowledged events to a live consumer, and
-the crawl finishes: every article stored once, every event delivered once (jsonl is
-exactly-once across processes).
+other. A live worker notices the dead one's heartbeat is gone (10 s) and releases the jobs it
+was running (:mod:`crawler.store.liveness`), the outbox hands its unacknowledged events to a
+live consumer after 60 s, and the crawl finishes: every article stored once, every event
+delivered once (jsonl is exactly-once across processes).
 
 ``job_timeout`` stays above the story lock's 30 s expiry: a job waiting for a lock a killed
 worker held must not time out (arq drops a job that times out).
@@ -36,10 +36,12 @@ async def crawl() -> AsyncIterator[Crawl]:
     await site.close()
 
 
-async def _start(config: Path, role: str, cwd: Path) -> asyncio.subprocess.Process:
+async def _start(config: Path, role: str, cwd: Path, n: int) -> asyncio.subprocess.Process:
+    """``newswatch ROLE``; its log (warnings and errors) goes to ``cwd/ROLE-N.log``."""
+    log = open(cwd / f"{role}-{n}.log", "w")  # noqa: ASYNC230, SIM115 - the child writes it
     return await asyncio.create_subprocess_exec(
         sys.executable, "-m", "crawler.cli", "--config", str(config), "-q", role,
-        cwd=cwd, stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.PIPE,
+        cwd=cwd, stdout=asyncio.subprocess.DEVNULL, stderr=log,
     )  # fmt: skip
 
 
@@ -53,15 +55,15 @@ async def test_worker_kill_twice_mid_crawl_loses_and_repeats_nothing(
     config = tmp_path / "newswatch.toml"
     config.write_text(toml(data))
     processes = [
-        await _start(config, "scheduler", tmp_path),
-        await _start(config, "worker", tmp_path),
-        await _start(config, "worker", tmp_path),
+        await _start(config, "scheduler", tmp_path, 0),
+        await _start(config, "worker", tmp_path, 1),
+        await _start(config, "worker", tmp_path, 2),
     ]
     try:
         await until(lambda: _at_least(tmp_path, 1))
         processes[1].send_signal(signal.SIGKILL)  # the first kill, mid-crawl
         assert len(article_events(delivered(tmp_path))) < len(crawl.urls)
-        processes.append(await _start(config, "worker", tmp_path))
+        processes.append(await _start(config, "worker", tmp_path, 3))
         await until(lambda: _at_least(tmp_path, len(crawl.urls) // 2))
         processes[2].send_signal(signal.SIGKILL)  # the second
         await until(lambda: _at_least(tmp_path, len(crawl.urls)))
