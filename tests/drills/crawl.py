@@ -34,7 +34,9 @@ class Crawl:
             await room.start()
         for i in range(self.count):
             room = self.rooms[i % len(self.rooms)]
-            paragraphs = [WIRE[(i + k) % len(WIRE)] for k in range(4)]
+            # the lede (plainly the story) and three others: related whatever was judged first
+            others = [WIRE[1 + (i + k) % (len(WIRE) - 1)] for k in (0, 3, 6)]
+            paragraphs = [WIRE[0], *others]
             paragraphs.append(f"This is dispatch number {i} from the {room.name} desk.")
             stamp = f"2022-01-08T{i % 24:02d}:{i % 60:02d}:00Z"
             self.urls.append(room.publish(f"/a/{i}", f"{WIRE_TITLE} ({i})", paragraphs, stamp))
