@@ -8,6 +8,7 @@ retry — see :func:`store_errors`.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 from collections.abc import Iterator
 
@@ -87,7 +88,13 @@ class Store:
 
     def story_lock(self, story: str) -> Lock:
         """Serialises copy detection + insert for one story across all processes."""
-        return self.redis.lock(self.keys.lock(story), timeout=30, blocking_timeout=60, sleep=0.01)
+        return self.redis.lock(
+            self.keys.lock(story),
+            timeout=30,
+            blocking_timeout=60,
+            sleep=0.01,
+            lock_class=StoryLock,
+        )
 
     async def count(self, **counters: int) -> None:
         async with self.redis.pipeline(transaction=False) as pipe:
@@ -99,6 +106,24 @@ class Store:
     async def stats(self) -> dict[str, int]:
         raw = await self.redis.hgetall(self.keys.stats)
         return {k.decode(): int(v) for k, v in raw.items()}
+
+
+class StoryLock(Lock):
+    """A lock that is still released when the store blinks: a release that cannot reach
+    Redis is tried again for a few seconds (a restarted bundled store is back in well under
+    a second), instead of leaving the lock to expire and stalling every job of the story for
+    its 30 s timeout."""
+
+    async def do_release(self, expected_token: bytes) -> None:
+        for delay in RELEASE_RETRIES:
+            try:
+                return await super().do_release(expected_token)
+            except (redis_errors.ConnectionError, redis_errors.TimeoutError):
+                await asyncio.sleep(delay)
+        await super().do_release(expected_token)
+
+
+RELEASE_RETRIES = (0.1, 0.2, 0.4, 0.8, 1.6)
 
 
 @contextlib.contextmanager

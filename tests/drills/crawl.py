@@ -14,19 +14,25 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
+from aiohttp import web
+
 from crawler.core.urls import canonical_url
 from crawler.store import Store, doc_id
 from tests.conftest import SEED_FILE
+from tests.localsite import Handler
 from tests.newsroom import Newsroom
 from tests.newstexts import WIRE, WIRE_TITLE
 
 
 class Crawl:
-    """``articles`` pages over ``feeds`` newsrooms (each its own host and feed)."""
+    """``articles`` pages over ``feeds`` newsrooms (each its own host and feed). Every page
+    takes ``delay`` seconds to answer (a real site's latency), so with a few jobs at a time the
+    crawl lasts seconds and a drill's blow lands mid-crawl."""
 
-    def __init__(self, articles: int = 30, feeds: int = 3) -> None:
+    def __init__(self, articles: int = 30, feeds: int = 3, delay: float = 0.5) -> None:
         self.rooms = [Newsroom(f"Desk {i}") for i in range(feeds)]
         self.count = articles
+        self.delay = delay
         self.urls: list[str] = []
 
     async def start(self) -> None:
@@ -40,6 +46,7 @@ class Crawl:
             paragraphs.append(f"This is dispatch number {i} from the {room.name} desk.")
             stamp = f"2022-01-08T{i % 24:02d}:{i % 60:02d}:00Z"
             self.urls.append(room.publish(f"/a/{i}", f"{WIRE_TITLE} ({i})", paragraphs, stamp))
+            room.site.handlers[f"/a/{i}"] = _slow(room.site.handlers[f"/a/{i}"], self.delay)
 
     async def close(self) -> None:
         for room in self.rooms:
@@ -63,7 +70,12 @@ class Crawl:
             },
             # above the story lock's 30 s expiry: a lock held when the store died delays the
             # jobs that need it, and arq drops a job that times out
-            "worker": {"retry_delay": "0.2s", "max_tries": 8, "job_timeout": "60s"},
+            "worker": {
+                "retry_delay": "0.2s",
+                "max_tries": 8,
+                "job_timeout": "60s",
+                "max_jobs": 4,
+            },
             "scheduler": {"tick": "0.1s", "feed_lease": "3s"},
             "story": [{"id": "story", "seed": str(SEED_FILE), "revisit": ["1h"]}],
             "feed": [{"url": u, "interval": "1s"} for u in self.feeds],
@@ -72,6 +84,14 @@ class Crawl:
         for key, value in sections.items():
             data[key] = {**data.get(key, {}), **value} if isinstance(value, dict) else value
         return data
+
+
+def _slow(handler: Handler, delay: float) -> Handler:
+    async def slow(request: web.Request) -> web.StreamResponse:
+        await asyncio.sleep(delay)  # the site's latency, not a synchronisation
+        return await handler(request)
+
+    return slow
 
 
 def toml(data: dict[str, Any]) -> str:
