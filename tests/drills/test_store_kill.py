@@ -5,8 +5,9 @@ local site on the bundled Valkey; at the first delivered event the server is kil
 supervisor restarts it from its AOF, every pool reconnects to the address in the data dir,
 and the crawl finishes on its own: every article stored once, every event delivered once.
 
-Usually a few seconds; when the kill lands while a job holds the story's copy-detection lock,
-the other jobs of the story wait for that lock to expire (30 s) before the crawl goes on.
+Known wait: a job whose start (arq's in-progress mark) reached Redis just before the kill,
+without its reply, keeps that mark until ``job_timeout`` + 10 s (70 s here) before it runs
+again; the drill then takes about that long.
 """
 
 from __future__ import annotations
