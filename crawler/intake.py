@@ -3,7 +3,7 @@
 For each entry and each story its feed serves:
 
 * **new to the story** — the pre-filter on title + summary (the story's key terms, see
-  :class:`crawler.core.relevance.KeyTerms`); one ``new`` arq job with a deterministic id, or
+  :class:`crawler.core.relevance.KeyTerms`); one ``new`` job with a deterministic id, or
   the entry is kept in the story's skipped list for discovery's re-checks;
 * **its ``updated`` stamp moved** — the publisher signals a change: one ``signal`` job, as
   often as :func:`crawler.core.cadence.signal_due` allows (the first at once; then one per
@@ -11,6 +11,9 @@ For each entry and each story its feed serves:
   so it is still "moved" at the next poll — which parses the feed again even when it did not
   change (the scheduler then forgets the feed's validators and body hash);
 * otherwise nothing.
+
+An entry to fetch does not become a job here: it waits in its feed's waiting list (written
+with the poll) until :class:`crawler.fairness.Gate` has room for it in the queue.
 
 Seen entries are kept per story (:mod:`crawler.store.polls`), so a link one story's feed took
 first is still new to another story. Nothing is written here: the decisions go into the
@@ -23,14 +26,14 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from arq.connections import ArqRedis
-
 from crawler.core import cadence
 from crawler.core.relevance import KeyTerms, terms
 from crawler.core.text import stable_hash
+from crawler.core.urls import source_of
 from crawler.models import FeedEntry
 from crawler.store import Store
 from crawler.store.polls import PollWrites, SeenEntry, entry_doc, seen_field
+from crawler.store.waiting import Waiting
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,13 +46,11 @@ class Intake:
     def __init__(
         self,
         store: Store,
-        queue: ArqRedis,
         key_terms: dict[str, KeyTerms],
         prefilter: bool,
         signal_every: float = cadence.SIGNAL_EVERY,
     ) -> None:
         self._store = store
-        self._queue = queue
         self._key_terms = key_terms  # the scheduler's, updated in place at each refresh
         self._prefilter = prefilter
         self._signal_every = signal_every
@@ -73,7 +74,7 @@ class Intake:
                         moved.append((story, entry, doc, old))
                     continue
                 if self._passes(story, entry):
-                    queued += await self._enqueue(story, entry, doc, "new")
+                    queued += self._take(story, entry, doc, "new", writes)
                 else:
                     skipped += 1
                     writes.skipped.append((story, entry))  # kept for discovery's re-checks
@@ -97,7 +98,7 @@ class Intake:
             if not cadence.signal_due(old.signaled, old.version, version, now, self._signal_every):
                 held += 1
                 continue
-            queued += await self._enqueue(story, entry, doc, "signal")
+            queued += self._take(story, entry, doc, "signal", writes)
             seen = SeenEntry(entry_stamp(entry), now, version)
             writes.seen[seen_field(story, doc)] = seen.value()
         if held:
@@ -109,21 +110,18 @@ class Intake:
             f"{entry.title} {entry.summary}"
         )
 
-    async def _enqueue(self, story: str, entry: FeedEntry, doc: str, kind: str) -> int:
+    def _take(self, story: str, entry: FeedEntry, doc: str, kind: str, writes: PollWrites) -> int:
+        """The entry waits for its job (:mod:`crawler.fairness`) with a deterministic id."""
         if kind == "signal":
             job_id = self._store.keys.job("sig", story, doc, stable_hash(entry_stamp(entry), 6))
         else:
             job_id = self._store.keys.job("new", story, doc)
-        job = await self._queue.enqueue_job(
-            "process_article",
-            story,
-            entry.link,
-            -1,
-            kind,
-            _job_id=job_id,
-            _queue_name=self._store.keys.queue,
-        )
-        return 1 if job is not None else 0
+        try:
+            host = source_of(entry.link)
+        except ValueError:
+            host = ""
+        writes.waiting.append(Waiting(job_id, story, entry.link, kind, entry.feed_url, host))
+        return 1
 
 
 def entry_stamp(entry: FeedEntry) -> str:

@@ -180,9 +180,7 @@ class ArticlePipeline:
             return None
         fingerprinted = tracked is None or bool(tracked.cluster)  # copies: to see them diverge
         places = self._profiles[story].places if story in self._profiles else frozenset()
-        return await asyncio.to_thread(
-            analyse, fetched, self._vocabulary, fingerprinted, places
-        )
+        return await asyncio.to_thread(analyse, fetched, self._vocabulary, fingerprinted, places)
 
     async def _tracked_rendering(
         self, story: str, link_doc: str, page: Page, tracked: TrackedArticle

@@ -19,15 +19,19 @@ import os
 import signal
 import socket
 import time
+import uuid
 from dataclasses import dataclass
 
 from arq import Worker
+from arq.constants import in_progress_key_prefix
 
 from crawler.config import Settings
 from crawler.durations import format_duration
 from crawler.hooks.dispatcher import DeliveryReport
+from crawler.retention import Retention
 from crawler.runtime import Runtime, open_runtime
 from crawler.store.heartbeats import BEAT_EVERY
+from crawler.store.liveness import BEAT
 from workers.settings import build_worker
 
 log = logging.getLogger(__name__)
@@ -62,20 +66,30 @@ async def run_once(settings: Settings) -> OnceSummary:
 
 
 async def once(runtime: Runtime) -> OnceSummary:
+    """Rounds of jobs until no feed entry waits: the fairness caps hold within the run too,
+    so a flooding feed's entries come in rounds while the other feeds' are done in the first."""
     polls = await runtime.scheduler.poll_all()
     revisits = await runtime.scheduler.release_revisits()
-    worker = build_worker(runtime, burst=True, poll_delay=0.02, max_retry_delay=ONCE_RETRY_DELAY)
-    try:
-        await worker.async_run()
-    finally:
-        await worker.close()
+    jobs = 0
+    while True:
+        worker = build_worker(
+            runtime, burst=True, poll_delay=0.02, max_retry_delay=ONCE_RETRY_DELAY
+        )
+        try:
+            await worker.async_run()
+        finally:
+            await worker.close()
+        jobs += worker.jobs_complete + worker.jobs_failed
+        if not await runtime.scheduler.release_waiting():
+            break
     deliveries = await runtime.dispatcher.drain(patience=ONCE_DELIVERY_PATIENCE)
+    await Retention(runtime.settings, runtime.store).sweep()
     return OnceSummary(
         feeds=len(polls),
         failed_feeds=sum(p.status in ("failed", "gone") for p in polls),
         queued=sum(p.queued for p in polls),
         revisits=revisits,
-        jobs=worker.jobs_complete + worker.jobs_failed,
+        jobs=jobs,
         deliveries=deliveries,
     )
 
@@ -103,6 +117,8 @@ async def run_roles(
         ]
         if scheduler:
             tasks.append(asyncio.create_task(runtime.scheduler.run(stop)))
+            retention = Retention(runtime.settings, runtime.store)
+            tasks.append(asyncio.create_task(retention.run(stop)))
             if runtime.discovery is not None:
                 tasks.append(asyncio.create_task(runtime.discovery.run(stop, runtime.scheduler)))
         if worker:
@@ -120,9 +136,22 @@ async def run_roles(
 async def _supervise_worker(runtime: Runtime, stop: asyncio.Event) -> None:
     """Run the arq worker until ``stop``; restart it (with backoff) if it dies, e.g. when
     Redis goes away — arq's poll loop ends on the first connection error."""
+    name = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
+    current: list[Worker] = []
+    beat = asyncio.create_task(_beat(runtime, name, current, stop))
+    try:
+        await _run_worker(runtime, name, stop, current)
+    finally:
+        await beat
+
+
+async def _run_worker(
+    runtime: Runtime, name: str, stop: asyncio.Event, current: list[Worker]
+) -> None:
     delay = 1.0
     while not stop.is_set():
-        worker = build_worker(runtime)
+        worker = build_worker(runtime, name=name)
+        current[:] = [worker]
         task = asyncio.create_task(worker.async_run())
         stopping = asyncio.create_task(stop.wait())
         await asyncio.wait({task, stopping}, return_when=asyncio.FIRST_COMPLETED)
@@ -133,11 +162,49 @@ async def _supervise_worker(runtime: Runtime, stop: asyncio.Event) -> None:
         stopping.cancel()
         problem = task.exception() if not task.cancelled() else None
         log.error("worker stopped unexpectedly (%r); restarting in %.0fs", problem, delay)
-        with contextlib.suppress(Exception):
-            await worker.close()
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(stop.wait(), timeout=delay)
+        await _release_interrupted(worker)
         delay = min(delay * 2, 60.0)
+
+
+async def _beat(runtime: Runtime, name: str, current: list[Worker], stop: asyncio.Event) -> None:
+    """Say this worker lives and what it runs; release the jobs of workers that died
+    (:mod:`crawler.store.liveness`), so a ``kill -9``'d worker's jobs run again in seconds."""
+    liveness = runtime.store.liveness
+    while not stop.is_set():
+        try:
+            jobs = [job for w in current for job, t in w.tasks.items() if not t.done()]
+            await liveness.beat(name, jobs)
+            released = await liveness.reap()
+            if released:
+                log.warning("a worker died; %d of its jobs run again now", len(released))
+        except Exception as exc:  # Redis away: the worker's own supervision reports it
+            log.debug("worker heartbeat failed: %r", exc)
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(stop.wait(), timeout=BEAT)
+    with contextlib.suppress(Exception):
+        await liveness.leave(name)
+
+
+async def _release_interrupted(worker: Worker) -> None:
+    """Let the next worker take the jobs this one was running when it died at once.
+
+    arq marks a running job with an ``in-progress`` key that outlives the worker by
+    ``job_timeout`` + 10 s; the jobs of a worker whose loop died (Redis went away) are ours
+    alone, so once they have finished their marks are removed. When Redis is still away this
+    does nothing, and the marks expire on their own."""
+    running = list(worker.tasks.values())
+    await asyncio.gather(*running, return_exceptions=True)
+    jobs = list(worker.tasks)
+    try:
+        if jobs:
+            await worker.pool.delete(*(in_progress_key_prefix + job for job in jobs))
+        await worker.close()
+    except Exception as exc:  # still away: the keys expire by themselves
+        log.debug("could not release the interrupted jobs yet: %r", exc)
+        with contextlib.suppress(Exception):
+            await worker.pool.aclose()
 
 
 async def _drain(worker: Worker, grace: float) -> None:

@@ -1,6 +1,7 @@
 """Start-up and shut-down of everything a newswatch process holds, in one place.
 
-Start order: store server (embedded Valkey unless a URL is configured) → Redis connection →
+Start order: store server (embedded Valkey unless a URL is configured; it heals itself, and
+every pool follows its restarts, see :mod:`crawler.store.embedded`) → Redis connection →
 arq queue pool → HTTP fetcher → seed profiles (indexed as the story's first document) →
 scheduler and discovery (nothing registered yet) → hooks. Teardown runs in exactly the reverse
 order (``AsyncExitStack``), also when start-up fails half-way.
@@ -18,8 +19,7 @@ import logging
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, replace
 
-from arq import create_pool
-from arq.connections import ArqRedis, RedisSettings
+from arq.connections import ArqRedis
 
 from crawler.config import Settings
 from crawler.core.dedup import fingerprint
@@ -31,7 +31,7 @@ from crawler.models import SeedProfile
 from crawler.pipeline import SEED_DOC, ArticlePipeline
 from crawler.scheduler import Scheduler
 from crawler.seeds import load_seed
-from crawler.store import Store
+from crawler.store import Store, StoreAddress
 from crawler.store.embedded import EmbeddedValkey
 
 log = logging.getLogger(__name__)
@@ -42,7 +42,7 @@ class Runtime:
     """The dependencies every role shares; built once per process, passed down explicitly."""
 
     settings: Settings
-    redis_url: str
+    address: StoreAddress
     store: Store
     queue: ArqRedis
     fetcher: Fetcher
@@ -52,26 +52,44 @@ class Runtime:
     dispatcher: Dispatcher
     discovery: Discovery | None = None
 
+    @property
+    def redis_url(self) -> str:
+        return self.address.url
+
+
+@contextlib.asynccontextmanager
+async def open_address(settings: Settings) -> AsyncIterator[StoreAddress]:
+    """Where the store is: the configured URL, or the bundled server (started or joined, and
+    supervised while this process uses it)."""
+    if settings.redis.url:
+        yield StoreAddress(settings.redis.url)
+        return
+    server = EmbeddedValkey(settings.storage.data_dir)
+    url = await asyncio.to_thread(server.acquire)
+    try:
+        yield StoreAddress(url, server.data_dir)
+    finally:
+        await asyncio.to_thread(server.release)
+
 
 @contextlib.asynccontextmanager
 async def open_store(settings: Settings) -> AsyncIterator[tuple[Store, str]]:
     """Just the store (and the embedded server when no URL is configured)."""
-    async with contextlib.AsyncExitStack() as stack:
-        url = settings.redis.url
-        if not url:
-            server = EmbeddedValkey(settings.storage.data_dir)
-            url = await asyncio.to_thread(server.acquire)
-            stack.push_async_callback(asyncio.to_thread, server.release)
-        store = await Store.connect(url, settings.redis.key_prefix)
-        stack.push_async_callback(store.close)
-        yield store, url
+    async with open_address(settings) as address:
+        store = await Store.connect(address, settings.redis.key_prefix)
+        try:
+            yield store, address.url
+        finally:
+            await store.close()
 
 
 @contextlib.asynccontextmanager
 async def open_runtime(settings: Settings) -> AsyncIterator[Runtime]:
     async with contextlib.AsyncExitStack() as stack:
-        store, url = await stack.enter_async_context(open_store(settings))
-        queue = await create_pool(RedisSettings.from_dsn(url), default_queue_name=store.keys.queue)
+        address = await stack.enter_async_context(open_address(settings))
+        store = await Store.connect(address, settings.redis.key_prefix)
+        stack.push_async_callback(store.close)
+        queue = address.arq(store.keys.queue)
         stack.push_async_callback(queue.aclose)
         fetcher = Fetcher(settings.crawler, store.hosts)  # politeness + robots shared in Redis
         stack.push_async_callback(fetcher.close)
@@ -86,7 +104,7 @@ async def open_runtime(settings: Settings) -> AsyncIterator[Runtime]:
         stack.push_async_callback(dispatcher.close)
         pipeline = ArticlePipeline(settings, store, fetcher, profiles)
         runtime = Runtime(
-            settings, url, store, queue, fetcher, profiles, pipeline, scheduler, dispatcher
+            settings, address, store, queue, fetcher, profiles, pipeline, scheduler, dispatcher
         )
         yield replace(runtime, discovery=discovery)
 

@@ -3,8 +3,10 @@
 Per feed poll: conditional GET (ETag / Last-Modified; a 304 costs no parse) → skip parsing
 when the body hash is unchanged (servers that ignore conditional GET) → parse → the entries
 new to a story (pre-filtered) or whose ``updated`` stamp moved become arq jobs
-(:mod:`crawler.intake`). Everything a poll changes — feed state, next due time, seen entries,
-term counts, feed events and counters — is written in one MULTI/EXEC
+(:mod:`crawler.intake`), queued as far as the fairness caps allow (:mod:`crawler.fairness`;
+the rest wait in Redis and are released on later ticks). Everything a poll changes — feed
+state, next due time, seen entries, waiting entries, term counts, feed events and counters —
+is written in one MULTI/EXEC
 (:func:`crawler.store.polls.save_poll`), so the schedule lives entirely in Redis and a restart
 (or a crash mid-poll) loses nothing.
 
@@ -48,6 +50,7 @@ from crawler.errors import (
     HTTPStatusError,
     StoreError,
 )
+from crawler.fairness import Gate
 from crawler.feedlog import brief, report_offline
 from crawler.fetch import Fetcher, FetchResult
 from crawler.intake import Intake
@@ -94,12 +97,13 @@ class Scheduler:
         self._key_terms = {s: seed_key_terms(p.terms, p.entities) for s, p in profiles.items()}
         self._intake = Intake(
             store,
-            queue,
             self._key_terms,
             settings.crawler.prefilter,
             signal_every=settings.scheduler.signal_interval,
         )
         self._refreshed = False
+        config = settings.scheduler
+        self._gate = Gate(store, queue, config.max_queued_per_feed, config.max_queued_per_host)
 
     def feed_config(self, url: str) -> FeedConfig | None:
         return self._configured.get(url) or self._found.get(url)
@@ -233,6 +237,8 @@ class Scheduler:
         delay = cadence.next_delay(interval, hints, bounds)
         writes.counts["feeds_polled"] = 1
         await save_poll(self._store, feed.url, healthy, time.time() + delay, writes, before)
+        if writes.waiting:  # the poll's entries get their jobs now, as far as the caps allow
+            await self._gate.release([feed.url])
         if result.queued:  # only polls that found work are worth a line
             log.info("feed %s: %d entries, %d queued", feed.url, result.entries, result.queued)
         return result
@@ -284,6 +290,10 @@ class Scheduler:
         await self._store.schedule.done_revisits(due)
         return len(due) + await release_retries(self._store, self._queue, self._profiles, now)
 
+    async def release_waiting(self) -> int:
+        """Enqueue the waiting feed entries the fairness caps allow (:mod:`crawler.fairness`)."""
+        return await self._gate.release()
+
     def _feed_events(self, etype: str, feed: FeedConfig, error: str, episode: str) -> list[Event]:
         stories = feed.stories or tuple(self._profiles)
         return [events.feed_event(etype, s, feed.url, error, episode) for s in stories]
@@ -293,6 +303,7 @@ class Scheduler:
         failing (e.g. Redis away) never keeps the other from running."""
         tick = self._settings.scheduler.tick
         polls, revisits = Outage(log, "scheduler tick"), Outage(log, "revisit release")
+        waiting = Outage(log, "waiting entries release")
         while not stop.is_set():
             wait = tick
             try:
@@ -306,6 +317,11 @@ class Scheduler:
                 revisits.ok()
             except Exception as exc:
                 wait = max(wait, revisits.failed(exc))
+            try:
+                await self.release_waiting()
+                waiting.ok()
+            except Exception as exc:
+                wait = max(wait, waiting.failed(exc))
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(stop.wait(), timeout=wait)
 

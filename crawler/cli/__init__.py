@@ -20,6 +20,7 @@ from typing import Any
 
 from crawler.cli import commands
 from crawler.errors import ConfigError, NewswatchError, SeedError
+from crawler.redact import RedactingFormatter, redact
 
 Handler = Callable[[argparse.Namespace], Coroutine[Any, Any, int]]
 JSON = (("--json",), {"action": "store_true", "help": "JSON output"})
@@ -181,10 +182,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return asyncio.run(COMMANDS[args.command].handler(args))
     except (ConfigError, SeedError) as exc:
-        print(f"newswatch: {exc}", file=sys.stderr)
+        print(f"newswatch: {redact(str(exc))}", file=sys.stderr)
         return 2
     except NewswatchError as exc:
-        print(f"newswatch: {exc}", file=sys.stderr)
+        print(f"newswatch: {redact(str(exc))}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         return 130
@@ -192,9 +193,11 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _logging(verbose: int, quiet: bool) -> None:
     level = logging.WARNING if quiet else logging.DEBUG if verbose else logging.INFO
-    logging.basicConfig(
-        level=level, format="%(asctime)s %(levelname)-7s %(name)s: %(message)s", datefmt="%H:%M:%S"
+    handler = logging.StreamHandler()  # every line passes the secret masking (crawler.redact)
+    handler.setFormatter(
+        RedactingFormatter("%(asctime)s %(levelname)-7s %(name)s: %(message)s", "%H:%M:%S")
     )
+    logging.basicConfig(level=level, handlers=[handler])
     library_level = logging.DEBUG if verbose >= 2 else logging.WARNING
     for name in ("arq", "aiohttp", "asyncio", "apprise"):
         logging.getLogger(name).setLevel(library_level)

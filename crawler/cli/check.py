@@ -20,6 +20,7 @@ from crawler.core.feedparse import parse_feed
 from crawler.errors import NewswatchError
 from crawler.fetch import Fetcher, MemoryHostState
 from crawler.hooks import build_hook
+from crawler.hooks.webhook import describe_client_error
 from crawler.runtime import open_store
 from crawler.seeds import load_seed
 from crawler.store import safe_url
@@ -94,8 +95,10 @@ async def _hook(settings: Settings, hook: object, verdicts: Verdicts) -> None:
                 session.head(hook.url, headers=hook.headers, allow_redirects=False) as resp,
             ):
                 verdicts.line(True, "hook", f"{name} — reachable (HTTP {resp.status} to HEAD)")
-        except (aiohttp.ClientError, TimeoutError) as exc:
-            verdicts.line(False, "hook", f"{name} — unreachable: {exc!r}")
+        except aiohttp.ClientError as exc:
+            verdicts.line(False, "hook", f"{name} — unreachable: {describe_client_error(exc)}")
+        except TimeoutError:
+            verdicts.line(False, "hook", f"{name} — unreachable: no answer within {timeout.total}s")
         return
     if isinstance(hook, JsonlHook):
         started = build_hook(hook, settings.crawler.user_agent)

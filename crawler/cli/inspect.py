@@ -12,9 +12,10 @@ from crawler import overview
 from crawler.cli.hooks import hook_lines
 from crawler.config import CrawlerConfig, Settings, load_optional_settings
 from crawler.models import Article, Version
+from crawler.redact import redact
 from crawler.runtime import open_runtime, open_store
 from crawler.sources import read_document
-from crawler.store import Store, safe_url
+from crawler.store import Store, safe_url, usage
 
 
 async def extract(source: str, as_json: bool, allow_private: bool, config: Path | None) -> int:
@@ -99,12 +100,13 @@ async def status(settings: Settings, as_json: bool) -> int:
     trouble = [f for f in data["feeds"] if f["status"] != "ok"]
     trouble += [h for h in data["hooks"] if h["dead"]]
     if as_json:
-        print(json.dumps(data, indent=2))
+        print(redact(json.dumps(data, indent=2)))
         return 1 if trouble else 0
     print(
         f"store: {data['store']}   queued jobs: {data['queued_jobs']}   "
         f"revisits pending: {data['revisits_pending']} ({data['revisits_due']} due)"
     )
+    print(_usage_line(data["usage"]))
     for feed in data["feeds"]:
         _print_feed(feed)
     for sid, count in data["tracked"].items():
@@ -118,16 +120,18 @@ async def status(settings: Settings, as_json: bool) -> int:
 
 
 def _print_feed(feed: dict[str, Any]) -> None:
+    """A feed's lines, masked: feed URLs and errors may carry API keys."""
     origin = f"  (discovery: {feed['story']})" if feed["origin"] == "discovery" else ""
     name = f"  {feed['title']}" if feed["title"] else ""
-    print(f"  [{feed['status']:>7}] {feed['url']}{origin}{name}")
+    lines = [f"  [{feed['status']:>7}] {feed['url']}{origin}{name}"]
     failures = f" ({feed['failures']} failure(s) in a row)" if feed["failures"] else ""
-    print(
+    lines.append(
         f"            last poll {_short(feed['last_poll'])}   next poll "
         f"{_short(feed['next_poll'])}{failures}"
     )
     if feed["last_error"]:
-        print(f"            error: {feed['last_error']}")
+        lines.append(f"            error: {feed['last_error']}")
+    print(redact("\n".join(lines)))
 
 
 def _short(stamp: str | None) -> str:
@@ -142,8 +146,31 @@ async def _status(settings: Settings, store: Store, url: str) -> dict[str, Any]:
         "hooks": await overview.hooks(settings, store),
         "tracked": {s.id: len(await store.articles.tracked_docs(s.id)) for s in settings.story},
         "counters": await store.stats(),
+        "usage": await store_usage(store),
         "at": time.time(),
     }
+
+
+async def store_usage(store: Store) -> dict[str, Any]:
+    """Store memory, entries waiting for a job, and keys/bytes per key family."""
+    found = await usage.families(store.redis, store.keys.prefix)
+    return {
+        "memory": await usage.memory(store.redis),
+        "waiting_entries": await store.waiting.waiting(),
+        "families": {name: {"keys": f.keys, "bytes": f.bytes} for name, f in found.items()},
+    }
+
+
+def _usage_line(data: dict[str, Any]) -> str:
+    families = ", ".join(
+        f"{name} {f['bytes'] / 1024:.0f} KiB/{f['keys']} keys"
+        for name, f in list(data["families"].items())[:12]
+    )
+    used = data["memory"]["used"] / 2**20
+    return (
+        f"store memory: {used:.1f} MiB   entries waiting: {data['waiting_entries']}\n"
+        f"  by family: {families or '-'}"
+    )
 
 
 async def burst_worker(settings: Settings) -> int:

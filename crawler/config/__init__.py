@@ -41,6 +41,7 @@ from crawler.config.sections import (
     HttpConfig,
     PositiveDuration,
     RedisConfig,
+    RetentionConfig,
     SchedulerConfig,
     StorageConfig,
     StoryConfig,
@@ -64,6 +65,7 @@ __all__ = [
     "MessageTemplate",
     "PositiveDuration",
     "RedisConfig",
+    "RetentionConfig",
     "SchedulerConfig",
     "Settings",
     "StorageConfig",
@@ -90,6 +92,7 @@ class Settings(_Section):
     facts: FactsConfig = FactsConfig()
     discovery: DiscoveryConfig = DiscoveryConfig()
     http: HttpConfig = HttpConfig()
+    retention: RetentionConfig = RetentionConfig()
     story: tuple[StoryConfig, ...] = Field(min_length=1)
     feed: tuple[FeedConfig, ...] = ()
     hook: tuple[HookConfig, ...] = ()

@@ -95,6 +95,10 @@ class SchedulerConfig(_Section):
     # after a feed signal that found no change, the next signal fetch of that entry waits this
     # long, unless the article changed since (a feed restamping every entry cannot force fetches)
     signal_interval: Duration = 1800.0
+    # fairness (crawler/fairness.py): article jobs one feed / one host may have queued or
+    # running at a time; a poll queues up to that, the rest of its entries wait in Redis
+    max_queued_per_feed: int = Field(100, ge=1, le=100_000)
+    max_queued_per_host: int = Field(20, ge=1, le=100_000)
 
     @model_validator(mode="after")
     def _backoff_order(self) -> SchedulerConfig:
@@ -108,6 +112,24 @@ class MarginConfig(_Section):
 
     relative: float = Field(default=0.05, ge=0, le=10)
     absolute: float = Field(default=3, ge=0)
+
+
+class RetentionConfig(_Section):
+    """``[retention]``: how long what newswatch keeps stays in Redis (crawler/retention.py).
+
+    ``articles``: a tracked article untouched this long after its last revisit is archived
+    (last version, facts of every version, article record); ``archive``: an archive is kept
+    this long, then dropped with the article's verdict; ``entries``: feed entries, unrelated
+    verdicts and link aliases not seen for this long are forgotten (between 1× and 2×);
+    ``events``: delivered events this old leave the outbox, and event ids are remembered
+    (for de-duplication) at least this long; ``sweep``: how often the scheduler applies it.
+    """
+
+    articles: PositiveDuration = 90 * 86400.0
+    archive: Duration = 365 * 86400.0
+    entries: PositiveDuration = 30 * 86400.0
+    events: PositiveDuration = 30 * 86400.0
+    sweep: PositiveDuration = 3600.0
 
 
 class FactsConfig(_Section):

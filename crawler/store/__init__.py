@@ -8,6 +8,7 @@ retry — see :func:`store_errors`.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 from collections.abc import Iterator
 
@@ -17,18 +18,24 @@ from redis.asyncio.client import Pipeline
 from redis.asyncio.lock import Lock
 
 from crawler.errors import StoreError
+from crawler.redact import redact_url
+from crawler.store.address import StoreAddress
+from crawler.store.archive import ArchiveStore
 from crawler.store.articles import ArticleStore, TrackedArticle
 from crawler.store.deliveries import DeadLetter, DeliveryLog, HookState
 from crawler.store.discovery import DiscoveryStore
+from crawler.store.generations import Generations
 from crawler.store.heartbeats import Heartbeats
 from crawler.store.hosts import RedisHostState
 from crawler.store.index import CopyIndex, CopyMatch
 from crawler.store.keys import Keys, doc_id
+from crawler.store.liveness import Liveness
 from crawler.store.outbox import Delivery, Outbox
 from crawler.store.readouts import Readouts
 from crawler.store.schedule import FeedState, Revisit, Schedule
 from crawler.store.terms import TermStore
 from crawler.store.timeline import TimelineStore
+from crawler.store.waiting import WaitingRoom
 
 __all__ = [
     "CopyMatch",
@@ -39,6 +46,7 @@ __all__ = [
     "Keys",
     "Revisit",
     "Store",
+    "StoreAddress",
     "TrackedArticle",
     "doc_id",
     "safe_url",
@@ -61,15 +69,22 @@ class Store:
         self.discovery = DiscoveryStore(redis, self.keys)
         self.heartbeats = Heartbeats(redis, self.keys)
         self.readouts = Readouts(redis, self.keys)
+        self.waiting = WaitingRoom(redis, self.keys)
+        self.archive = ArchiveStore(redis, self.keys)
+        self.generations = Generations(redis, self.keys)
+        self.liveness = Liveness(redis, self.keys)
 
     @classmethod
-    async def connect(cls, url: str, prefix: str) -> Store:
-        redis = Redis.from_url(url, health_check_interval=30, socket_connect_timeout=5)
+    async def connect(cls, address: str | StoreAddress, prefix: str) -> Store:
+        """Connect to a URL, or to a :class:`StoreAddress` (the bundled server's follows its
+        restarts)."""
+        where = address if isinstance(address, StoreAddress) else StoreAddress(address)
+        redis = where.redis()
         try:
             await redis.ping()
         except redis_errors.RedisError as exc:
             await redis.aclose()
-            raise StoreError(f"cannot reach Redis at {safe_url(url)}: {exc}") from exc
+            raise StoreError(f"cannot reach Redis at {where.shown}: {exc}") from exc
         return cls(redis, prefix)
 
     async def close(self) -> None:
@@ -81,7 +96,13 @@ class Store:
 
     def story_lock(self, story: str) -> Lock:
         """Serialises copy detection + insert for one story across all processes."""
-        return self.redis.lock(self.keys.lock(story), timeout=30, blocking_timeout=60)
+        return self.redis.lock(
+            self.keys.lock(story),
+            timeout=30,
+            blocking_timeout=60,
+            sleep=0.01,
+            lock_class=StoryLock,
+        )
 
     async def count(self, **counters: int) -> None:
         async with self.redis.pipeline(transaction=False) as pipe:
@@ -95,6 +116,24 @@ class Store:
         return {k.decode(): int(v) for k, v in raw.items()}
 
 
+class StoryLock(Lock):
+    """A lock that is still released when the store blinks: a release that cannot reach
+    Redis is tried again for a few seconds (a restarted bundled store is back in well under
+    a second), instead of leaving the lock to expire and stalling every job of the story for
+    its 30 s timeout."""
+
+    async def do_release(self, expected_token: bytes) -> None:
+        for delay in RELEASE_RETRIES:
+            try:
+                return await super().do_release(expected_token)
+            except (redis_errors.ConnectionError, redis_errors.TimeoutError):
+                await asyncio.sleep(delay)
+        await super().do_release(expected_token)
+
+
+RELEASE_RETRIES = (0.1, 0.2, 0.4, 0.8, 1.6)
+
+
 @contextlib.contextmanager
 def store_errors(what: str) -> Iterator[None]:
     """Translate Redis failures into :class:`StoreError` naming what was being done."""
@@ -105,8 +144,5 @@ def store_errors(what: str) -> Iterator[None]:
 
 
 def safe_url(url: str) -> str:
-    """The URL without its password, for messages."""
-    if "@" in url:
-        scheme, rest = url.split("://", 1)
-        return f"{scheme}://***@{rest.split('@', 1)[1]}"
-    return url
+    """The URL without its secrets, for messages (:func:`crawler.redact.redact_url`)."""
+    return redact_url(url)

@@ -30,6 +30,7 @@ from redis.asyncio.client import Pipeline
 
 from crawler.core.urls import canonical_url
 from crawler.models import Fact, Version
+from crawler.store.generations import old
 from crawler.store.keys import Keys, doc_id
 
 
@@ -116,7 +117,12 @@ class ArticleStore:
         return await self.doc_for_link(story, link) or link
 
     async def doc_for_link(self, story: str, link_hash: str) -> str | None:
-        value = await self._redis.hget(self._keys.alias(story), link_hash)
+        key = self._keys.alias(story)
+        value = await self._redis.hget(key, link_hash)
+        if value is None:
+            value = await self._redis.hget(old(key), link_hash)
+            if value is not None:  # in use: carried over to the current generation
+                await self._redis.hset(key, link_hash, value)
         return value.decode() if value else None
 
     async def verdict(self, story: str, doc: str) -> str | None:
@@ -125,7 +131,12 @@ class ArticleStore:
 
     async def judgement(self, story: str, doc: str) -> tuple[str | None, str]:
         """(verdict, content hash it was judged on — "" when not recorded)."""
-        value = await self._redis.hget(self._keys.seen(story), doc)
+        async with self._redis.pipeline(transaction=False) as pipe:
+            pipe.hget(self._keys.seen(story), doc)
+            pipe.hget(self._keys.unrelated(story), doc)
+            pipe.hget(old(self._keys.unrelated(story)), doc)
+            found = await pipe.execute()
+        value = next((v for v in found if v), None)
         if not value:
             return None, ""
         verdict, _, content = value.decode().partition(" ")
@@ -154,7 +165,8 @@ class ArticleStore:
         """A newly tracked article with its first version."""
         k = self._keys
         pipe.hset(k.article(article.story, article.doc), mapping=article.fields())
-        pipe.zadd(k.tracked(article.story), {article.doc: datetime.now().timestamp()}, nx=True)
+        since = _epoch(article.first_seen)
+        pipe.zadd(k.tracked(article.story), {article.doc: since}, nx=True)
         pipe.hset(k.seen(article.story), article.doc, article.verdict)
         self.queue_version(pipe, article.story, article.doc, version)
 
@@ -207,8 +219,11 @@ class ArticleStore:
     def queue_verdict(
         self, pipe: Pipeline, story: str, doc: str, verdict: str, content: str = ""
     ) -> None:
-        """Record a verdict; ``content``: the content hash judged (kept for ``unrelated``)."""
-        pipe.hset(self._keys.seen(story), doc, f"{verdict} {content}".strip())
+        """Record a verdict; ``content``: the content hash judged (kept for ``unrelated``).
+        Unrelated verdicts expire (generations, ``[retention] entries``); tracked ones stay
+        until the article's archive is dropped."""
+        key = self._keys.unrelated(story) if verdict == "unrelated" else self._keys.seen(story)
+        pipe.hset(key, doc, f"{verdict} {content}".strip())
 
     def queue_retry_later(
         self, pipe: Pipeline, story: str, retry: RetryLater, due: float, cap: int
@@ -266,6 +281,14 @@ def decode_version(raw: bytes) -> Version:
         etag=data.get("etag", ""),
         last_modified=data.get("last_modified", ""),
     )
+
+
+def _epoch(iso: str) -> float:
+    """Epoch seconds of an ISO time (now when it is missing or unreadable)."""
+    try:
+        return datetime.fromisoformat(iso).timestamp()
+    except ValueError:
+        return datetime.now().timestamp()
 
 
 def _when(value: str | None) -> datetime | None:

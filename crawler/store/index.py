@@ -31,6 +31,13 @@ from crawler.core.dedup import BANDS, Fingerprint, band_keys
 from crawler.store.keys import Keys
 
 MAX_CANDIDATES = 32
+# KEYS: hashes; ARGV[1] doc, then per key one field: delete each field that still names doc
+_DELETE_IF = """
+for i, key in ipairs(KEYS) do
+  if redis.call('HGET', key, ARGV[i + 1]) == ARGV[1] then redis.call('HDEL', key, ARGV[i + 1]) end
+end
+return 1
+"""
 MIN_ANCHOR_HITS = 2
 MIN_SENTENCE_HITS = 2
 SENTENCE_BUCKET = 16  # a sentence key remembers its latest documents, at most this many
@@ -135,6 +142,16 @@ class CopyIndex:
         if fp.keys:
             args = [doc, *fp.keys, SENTENCE_BUCKET]
             pipe.eval(_REMEMBER, 1, k.sentence_keys(story), *args)
+
+    def queue_forget(self, pipe: Pipeline, story: str, doc: str, fp: Fingerprint) -> None:
+        """Remove an archived ``doc`` (indexed with ``fp``): every exact-hash, bucket and
+        anchor field that still names it, and its signature (the retention sweep)."""
+        k = self._keys
+        fields = [(k.exact(story), fp.exact)]
+        fields += [(k.lsh(story, b), key) for b, key in enumerate(band_keys(fp.signature))]
+        fields += [(k.anchors(story), anchor) for anchor in fp.anchors]
+        pipe.eval(_DELETE_IF, len(fields), *(f[0] for f in fields), doc, *(f[1] for f in fields))
+        pipe.hdel(k.signatures(story), doc)
 
     def queue_member(self, pipe: Pipeline, story: str, rep: str, doc: str) -> None:
         pipe.rpush(self._keys.members(story, rep), doc)

@@ -7,9 +7,12 @@ Per process-wide role:
     {p}feeds:due             zset feed url → next poll time
     {p}feed:{h}              hash: validators, body hash, failures, status of one feed
     {p}entries               hash "story|doc" → publisher's stamp when taken [|last signal
-                             time|article version then] (entries seen, per story)
+                             time|article version then] (entries seen, per story; + ``:old``)
+    {p}generations           hash family key → when its current generation began
+    {p}wait:{f}, {p}waiting  feed entries waiting for a job (fairness), feeds that have some
+    {p}out:feed:{f}, {p}out:host:{host}  zsets of the jobs released and not finished
     {p}revisits              zset "story|url|n" → due time
-    {p}events                stream: the event outbox; {p}event-ids set of ids ever added
+    {p}events                stream: the event outbox; {p}event-ids set of ids added (+ ``:old``)
     {p}df, {p}df:docs        document frequencies of terms (relevance idf)
     {p}stats                 hash of counters shown by ``status``
     {p}dead:{hook}           list of a hook's dead letters (JSON: event, error, attempts, at)
@@ -29,8 +32,11 @@ Per story ``s`` and document ``d`` (a hash of the canonical URL):
     {p}a:{s}:{d}             hash: url, canonical_url, title, source, verdict, cluster, version…
     {p}v:{s}:{d}             hash n → compressed version; {p}vh:{s}:{d} content hash → n
     {p}tracked:{s}           zset d → first seen
-    {p}seen:{s}              hash d → verdict for every judged document (unrelated included)
-    {p}alias:{s}             hash hash(entry link) → d
+    {p}seen:{s}              hash d → verdict of every tracked document (and, before
+                             retention existed, of unrelated ones)
+    {p}useen:{s}             hash d → "unrelated" + content hash (+ ``:old``, generations)
+    {p}alias:{s}             hash hash(entry link) → d (+ ``:old``, generations)
+    {p}archive:{s}           hash d → compact archived article; {p}archived:{s} zset d → when
     {p}exact:{s}             hash text hash → d;  {p}sig:{s}  hash d → MinHash signature
     {p}lsh:{s}:{band}        hash band key → first d in that bucket
     {p}anchor:{s}            hash anchor shingle hash → first d that contained it
@@ -138,6 +144,16 @@ class Keys:
 
     def seen(self, story: str) -> str:
         return f"{self.prefix}seen:{story}"
+
+    def unrelated(self, story: str) -> str:
+        """Verdicts of the documents judged unrelated (expire by generations)."""
+        return f"{self.prefix}useen:{story}"
+
+    def archive(self, story: str) -> str:
+        return f"{self.prefix}archive:{story}"
+
+    def archived(self, story: str) -> str:
+        return f"{self.prefix}archived:{story}"
 
     def alias(self, story: str) -> str:
         return f"{self.prefix}alias:{story}"

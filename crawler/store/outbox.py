@@ -9,7 +9,9 @@
   acknowledged only after the hook delivered it (or it was filtered out or dead-lettered).
   A hook's group is created when a process first starts with that hook, at the stream's end: a
   hook added later receives events from then on.
-* The stream is capped at about ``MAX_EVENTS`` entries (oldest dropped).
+* The stream is capped at about ``MAX_EVENTS`` entries (oldest dropped), and the retention
+  sweep trims what every hook delivered once it is ``[retention] events`` old
+  (:meth:`Outbox.trim_delivered`); ids are remembered by generations of that length.
 """
 
 from __future__ import annotations
@@ -23,14 +25,17 @@ from redis.asyncio.client import Pipeline
 from redis.exceptions import ResponseError
 
 from crawler.models import Event
+from crawler.store.generations import old
 from crawler.store.keys import Keys
 
 MAX_EVENTS = 200_000
-# KEYS[1] id set, KEYS[2] stream; ARGV: maxlen, then id/json pairs → number added
+# KEYS[1] id set, KEYS[2] stream, KEYS[3] the id set's older generation; ARGV: maxlen, then
+# id/json pairs → number added
 _ADD = """
 local added = 0
 for i = 2, #ARGV, 2 do
-  if redis.call('SADD', KEYS[1], ARGV[i]) == 1 then
+  local known = redis.call('SISMEMBER', KEYS[3], ARGV[i]) == 1
+  if not known and redis.call('SADD', KEYS[1], ARGV[i]) == 1 then
     redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[1], '*', 'event', ARGV[i + 1])
     added = added + 1
   end
@@ -62,7 +67,8 @@ class Outbox:
         args: list[str | int] = [MAX_EVENTS]
         for event in events:
             args += [event.id, json.dumps(event.to_json(), ensure_ascii=False)]
-        pipe.eval(_ADD, 2, self._keys.event_ids, self._keys.events, *args)
+        ids = self._keys.event_ids
+        pipe.eval(_ADD, 3, ids, self._keys.events, old(ids), *args)
 
     async def add(self, events: list[Event]) -> None:
         async with self._redis.pipeline(transaction=True) as pipe:
@@ -131,6 +137,26 @@ class Outbox:
                 return int(info.get("pending", 0)) + int(lag or 0)
         return 0
 
+    async def trim_delivered(self, before_ms: int) -> int:
+        """Drop the events older than ``before_ms`` (epoch ms) that every hook's group has
+        delivered (read and acknowledged); returns how many went. Event ids are remembered
+        apart (``event-ids``, expiring by generations), so a trimmed event is never re-added.
+        """
+        try:
+            groups = await self._redis.xinfo_groups(self._keys.events)
+        except ResponseError:
+            return 0  # no stream yet
+        safe = [_ms(f"{before_ms}-0")]
+        for info in groups:
+            ms, seq = _ms(_text(info.get("last-delivered-id", "0-0")))
+            safe.append((ms, seq + 1))  # everything up to the last delivered one may go
+            if int(info.get("pending", 0)):
+                summary = await self._redis.xpending(self._keys.events, _text(info["name"]))
+                safe.append(_ms(_text(summary["min"])))
+        low = min(safe)
+        minid = f"{low[0]}-{low[1]}"
+        return int(await self._redis.xtrim(self._keys.events, minid=minid, approximate=False))
+
     async def all_events(self) -> list[dict[str, Any]]:
         return [d.event for d in await self.since(0.0)]
 
@@ -148,6 +174,11 @@ def _deliveries(entries: list[Any]) -> list[Delivery]:
             continue
         out.append(Delivery(_text(entry_id), json.loads(fields[b"event"])))
     return out
+
+
+def _ms(entry_id: str) -> tuple[int, int]:
+    ms, _, seq = entry_id.partition("-")
+    return int(ms), int(seq or 0)
 
 
 def _text(value: Any) -> str:

@@ -10,12 +10,14 @@ judged" check keeps that from repeating any alert.
 from __future__ import annotations
 
 import functools
+import time
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from crawler.core.urls import canonical_url
 from crawler.models import Event, FeedEntry
 from crawler.store.keys import doc_id
+from crawler.store.waiting import Waiting
 
 if TYPE_CHECKING:
     from crawler.store import Store
@@ -66,11 +68,13 @@ class PollWrites:
     skipped: list[tuple[str, FeedEntry]] = field(default_factory=list)  # (story, entry)
     counts: dict[str, int] = field(default_factory=dict)
     outlets: dict[str, str] = field(default_factory=dict)  # host → outlet name (feed title)
+    waiting: list[Waiting] = field(default_factory=list)  # entries to fetch (crawler.fairness)
 
     @property
     def quiet(self) -> bool:
         """Only the feed's own state and one counter change (a 304 or the same body)."""
-        busy = self.events or self.seen or self.learn or self.skipped or self.outlets
+        parts = (self.events, self.seen, self.learn, self.skipped, self.outlets, self.waiting)
+        busy = any(parts)
         return not busy and len(self.counts) == 1
 
 
@@ -102,6 +106,7 @@ async def save_poll(
             pipe.hset(store.keys.entries, mapping=writes.seen)
         for story, entry in writes.skipped:
             store.discovery.queue_skip(pipe, story, entry)
+        store.waiting.queue_wait(pipe, writes.waiting, time.time())
         store.outbox.queue_add(pipe, writes.events)
         store.schedule.queue_counts(pipe, writes.counts)
         await pipe.execute()

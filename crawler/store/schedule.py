@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from redis.asyncio import Redis
 from redis.asyncio.client import Pipeline
 
+from crawler.store.generations import old
 from crawler.store.keys import Keys
 from crawler.store.polls import SeenEntry
 
@@ -268,7 +269,14 @@ class Schedule:
         """The :class:`SeenEntry` of each :func:`seen_field` (None: new to that story)."""
         if not fields:
             return []
-        raw = await self._redis.hmget(self._keys.entries, fields)
+        async with self._redis.pipeline(transaction=False) as pipe:
+            pipe.hmget(self._keys.entries, fields)
+            pipe.hmget(old(self._keys.entries), fields)
+            current, older = await pipe.execute()
+        carried = {f: o for f, c, o in zip(fields, current, older, strict=True) if c is None and o}
+        if carried:  # still in the feed: carried over to the current generation
+            await self._redis.hset(self._keys.entries, mapping=carried)
+        raw = [c if c is not None else o for c, o in zip(current, older, strict=True)]
         return [SeenEntry.parse(r) if r is not None else None for r in raw]
 
     async def article_versions(self, pairs: list[tuple[str, str]]) -> list[str]:
@@ -279,7 +287,9 @@ class Schedule:
         async with self._redis.pipeline(transaction=False) as pipe:
             for story, doc in pairs:
                 pipe.hget(self._keys.alias(story), doc)
-            aliases = await pipe.execute()
+                pipe.hget(old(self._keys.alias(story)), doc)
+            found = await pipe.execute()
+        aliases = [a or b for a, b in zip(found[::2], found[1::2], strict=True)]
         async with self._redis.pipeline(transaction=False) as pipe:
             for (story, doc), alias in zip(pairs, aliases, strict=True):
                 pipe.hget(self._keys.article(story, alias.decode() if alias else doc), "version")
