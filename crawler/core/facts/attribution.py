@@ -6,10 +6,10 @@ import re
 
 from crawler.core.facts import markers as m
 from crawler.core.facts.numbers import NUMBER
-from crawler.core.facts.rules import alt
+from crawler.core.facts.rules import any_of
 
 _I = re.IGNORECASE
-_ATTRIBUTION_VERB = re.compile(rf"\b(?:{alt(m.ATTRIBUTION_VERBS)})\b", _I)
+_ATTRIBUTION_VERB = any_of(m.ATTRIBUTION_VERBS)
 _ACCORDING = re.compile(r"\b(?:according to|citing|quoting|per)\s+(?P<who>[^,;.()]{3,80})", _I)
 _SAID_AFTER = re.compile(
     r"\b(?:said|says|reported|announced|told)\s+(?P<who>(?:the\s+)?[^,;.()\"“”]{3,60})\s*[.]?$",

@@ -33,7 +33,7 @@ from crawler.core.facts import vocabulary as v
 from crawler.core.facts.attribution import attribution
 from crawler.core.facts.numbers import NUMBER
 from crawler.core.facts.places import foreign_place, title_case, unnamed_place
-from crawler.core.facts.rules import alt
+from crawler.core.facts.rules import alt, any_of
 from crawler.models import Role
 
 _I = re.IGNORECASE
@@ -46,9 +46,9 @@ _SEGMENT_START = re.compile(r"[,;:()\[\]—–\"“”]|\bthat\s", _I)
 _WORDS_BEFORE = 12
 _WORDS_AFTER = 20
 
-_SUPERSEDED = re.compile(rf"\b(?:{alt(m.SUPERSEDED)})\b", _I)
+_SUPERSEDED = any_of(m.SUPERSEDED)
 _FROM = re.compile(r"\bfrom\s+$", _I)  # "the toll rose from 164 to 225"
-_HAD = re.compile(rf"\b(?:{alt(m.HAD_SAID)})\b", _I)
+_HAD = any_of(m.HAD_SAID)
 _REPORTED = re.compile(r"\b(?:that|said|says|told|telling|saying|adding)\b", _I)
 # "the UN revised the previous toll TO 3,958", "amended the earlier toll, STATING THAT 3,958":
 # the new figure; not "adjusting the numbers from a previous report that said 11,300"
@@ -59,7 +59,7 @@ _CORRECTING_PREVIOUS = re.compile(
     _I,
 )
 _SUPERSEDED_AFTER = re.compile(rf"^\W*(?:\w+\s+){{0,3}}?(?:{alt(m.SUPERSEDED_AFTER)})\b", _I)
-HYPOTHETICAL = re.compile(rf"\b(?:{alt(v.HYPOTHETICAL)})\b", _I)
+HYPOTHETICAL = any_of(v.HYPOTHETICAL)
 # "could be over 5,000", "may be missing": a hedged estimate of now, not a projection
 _ESTIMATE = re.compile(r"\b(?:could|may|might)\s+(?:be|have been|now be)\b", _I)
 # "thousands could have died", "1,000 may be killed": the number is what might happen; "the
@@ -70,10 +70,10 @@ _PROJECTED_AFTER = re.compile(
     r"|arrested|detained|sent|deployed|executed|hanged|left homeless)\b",
     _I,
 )
-_RELEASED = re.compile(rf"\b(?:{alt(m.RELEASED)})\b", _I)
-_CORRECTION = re.compile(rf"\b(?:{alt(m.CORRECTIONS)})\b", _I)
-_OVERALL = re.compile(rf"\b(?:{alt(m.OVERALL)})\b", _I)
-_ELSEWHERE = re.compile(rf"\b(?:{alt(m.ELSEWHERE)})\b", _I)
+_RELEASED = any_of(m.RELEASED)
+_CORRECTION = any_of(m.CORRECTIONS)
+_OVERALL = any_of(m.OVERALL)
+_ELSEWHERE = any_of(m.ELSEWHERE)
 _ARTICLES = r"(?:the|a|an|his|her|its|their|one|that|this)\s+"
 _INSTITUTION = re.compile(
     rf"\b(?:at|in|inside|from)\s+{_ARTICLES}(?:[\w'’-]+\s+){{0,2}}?(?P<what>{alt(m.INSTITUTIONS)})\b",
@@ -84,7 +84,7 @@ _SUB_EVENT = re.compile(
     rf"\b(?:in|by|during|from)\s+{_ARTICLES}(?:[\w'’-]+\s+){{0,2}}?(?P<what>{alt(m.SUB_EVENTS)})\b",
     _I,
 )
-_SUBSET = re.compile(rf"\b(?:{alt(m.SUBSETS)})\b", _I)
+_SUBSET = any_of(m.SUBSETS)
 _PART_OF = re.compile(
     r"\b(?:including|among them|among whom|of whom|of them|of which|mostly|mainly)\s+$", _I
 )

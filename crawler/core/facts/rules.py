@@ -69,6 +69,11 @@ class Vocabulary:
 DEFAULT_VOCABULARY = Vocabulary()
 
 
+def any_of(words: Iterable[str]) -> re.Pattern[str]:
+    """A case-insensitive pattern matching any of ``words`` as whole words."""
+    return re.compile(rf"\b(?:{alt(words)})\b", re.IGNORECASE)
+
+
 def alt(words: Iterable[str]) -> str:
     """A regex alternation of ``words``, longest first, whitespace-tolerant."""
     ordered = sorted(set(words), key=len, reverse=True)
