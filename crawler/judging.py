@@ -239,12 +239,22 @@ def published_at(page: Page) -> datetime:
 
 
 def _earliest(clusters: dict[str, TrackedArticle | None], page: Page) -> str:
-    """The representative-to-be: the seed, else the earliest published (ties: first seen)."""
+    """The representative-to-be: the seed, else the earliest published (ties: first seen).
+
+    A page without a publication time of its own never displaces a representative: its
+    only time is when a worker happened to fetch it, and workers racing on copies fetch
+    them milliseconds apart in any order — the first judged stays the representative.
+    """
     if SEED_DOC in clusters:
         return SEED_DOC
     times = {rep: _time_of(head) for rep, head in clusters.items() if head is not None}
-    times[page.doc] = (published_at(page).isoformat(), page.version.fetched_at.isoformat())
+    fetched = page.version.fetched_at.isoformat()
+    published = published_at(page).isoformat() if page.article.published else UNDATED
+    times[page.doc] = (published, fetched)
     return min(times, key=lambda d: (times[d], d))
+
+
+UNDATED = "~"  # sorts after every ISO time: an undated newcomer is never the earliest
 
 
 def _time_of(article: TrackedArticle) -> tuple[str, str]:
