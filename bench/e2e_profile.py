@@ -39,7 +39,7 @@ _PACKAGES = (
     "zlib",
     "pydantic",
 )
-_ENTRY = ("crawler.cli", "crawler.roles", "crawler.runtime")  # under (nearly) every sample
+_ENTRY = ("crawler.cli", "crawler.runtime.roles", "crawler.runtime")  # under (nearly) every sample
 # top frames of a thread that is waiting, not working: the event loop in epoll, an idle
 # thread-pool thread in its queue, a thread on a lock (py-spy does not always tell them idle)
 _IDLE = {

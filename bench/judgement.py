@@ -16,8 +16,8 @@ article), and repeats the run with the articles of each step in ``--orders`` shu
 (the clusters must not change).
 
 The cluster bookkeeping here (:meth:`Story.join`) is an in-memory model of
-:mod:`crawler.judging` (same rules, no Redis); ``../shared/tools/replay.py`` runs the real
-thing.
+:mod:`crawler.stages.article.judging` (same rules, no Redis);
+``../shared/tools/replay.py`` runs the real thing.
 
 Cost: the judgement of each article is timed — its fingerprint, its comparison with as many
 stored fingerprints as one index lookup may return (``MAX_CANDIDATES`` = 32, the worst case;
@@ -54,7 +54,7 @@ from crawler.core.relevance import (
     weights,
 )
 from crawler.core.seed import parse_seed_text
-from crawler.seeds import build_profile
+from crawler.stages.seed.load import build_profile
 from crawler.store.index import MAX_CANDIDATES
 
 ROOTS = (
@@ -199,7 +199,7 @@ class Story:
         return [d for _, _, d in sorted(hits, reverse=True)]
 
     def join(self, aid: str, fp: Fingerprint, matches: list[str], published: float) -> None:
-        """As crawler/judging.py: one duplicate event naming the joined cluster's
+        """As crawler/stages/article/judging.py: one duplicate event naming the joined cluster's
         representative; the earliest published representative wins; bridged clusters merge."""
         joined = self.tracked[matches[0]][1]
         reps = {joined} | {self.tracked[m][1] for m in matches}

@@ -39,10 +39,10 @@ from typing import Any
 import aiohttp
 from aiohttp import web
 
-from crawler import scheduler as scheduler_module
 from crawler.config import Settings, settings_from_mapping
 from crawler.core.feedparse import parse_feed
 from crawler.runtime import open_runtime
+from crawler.stages.poll import scheduler as scheduler_module
 from crawler.store.embedded import EmbeddedValkey
 
 SEED = Path(__file__).resolve().parents[1] / "config" / "seeds" / "kazakhstan-order-restored.txt"

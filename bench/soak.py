@@ -13,7 +13,7 @@ through the same store methods they use, at the simulated time (the clock is a p
 * a hook consumes and acknowledges every event (the outbox's delivered point moves).
 
 Two stores on one server, under two key prefixes, get the same days: *policy* runs the
-retention sweep (``crawler.retention``) at the end of each day with a short policy (flags
+retention sweep (``crawler.runtime.retention``) at the end of each day with a short policy (flags
 below, scaled so it bites within the run), *baseline* never sweeps. Fetching, extraction and
 judging are not simulated (``bench/poll.py`` and the tests cover them); the fact timeline is
 capped by its own store and left out. Per day: bytes per family (``crawler.store.usage``);
@@ -47,7 +47,7 @@ from crawler.core.relevance import terms
 from crawler.core.text import content_hash
 from crawler.durations import parse_duration
 from crawler.models import ArticleRef, Decision, Version
-from crawler.retention import Retention
+from crawler.runtime.retention import Retention
 from crawler.store import FeedState, Revisit, Store, TrackedArticle, usage
 from crawler.store.embedded import EmbeddedValkey
 from crawler.store.polls import PollWrites, entry_doc, save_poll, seen_field

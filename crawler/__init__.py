@@ -1,18 +1,19 @@
 """newswatch: follow one news story across feeds, keep every version, alert on real updates.
 
-Data flow (one direction, frozen values between stages):
+Data flow (one direction, frozen values between stages); each stage has its room in
+``crawler/stages/``:
 
-    config ─► Settings                      crawler/config.py
-    seed ─► SeedProfile                     crawler/seeds.py, core/seed.py
-    scheduler: feeds ─► FeedEntry ─► job    crawler/scheduler.py, core/feedparse.py
-    worker:    fetch ─► Article ─► judge    crawler/fetch/, core/extract/, core/dedup.py,
-               ─► Version + Facts           core/relevance.py, core/facts/, crawler/pipeline.py
-               ─► diff ─► Events            crawler/revisions.py, core/diff.py, core/events.py
-    outbox ─► hooks                         crawler/store/outbox.py, crawler/hooks/
+    config ─► Settings                        crawler/config/
+    seed   ─► SeedProfile                     stages/seed/    (core/seed.py)
+    poll:    feeds ─► FeedEntry ─► ArticleJob stages/poll/    (core/feedparse.py, core/queries.py)
+    article: fetch ─► Article ─► judgement    stages/article/ (fetch/, core/extract/,
+             ─► Version + facts ─► Events     core/copies.py, core/profile.py, core/facts/)
+    deliver: outbox ─► hooks                  stages/deliver/
 
-``crawler/core`` is pure (no I/O); ``fetch``, ``store``, ``hooks`` and the glue modules
-(``scheduler``, ``pipeline``, ``revisions``, ``runtime``, ``roles``) do the I/O; ``workers`` holds
-the arq job functions.
+``crawler/core`` is pure (no I/O); ``fetch``, ``store`` (the only module that speaks Redis),
+``stages`` and ``web`` do the I/O; ``runtime`` builds a process (its parts, its roles, the
+retention sweep) and tears it down; ``workers`` holds the arq job functions and
+``WorkerSettings``; ``cli`` and ``demo`` are the command line.
 """
 
 __version__ = "0.1.0"

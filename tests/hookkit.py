@@ -20,8 +20,8 @@ from typing import Any
 from aiohttp import web
 
 from crawler.config import JsonlHook, WebhookHook
-from crawler.hooks import Hook, build_hook
 from crawler.models import Event
+from crawler.stages.deliver import Hook, build_hook
 
 HANG = "hang"
 Answer = int | tuple[int, dict[str, str]] | str

@@ -9,10 +9,10 @@ import pytest
 
 from crawler.config import AppriseHook, settings_from_mapping
 from crawler.errors import ConfigError
-from crawler.hooks import build_hook
-from crawler.hooks.dispatcher import Dispatcher
-from crawler.hooks.sample import sample_event
 from crawler.models import Event
+from crawler.stages.deliver import build_hook
+from crawler.stages.deliver.dispatcher import Dispatcher
+from crawler.stages.deliver.sample import sample_event
 from crawler.store import Store
 from tests.hookkit import Receiver, StepClock, fact_event, make_event
 

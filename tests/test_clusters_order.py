@@ -22,9 +22,9 @@ import pytest
 from crawler.cli.story import story as story_command
 from crawler.config import Settings
 from crawler.core.seed import parse_seed_text
-from crawler.pipeline import ArticleJob
-from crawler.roles import run_once
 from crawler.runtime import open_runtime
+from crawler.runtime.roles import run_once
+from crawler.stages.article.pipeline import ArticleJob
 from crawler.store import Store
 from crawler.store.clusters import read_clusters
 from tests.conftest import SEED_FILE
@@ -209,7 +209,7 @@ async def test_near_misses_are_kept_and_explained(
     settings = _settings(make_settings, prefix, rooms, tmp_path)
     async with open_runtime(settings) as runtime:
         await runtime.pipeline.process(ArticleJob("story", wire.url("/wire/masimov")))
-        with caplog.at_level(logging.DEBUG, logger="crawler.judging"):
+        with caplog.at_level(logging.DEBUG, logger="crawler.stages.article.judging"):
             assert await runtime.pipeline.process(ArticleJob("story", neighbour)) == "unrelated"
         assert any(
             neighbour in r.getMessage() and "top terms" in r.getMessage() for r in caplog.records

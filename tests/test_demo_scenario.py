@@ -9,7 +9,7 @@ from typing import Any
 from crawler.config import settings_from_mapping
 from crawler.demo.runner import demo_config, write_seed
 from crawler.demo.site import DemoSite
-from crawler.roles import run_once
+from crawler.runtime.roles import run_once
 
 
 def _events(path: Path) -> list[dict[str, Any]]:

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from crawler.config import Settings
-from crawler.roles import run_once
+from crawler.runtime.roles import run_once
 from tests.conftest import SEED_FILE, LocalSite
 from tests.newsroom import Newsroom
 from tests.processes import run_cli

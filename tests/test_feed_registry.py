@@ -22,8 +22,8 @@ import pytest
 from crawler.cli import inspect
 from crawler.cli.inspect import _status
 from crawler.config import Settings
-from crawler.roles import run_once
 from crawler.runtime import open_runtime
+from crawler.runtime.roles import run_once
 from crawler.store import Store
 from tests.conftest import SEED_FILE, LocalSite
 from tests.newstexts import SAME_EVENT, SAME_EVENT_TITLE, WIRE, WIRE_TITLE

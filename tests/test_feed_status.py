@@ -82,7 +82,7 @@ async def test_every_feed_unreachable_is_one_line(
 ) -> None:
     dead = [f"http://127.0.0.1:{_closed_port()}/feed{i}.xml" for i in range(4)]
     settings = make_settings(feed=[{"url": u} for u in dead])
-    caplog.set_level(logging.INFO, logger="crawler.scheduler")
+    caplog.set_level(logging.INFO, logger="crawler.stages.poll.scheduler")
     async with open_runtime(settings) as runtime:
         results = await runtime.scheduler.poll_all()
     assert [r.status for r in results] == ["failed"] * 4

@@ -12,9 +12,9 @@ from typing import Any
 import pytest
 
 from crawler.config import ConsoleHook
-from crawler.hooks import Hook
-from crawler.hooks.dispatcher import Dispatcher
-from crawler.hooks.retry import RetryPolicy
+from crawler.stages.deliver import Hook
+from crawler.stages.deliver.dispatcher import Dispatcher
+from crawler.stages.deliver.retry import RetryPolicy
 from crawler.store import Store
 from tests.hookkit import HANG, Receiver, StepClock, free_port, jsonl, make_event, webhook
 

@@ -10,8 +10,8 @@ import pytest
 
 from crawler.config import JsonlHook, settings_from_mapping
 from crawler.errors import ConfigError
-from crawler.hooks.dispatcher import Dispatcher
-from crawler.hooks.rules import Rules, fact_change
+from crawler.stages.deliver.dispatcher import Dispatcher
+from crawler.stages.deliver.rules import Rules, fact_change
 from crawler.store import Store
 from tests.hookkit import fact_event, jsonl, make_event
 

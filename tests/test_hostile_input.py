@@ -18,13 +18,13 @@ from typing import Any
 import pytest
 from aiohttp import web
 
-from crawler import scheduler as scheduler_module
 from crawler.config import CrawlerConfig, Settings
 from crawler.core.feedparse import parse_feed, parse_with_feedparser
 from crawler.core.urls import canonical_url, choose_canonical, followable
 from crawler.errors import FetchError, RedirectError
 from crawler.fetch import Fetcher
 from crawler.runtime import open_runtime
+from crawler.stages.poll import scheduler as scheduler_module
 from crawler.store import Store
 from tests.conftest import LocalSite
 
@@ -110,7 +110,7 @@ async def test_an_unexpected_error_in_one_feed_fails_that_feed_only(
     fine = site.text("/fine", rss([GOOD[1]]), "application/rss+xml")
     settings = make_settings(feed=[{"url": boom}, {"url": fine}])
     async with open_runtime(settings) as runtime:
-        with caplog.at_level(logging.ERROR, logger="crawler.scheduler"):
+        with caplog.at_level(logging.ERROR, logger="crawler.stages.poll.scheduler"):
             results = {r.url: r.status for r in await runtime.scheduler.poll_all()}
         state = await runtime.store.schedule.feed_state(boom)
         due = await runtime.store.schedule.next_poll(boom)

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from crawler.config import Settings
-from crawler.roles import run_once
+from crawler.runtime.roles import run_once
 from crawler.store import Store
 from tests.newsroom import Newsroom
 from tests.test_revisions_scenario import A_TITLE, A_V1, REPORT, Alerts, scenario_settings
@@ -45,7 +45,7 @@ async def test_pages_are_analysed_in_a_worker_thread_and_deep_pages_refused(
     assert len(post.render(REPORT, post.pages[REPORT])) > 1_000_000
 
     caplog.set_level(logging.INFO)
-    caplog.set_level(logging.DEBUG, logger="crawler.pipeline")
+    caplog.set_level(logging.DEBUG, logger="crawler.stages.article.pipeline")
     await run_once(settings)
 
     analysed = [r for r in caplog.records if r.getMessage().startswith(f"analysed {big} ")]

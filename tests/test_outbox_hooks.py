@@ -8,10 +8,10 @@ from pathlib import Path
 from typing import Any
 
 from crawler.config import ConsoleHook, JsonlHook
-from crawler.hooks import build_hook, describe
-from crawler.hooks.dispatcher import Dispatcher
-from crawler.hooks.lane import CONSUMER
 from crawler.models import Event
+from crawler.stages.deliver import build_hook, describe
+from crawler.stages.deliver.dispatcher import Dispatcher
+from crawler.stages.deliver.lane import CONSUMER
 from crawler.store import Store
 
 

@@ -16,7 +16,7 @@ from crawler.core.profile import Contribution
 from crawler.core.relevance import seed_key_terms
 from crawler.demo.stories import UNRELATED, UNRELATED_TITLE
 from crawler.runtime import open_runtime
-from crawler.seeds import build_profile, read_seed_file
+from crawler.stages.seed.load import build_profile, read_seed_file
 from crawler.store import Store
 from tests.conftest import SEED_FILE, LocalSite
 from tests.test_clusters import page

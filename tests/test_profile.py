@@ -15,7 +15,7 @@ from crawler.core.profile import (
     proper_names,
 )
 from crawler.core.relevance import TermStats, vocabulary
-from crawler.seeds import build_profile, read_seed_file
+from crawler.stages.seed.load import build_profile, read_seed_file
 from tests.conftest import SEED_FILE
 from tests.newstexts import (
     CHARGES,

@@ -15,9 +15,9 @@ from pathlib import Path
 import aiohttp
 
 from crawler.config import AppriseHook, WebhookHook, settings_from_mapping
-from crawler.hooks import build_hook
-from crawler.hooks.dispatcher import Dispatcher
-from crawler.hooks.webhook import WebhookPostHook
+from crawler.stages.deliver import build_hook
+from crawler.stages.deliver.dispatcher import Dispatcher
+from crawler.stages.deliver.webhook import WebhookPostHook
 from crawler.store import Store
 from tests.hookkit import free_port, make_event
 

@@ -16,7 +16,7 @@ from crawler.core.relevance import (
 )
 from crawler.demo.stories import UNRELATED, UNRELATED_TITLE
 from crawler.models import SeedProfile
-from crawler.seeds import build_profile, read_seed_file
+from crawler.stages.seed.load import build_profile, read_seed_file
 from crawler.store import Store
 from tests.conftest import SEED_FILE
 from tests.newstexts import (

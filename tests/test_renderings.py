@@ -9,7 +9,7 @@ from pathlib import Path
 
 from crawler.config import Settings
 from crawler.core.urls import canonical_url
-from crawler.roles import run_once
+from crawler.runtime.roles import run_once
 from crawler.store import Store, doc_id
 from tests.newsroom import Newsroom
 from tests.test_revisions_scenario import (

@@ -16,7 +16,7 @@ import redis
 from crawler.config import settings_from_mapping
 from crawler.demo.runner import demo_config, write_seed
 from crawler.demo.site import DemoSite
-from crawler.roles import run_roles
+from crawler.runtime.roles import run_roles
 from crawler.store.embedded import free_port, server_args
 
 

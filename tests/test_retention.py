@@ -17,8 +17,8 @@ from crawler.core.dedup import fingerprint
 from crawler.core.events import feed_event
 from crawler.core.urls import canonical_url
 from crawler.errors import ConfigError
-from crawler.retention import Retention
-from crawler.roles import run_once
+from crawler.runtime.retention import Retention
+from crawler.runtime.roles import run_once
 from crawler.store import Store, doc_id
 from crawler.store.polls import seen_field
 from tests.newsroom import Newsroom

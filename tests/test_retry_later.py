@@ -17,9 +17,9 @@ from aiohttp import web
 
 from crawler.config import Settings
 from crawler.core.urls import canonical_url
-from crawler.revisits import RETRY_LATER, RevisitPlanner, release_retries
-from crawler.roles import once, run_once
 from crawler.runtime import open_runtime
+from crawler.runtime.roles import once, run_once
+from crawler.stages.article.revisits import RETRY_LATER, RevisitPlanner, release_retries
 from crawler.store import Store, doc_id
 from crawler.store.articles import RetryLater
 from tests.conftest import LocalSite

@@ -15,8 +15,8 @@ import pytest
 from aiohttp import web
 
 from crawler.config import Settings
-from crawler.revisits import next_revisit, stamps_moved
-from crawler.roles import run_once
+from crawler.runtime.roles import run_once
+from crawler.stages.article.revisits import next_revisit, stamps_moved
 from crawler.store import Store
 from tests.newsroom import Newsroom
 from tests.test_revisions_scenario import A_TITLE, A_V1, A_V2, REPORT, Alerts, scenario_settings

@@ -8,7 +8,7 @@ import pytest
 
 from crawler.core.seed import parse_seed_text
 from crawler.errors import SeedError
-from crawler.seeds import build_profile, read_seed_file
+from crawler.stages.seed.load import build_profile, read_seed_file
 from tests.conftest import SEED_FILE
 
 

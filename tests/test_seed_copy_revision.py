@@ -16,7 +16,7 @@ import pytest
 from crawler.cli import facts as facts_cli
 from crawler.config import Settings
 from crawler.core.seed import parse_seed_text
-from crawler.roles import run_once
+from crawler.runtime.roles import run_once
 from crawler.store import Store
 from tests.conftest import SEED_FILE
 from tests.newsroom import Newsroom

@@ -17,7 +17,7 @@ from pathlib import Path
 from crawler.config import Settings
 from crawler.core.cadence import SIGNAL_EVERY, signal_due
 from crawler.core.urls import canonical_url
-from crawler.roles import run_once
+from crawler.runtime.roles import run_once
 from crawler.store import Store, doc_id
 from crawler.store.polls import SeenEntry, entry_doc, seen_field
 from tests.newsroom import Newsroom

@@ -12,8 +12,8 @@ from crawler.cli import facts as facts_cli
 from crawler.config import CrawlerConfig, StoryConfig
 from crawler.errors import ExtractError, SeedError
 from crawler.fetch import Fetcher
-from crawler.seeds import load_seed
-from crawler.sources import read_document
+from crawler.stages.seed.load import load_seed
+from crawler.stages.seed.sources import read_document
 from tests.conftest import SEED_FILE, LocalSite
 
 LOCAL = CrawlerConfig(allow_private_addresses=True, per_host_delay="0s")

@@ -11,7 +11,7 @@ import pytest
 
 from crawler.cli import inspect
 from crawler.config import Settings
-from crawler.roles import run_once
+from crawler.runtime.roles import run_once
 from tests.newsroom import Newsroom
 from tests.test_revisions_scenario import A_TITLE, A_V1, REPORT
 

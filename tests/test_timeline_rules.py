@@ -14,7 +14,7 @@ from crawler.cli import facts as facts_cli
 from crawler.config import Settings
 from crawler.core.facts.revise import reported_at
 from crawler.models import Version
-from crawler.roles import run_once
+from crawler.runtime.roles import run_once
 from tests.newsroom import Newsroom
 from tests.test_revisions_scenario import (
     A_V2,

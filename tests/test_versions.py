@@ -13,7 +13,7 @@ from crawler.core.diff import content_sentences, diff_text
 from crawler.core.text import content_hash
 from crawler.fetch import FetchResult
 from crawler.models import Article
-from crawler.revisions import RevisionTracker, first_version
+from crawler.stages.article.versions import RevisionTracker, first_version
 from crawler.store import Store, TrackedArticle
 from crawler.store.articles import decode_version, encode_version
 

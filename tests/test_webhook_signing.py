@@ -15,8 +15,8 @@ from standardwebhooks.webhooks import WebhookVerificationError
 
 from crawler.config import WebhookHook
 from crawler.errors import ConfigError
-from crawler.hooks import build_hook
-from crawler.hooks.dispatcher import Dispatcher
+from crawler.stages.deliver import build_hook
+from crawler.stages.deliver.dispatcher import Dispatcher
 from crawler.store import Store
 from tests.hookkit import HANG, Receiver, make_event
 
@@ -68,8 +68,8 @@ async def test_unsigned_webhooks_still_carry_the_id_headers(store: Store) -> Non
 CRASHING_DELIVERER = """
 import asyncio, sys
 from crawler.config import WebhookHook
-from crawler.hooks import build_hook
-from crawler.hooks.dispatcher import Dispatcher
+from crawler.stages.deliver import build_hook
+from crawler.stages.deliver.dispatcher import Dispatcher
 from crawler.store import Store
 
 async def main(redis_url, prefix, hook_url):

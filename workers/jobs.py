@@ -4,8 +4,8 @@ Failure policy: a retryable fetch error or a Redis outage raises ``Retry`` with 
 delay (up to ``[worker] max_tries`` attempts); a permanent one (404, refused address, not an
 article) is logged and counted, and the job ends — it is not retried forever. A first visit
 whose last attempt still failed retryably is kept for later rounds hours apart (the story's
-retry-later set, see :mod:`crawler.revisits`), so a site that is down for a while loses
-nothing.
+retry-later set, see :mod:`crawler.stages.article.revisits`), so a site that is down for a
+while loses nothing.
 """
 
 from __future__ import annotations
@@ -19,8 +19,8 @@ from arq import Retry
 from redis.exceptions import RedisError
 
 from crawler.errors import ExtractError, FetchError, StoreError
-from crawler.pipeline import ArticleJob
 from crawler.runtime import Runtime
+from crawler.stages.article.pipeline import ArticleJob
 
 log = logging.getLogger(__name__)
 

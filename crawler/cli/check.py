@@ -19,10 +19,10 @@ from crawler.config import JsonlHook, Settings, WebhookHook, load_settings
 from crawler.core.feedparse import parse_feed
 from crawler.errors import NewswatchError
 from crawler.fetch import Fetcher, MemoryHostState
-from crawler.hooks import build_hook
-from crawler.hooks.webhook import describe_client_error
 from crawler.runtime import open_store
-from crawler.seeds import load_seed
+from crawler.stages.deliver import build_hook
+from crawler.stages.deliver.webhook import describe_client_error
+from crawler.stages.seed.load import load_seed
 from crawler.store import safe_url
 
 

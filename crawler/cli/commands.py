@@ -22,7 +22,7 @@ def _settings(args: argparse.Namespace) -> Settings:
 
 
 async def run(args: argparse.Namespace) -> int:
-    from crawler.roles import run_once, run_roles
+    from crawler.runtime.roles import run_once, run_roles
 
     settings = _settings(args)
     if not args.once:
@@ -41,7 +41,7 @@ async def run(args: argparse.Namespace) -> int:
 
 
 async def scheduler(args: argparse.Namespace) -> int:
-    from crawler.roles import run_roles
+    from crawler.runtime.roles import run_roles
 
     await run_roles(_settings(args), scheduler=True, worker=False)
     return 0
@@ -49,7 +49,7 @@ async def scheduler(args: argparse.Namespace) -> int:
 
 async def worker(args: argparse.Namespace) -> int:
     from crawler.cli.inspect import burst_worker
-    from crawler.roles import run_roles
+    from crawler.runtime.roles import run_roles
 
     settings = _settings(args)
     if args.burst:

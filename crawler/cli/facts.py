@@ -1,7 +1,7 @@
 """``newswatch facts PATH|URL|-`` and ``newswatch timeline STORY``: facts of a text, of a story.
 
 ``facts`` reads a plain-text or HTML file, an http(s) URL (through the shared fetcher, with its
-address guard) or standard input (``-``) — see :mod:`crawler.sources` — and prints every
+address guard) or standard input (``-``) — see :mod:`crawler.stages.seed.sources` — and prints every
 fact the extractor finds, using the ``[facts]`` vocabulary of the configuration when one can
 be loaded. ``timeline`` prints, per fact key of a story, every reading over time with its
 source and version, and which one is the story's current value.
@@ -20,7 +20,7 @@ from crawler.core.facts import DEFAULT_VOCABULARY, read_article
 from crawler.core.facts.story import SEED_DOC, Report
 from crawler.models import Fact
 from crawler.runtime import open_store
-from crawler.sources import read_document
+from crawler.stages.seed.sources import read_document
 
 
 async def facts(source: str, as_json: bool, allow_private: bool, config: Path | None) -> int:

@@ -1,7 +1,7 @@
 """``newswatch hooks``: what each hook delivered, holds and gave up; ``hooks test NAME`` and
 ``hooks replay NAME [--dead] [--since DURATION]``.
 
-* ``hooks test NAME`` sends a sample ``fact.revised`` (:mod:`crawler.hooks.sample`) through
+* ``hooks test NAME`` sends a sample ``fact.revised`` (:mod:`crawler.stages.deliver.sample`) through
   the hook's real channel, bypassing its rules, and says what happened (exit 1 if it failed).
   It needs no store.
 * ``hooks replay NAME --dead`` delivers the hook's dead letters again, oldest first; each one
@@ -27,10 +27,10 @@ from crawler import overview
 from crawler.config import HookConfig, Settings
 from crawler.durations import format_duration, parse_duration
 from crawler.errors import ConfigError
-from crawler.hooks import DeliveryError, Hook, build_hook
-from crawler.hooks.rules import Rules
-from crawler.hooks.sample import sample_event
 from crawler.runtime import open_store
+from crawler.stages.deliver import DeliveryError, Hook, build_hook
+from crawler.stages.deliver.rules import Rules
+from crawler.stages.deliver.sample import sample_event
 from crawler.store import Store, safe_url
 
 

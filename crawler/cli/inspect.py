@@ -14,7 +14,7 @@ from crawler.config import CrawlerConfig, Settings, load_optional_settings
 from crawler.models import Article, Version
 from crawler.redact import redact
 from crawler.runtime import open_runtime, open_store
-from crawler.sources import read_document
+from crawler.stages.seed.sources import read_document
 from crawler.store import Store, safe_url, usage
 
 

@@ -1,7 +1,7 @@
 """``[[hook]]`` sections: where events go, which ones, and how hard to try.
 
 Every hook has a ``name`` (default ``type:target``), the filters ``events`` / ``stories``, the
-rule keys (see :mod:`crawler.hooks.rules`) and the retry keys: the first retry waits
+rule keys (see :mod:`crawler.stages.deliver.rules`) and the retry keys: the first retry waits
 ``retry_delay``, each further one twice as long (±20 % jitter) up to ``max_retry_delay``; an
 event still undeliverable after waiting ``max_age`` while its hook failed goes to the hook's
 dead letters.

@@ -95,8 +95,8 @@ class SchedulerConfig(_Section):
     # after a feed signal that found no change, the next signal fetch of that entry waits this
     # long, unless the article changed since (a feed restamping every entry cannot force fetches)
     signal_interval: Duration = 1800.0
-    # fairness (crawler/fairness.py): article jobs one feed / one host may have queued or
-    # running at a time; a poll queues up to that, the rest of its entries wait in Redis
+    # fairness (crawler/stages/poll/fairness.py): article jobs one feed / one host may have
+    # queued or running at a time; a poll queues up to that, the rest of its entries wait in Redis
     max_queued_per_feed: int = Field(100, ge=1, le=100_000)
     max_queued_per_host: int = Field(20, ge=1, le=100_000)
 
@@ -115,7 +115,7 @@ class MarginConfig(_Section):
 
 
 class RetentionConfig(_Section):
-    """``[retention]``: how long what newswatch keeps stays in Redis (crawler/retention.py).
+    """``[retention]``: how long what newswatch keeps stays in Redis (crawler/runtime/retention.py).
 
     ``articles``: a tracked article untouched this long after its last revisit is archived
     (last version, facts of every version, article record); ``archive``: an archive is kept
@@ -203,7 +203,7 @@ _KIND = re.compile(r"[a-z][a-z_]{0,31}")
 
 
 class DiscoveryConfig(_Section):
-    """News-search feeds for stories with ``discover = true`` (see crawler/discovery.py)."""
+    """News-search feeds for stories with ``discover = true`` (crawler/stages/poll/searches.py)."""
 
     google_news_url: HttpUrl = "https://news.google.com/rss/search"
     gdelt_url: HttpUrl = "https://api.gdeltproject.org/api/v2/doc/doc"

@@ -19,8 +19,8 @@ from typing import Any
 from crawler.config import DEFAULT_LISTEN, Settings, settings_from_mapping
 from crawler.demo import stories
 from crawler.demo.site import STEPS, DemoSite
-from crawler.roles import once
 from crawler.runtime import open_runtime
+from crawler.runtime.roles import once
 
 STORY = "kazakhstan-unrest"
 DONE = "demo.done"  # written when every step ran: the store holds the whole story

@@ -11,10 +11,10 @@ land together or not at all.
 
 Every judged document has a verdict (``seen``): ``related``/``duplicate`` (tracked) or
 ``unrelated``, the latter with the content hash it was judged on, so a publisher's signal can
-have it judged again when its text changed (see :mod:`crawler.pipeline`).
+have it judged again when its text changed (see :mod:`crawler.stages.article.pipeline`).
 
 First visits that kept failing are kept per story in a capped *retry-later* set (url, round →
-due time) until :func:`crawler.revisits.release_retries` enqueues them again.
+due time) until :func:`crawler.stages.article.revisits.release_retries` enqueues them again.
 """
 
 from __future__ import annotations

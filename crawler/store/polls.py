@@ -68,7 +68,9 @@ class PollWrites:
     skipped: list[tuple[str, FeedEntry]] = field(default_factory=list)  # (story, entry)
     counts: dict[str, int] = field(default_factory=dict)
     outlets: dict[str, str] = field(default_factory=dict)  # host → outlet name (feed title)
-    waiting: list[Waiting] = field(default_factory=list)  # entries to fetch (crawler.fairness)
+    waiting: list[Waiting] = field(
+        default_factory=list
+    )  # entries to fetch (crawler.stages.poll.fairness)
 
     @property
     def quiet(self) -> bool:

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from crawler.config import settings_from_mapping
-from crawler.roles import run_roles
+from crawler.runtime.roles import run_roles
 from crawler.store import Store
 from tests.drills.crawl import Crawl, article_events, check_once, delivered, until
 from tests.test_resilience import Valkey

@@ -21,8 +21,8 @@ from pathlib import Path
 import pytest
 
 from crawler.config import settings_from_mapping
-from crawler.roles import run_roles
 from crawler.runtime import open_store
+from crawler.runtime.roles import run_roles
 from crawler.store.serverfiles import alive, read_recorded
 from tests.drills.crawl import Crawl, article_events, check_once, delivered, until
 

@@ -6,7 +6,7 @@ import sys
 from typing import Any, TextIO
 
 from crawler.config import ConsoleHook
-from crawler.hooks.base import Hook
+from crawler.stages.deliver.base import Hook
 
 
 class ConsolePrintHook(Hook):

@@ -28,7 +28,7 @@ import aiohttp
 
 from crawler.config import WebhookHook, secret_bytes
 from crawler.fetch import retry_after
-from crawler.hooks.base import DeliveryError, Hook
+from crawler.stages.deliver.base import DeliveryError, Hook
 from crawler.store import safe_url
 
 RETRYABLE = frozenset({408, 425, 429})

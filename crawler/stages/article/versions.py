@@ -9,7 +9,7 @@ Per fetch of a tracked article:
   pointer moves back, no version is added and nothing is emitted — the change was already
   reported when it first happened, and the story's facts stay as they are;
 * new content: a new version; ``article.updated`` when the sentence diff is substantive (page
-  furniture ignored), and the facts' changes (:mod:`crawler.story_facts`): ``fact.revised``
+  furniture ignored), and the facts' changes (:mod:`crawler.stages.article.facts`): ``fact.revised``
   scope ``article`` where the article's own figure moved by the margin, scope ``story``
   where the story's standing figure moved — never both for one change.
 
@@ -35,9 +35,9 @@ from crawler.core.facts.revise import AlertPolicy, Origin
 from crawler.core.text import content_hash
 from crawler.fetch import FetchResult
 from crawler.models import Article, ArticleRef, Event, SeedProfile, Version
-from crawler.revisits import publisher_stamps, stamps_moved
+from crawler.stages.article.facts import StoryFacts, fact_events
+from crawler.stages.article.revisits import publisher_stamps, stamps_moved
 from crawler.store import Store, TrackedArticle
-from crawler.story_facts import StoryFacts, fact_events
 
 log = logging.getLogger(__name__)
 

@@ -13,8 +13,8 @@
     schedule's window (before its last offset), so a server that stamps every response with
     the current time cannot keep an article on the short interval for ever;
   - a feed entry whose ``updated`` stamp moved is fetched at once (a ``signal`` job, see
-    :mod:`crawler.scheduler`); when that fetch finds a change, the article's pending revisit
-    is brought forward to the first offset (never pushed back).
+    :mod:`crawler.stages.poll.scheduler`); when that fetch finds a change, the article's
+    pending revisit is brought forward to the first offset (never pushed back).
 * Revisit numbers only grow, so every revisit has its own arq job id.
 
 **Failed first visits** are tried again later. A first visit that still fails (retryable:

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from crawler.config import JsonlHook
-from crawler.hooks.base import DeliveryError, Hook
+from crawler.stages.deliver.base import DeliveryError, Hook
 
 TAIL_BYTES = 1_000_000
 REMEMBER = 100_000

@@ -25,7 +25,7 @@ least once) finds the work done and emits nothing twice.
   breaking first version can grow into the story).
 * **Failed first visits are kept** (:meth:`ArticlePipeline.retry_later`): after
   ``[worker] max_tries`` retryable failures the link goes to the story's retry-later set and is
-  tried again in later rounds, hours apart (:data:`crawler.revisits.RETRY_LATER`).
+  tried again in later rounds, hours apart (:data:`crawler.stages.article.revisits.RETRY_LATER`).
 """
 
 from __future__ import annotations
@@ -45,10 +45,10 @@ from crawler.core.facts import Vocabulary
 from crawler.core.facts.story import SEED_DOC
 from crawler.core.urls import canonical_url, choose_canonical, source_of
 from crawler.fetch import Fetcher, FetchResult
-from crawler.judging import Judge
 from crawler.models import Article, ArticleRef, SeedProfile, Version
-from crawler.revisions import RevisionTracker, first_version
-from crawler.revisits import RevisitPlanner
+from crawler.stages.article.judging import Judge
+from crawler.stages.article.revisits import RevisitPlanner
+from crawler.stages.article.versions import RevisionTracker, first_version
 from crawler.store import Store, TrackedArticle, doc_id
 
 __all__ = ["SEED_DOC", "ArticleJob", "ArticlePipeline", "Page", "analyse"]
@@ -236,7 +236,7 @@ class ArticlePipeline:
     async def _schedule_revisit(
         self, story: StoryConfig, job: ArticleJob, outcome: str, tracked: TrackedArticle | None
     ) -> None:
-        """The next revisit (crawler/revisits.py): the story's schedule, sooner on signals."""
+        """The next revisit (:mod:`.revisits`): the story's schedule, sooner on signals."""
         await self._revisits.after_fetch(story, job.url, job.revisit, outcome, tracked)
 
 

@@ -10,7 +10,7 @@ Data flow for one hook (its consumer group on the outbox stream):
   process that dies loses it when it expires; the next holder claims the events it left
   unacknowledged and delivers them again — at least once, with the same event id.
 * A **transient failure** keeps the event first in line (nothing behind it overtakes it) and
-  sets the next attempt per :mod:`crawler.hooks.retry`; the time is kept in Redis, so
+  sets the next attempt per :mod:`crawler.stages.deliver.retry`; the time is kept in Redis, so
   ``run --once`` from cron honours a backoff or ``Retry-After`` across runs. A **permanent**
   failure (e.g. HTTP 400), or a failure past the event's deadline, moves the event to the
   hook's dead letters and the next event goes ahead.
@@ -35,10 +35,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from crawler.durations import format_duration
-from crawler.hooks.base import DeliveryError, Hook
-from crawler.hooks.retry import Clock, RetryPolicy
-from crawler.hooks.rules import Rules
 from crawler.outage import Outage
+from crawler.stages.deliver.base import DeliveryError, Hook
+from crawler.stages.deliver.retry import Clock, RetryPolicy
+from crawler.stages.deliver.rules import Rules
 from crawler.store import Delivery, Store, safe_url
 
 log = logging.getLogger(__name__)

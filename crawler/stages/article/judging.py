@@ -1,6 +1,6 @@
 """The first-visit judgement: is a new page a copy, related to the story, or unrelated?
 
-Runs under the story's lock (:mod:`crawler.pipeline`); :meth:`Judge.rule` reads, and
+Runs under the story's lock (:mod:`crawler.stages.article.pipeline`); :meth:`Judge.rule` reads, and
 :meth:`Judge.queue` adds every write to the caller's transaction.
 
 * **Copies.** The copy index proposes candidates; :func:`crawler.core.dedup.confirm` compares
@@ -40,13 +40,13 @@ from crawler.core.profile import NEAR_MISS, SEED_WEIGHT, Judgement, contribution
 from crawler.core.profile import wanted_terms as profile_terms
 from crawler.core.urls import source_of
 from crawler.models import Decision, SeedProfile
-from crawler.revisions import article_ref
+from crawler.stages.article.versions import article_ref
 from crawler.store import Revisit, Store, TrackedArticle
 from crawler.store.discovery import NearMiss
 from crawler.store.index import strongest
 
 if TYPE_CHECKING:
-    from crawler.pipeline import Page
+    from crawler.stages.article.pipeline import Page
 
 log = logging.getLogger(__name__)
 

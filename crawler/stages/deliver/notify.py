@@ -2,10 +2,10 @@
 
 One Apprise target per configured URL (Slack, Telegram, Teams, Discord, Matrix, ntfy,
 e-mail, … — the 100+ services Apprise knows). The message is rendered from the hook's
-templates (:mod:`crawler.hooks.messages`). When one service of several fails, a retry of the
-same message goes only to those that have not yet received it, so a working channel is not
-spammed while a broken one is retried. Apprise reports no kind of failure that retrying
-could not mend, so every failure is retried until the hook's ``max_age``.
+templates (:mod:`crawler.stages.deliver.messages`). When one service of several fails, a
+retry of the same message goes only to those that have not yet received it, so a working
+channel is not spammed while a broken one is retried. Apprise reports no kind of failure
+that retrying could not mend, so every failure is retried until the hook's ``max_age``.
 
 Apprise is synchronous: each send runs in a worker thread, bounded by the hook's
 ``timeout`` (connect and read timeouts of the service). It keeps nothing on disk (memory
@@ -22,8 +22,8 @@ import apprise
 
 from crawler.config import AppriseHook
 from crawler.core.text import stable_hash
-from crawler.hooks.base import DeliveryError, Hook
-from crawler.hooks.messages import Message, Messages
+from crawler.stages.deliver.base import DeliveryError, Hook
+from crawler.stages.deliver.messages import Message, Messages
 
 log = logging.getLogger(__name__)
 

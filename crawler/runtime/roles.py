@@ -27,9 +27,9 @@ from arq.constants import in_progress_key_prefix
 
 from crawler.config import Settings
 from crawler.durations import format_duration
-from crawler.hooks.dispatcher import DeliveryReport
-from crawler.retention import Retention
 from crawler.runtime import Runtime, open_runtime
+from crawler.runtime.retention import Retention
+from crawler.stages.deliver.dispatcher import DeliveryReport
 from crawler.store.heartbeats import BEAT_EVERY
 from crawler.store.liveness import BEAT
 from workers.settings import build_worker

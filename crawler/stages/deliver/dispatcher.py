@@ -1,4 +1,4 @@
-"""Moves events from the outbox to the hooks: one :class:`~crawler.hooks.lane.Lane` per hook,
+"""Moves events from the outbox to the hooks: one :class:`~.lane.Lane` per hook,
 all at once — a hook that hangs or is down never delays another; order holds within each.
 
 ``run`` (the daemon) keeps every lane going until stop, then gives each a last pass of at
@@ -15,9 +15,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from crawler.errors import ConfigError
-from crawler.hooks.base import DeliveryError, Hook
-from crawler.hooks.lane import LEASE_TTL, Lane, LaneReport
-from crawler.hooks.retry import Clock, SystemClock
+from crawler.stages.deliver.base import DeliveryError, Hook
+from crawler.stages.deliver.lane import LEASE_TTL, Lane, LaneReport
+from crawler.stages.deliver.retry import Clock, SystemClock
 from crawler.store import Store, safe_url
 
 log = logging.getLogger(__name__)

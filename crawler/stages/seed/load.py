@@ -1,7 +1,8 @@
 """Load a story's seed (text file, HTML file or http(s) URL) into a :class:`SeedProfile`.
 
-The seed is read like any document a user names (:mod:`crawler.sources`): an HTML page gives
-its extracted article (title, text, canonical URL as the source); plain text is read by
+The seed is read like any document a user names (:mod:`crawler.stages.seed.sources`): an
+HTML page gives its extracted article (title, text, canonical URL as the source); plain
+text is read by
 :func:`crawler.core.seed.parse_seed_text` (first line the title, aggregator boilerplate
 dropped, the original report's URL kept).
 """
@@ -20,7 +21,13 @@ from crawler.core.seed import SeedText, parse_seed_text
 from crawler.errors import ExtractError, FetchError, SeedError
 from crawler.fetch import Fetcher
 from crawler.models import SeedProfile
-from crawler.sources import Document, looks_like_html, parse_document, read_bytes, read_document
+from crawler.stages.seed.sources import (
+    Document,
+    looks_like_html,
+    parse_document,
+    read_bytes,
+    read_document,
+)
 
 log = logging.getLogger(__name__)
 

@@ -1,7 +1,7 @@
 """What every alerting hook is: a name, its configuration, and ``deliver(event)``.
 
 A hook only delivers; which events it gets (rules), in what order, how often it is retried
-and when an event is given up is the dispatcher's business (:mod:`crawler.hooks.lane`).
+and when an event is given up is the dispatcher's business (:mod:`crawler.stages.deliver.lane`).
 """
 
 from __future__ import annotations

@@ -14,8 +14,8 @@ from typing import Any
 
 from crawler.config import MessageTemplate
 from crawler.durations import format_duration
-from crawler.hooks import templates as t
-from crawler.hooks.rules import fact_change
+from crawler.stages.deliver import templates as t
+from crawler.stages.deliver.rules import fact_change
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,7 +13,7 @@ For each entry and each story its feed serves:
 * otherwise nothing.
 
 An entry to fetch does not become a job here: it waits in its feed's waiting list (written
-with the poll) until :class:`crawler.fairness.Gate` has room for it in the queue.
+with the poll) until :class:`crawler.stages.poll.fairness.Gate` has room for it in the queue.
 
 Seen entries are kept per story (:mod:`crawler.store.polls`), so a link one story's feed took
 first is still new to another story. Nothing is written here: the decisions go into the
@@ -111,7 +111,7 @@ class Intake:
         )
 
     def _take(self, story: str, entry: FeedEntry, doc: str, kind: str, writes: PollWrites) -> int:
-        """The entry waits for its job (:mod:`crawler.fairness`) with a deterministic id."""
+        """The entry waits for its job (:mod:`.fairness`) with a deterministic id."""
         if kind == "signal":
             job_id = self._store.keys.job("sig", story, doc, stable_hash(entry_stamp(entry), 6))
         else:

@@ -1,4 +1,4 @@
-"""I/O: alerting hooks and the dispatcher that feeds them from the event outbox.
+"""Stage 4, deliver: alerting hooks and the dispatcher that feeds them from the event outbox.
 
 Modules: ``base`` (what a hook is), one module per hook type (``jsonl``, ``webhook``,
 ``notify`` for Apprise, ``console``), ``rules`` / ``messages`` / ``templates`` / ``retry``
@@ -10,11 +10,11 @@ from __future__ import annotations
 
 from crawler.config import AppriseHook, ConsoleHook, HookConfig, JsonlHook, WebhookHook
 from crawler.errors import ConfigError
-from crawler.hooks.base import DeliveryError, Hook
-from crawler.hooks.console import ConsolePrintHook, describe
-from crawler.hooks.jsonl import JsonlFileHook
-from crawler.hooks.notify import AppriseNotifyHook
-from crawler.hooks.webhook import WebhookPostHook
+from crawler.stages.deliver.base import DeliveryError, Hook
+from crawler.stages.deliver.console import ConsolePrintHook, describe
+from crawler.stages.deliver.jsonl import JsonlFileHook
+from crawler.stages.deliver.notify import AppriseNotifyHook
+from crawler.stages.deliver.webhook import WebhookPostHook
 
 __all__ = ["DeliveryError", "Hook", "build_hook", "describe"]
 

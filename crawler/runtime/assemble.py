@@ -7,8 +7,9 @@ scheduler and discovery (nothing registered yet) → hooks. Teardown runs in exa
 order (``AsyncExitStack``), also when start-up fails half-way.
 
 Opening a runtime changes no feed: the scheduler registers feeds and refreshes discovery when
-it first polls (:meth:`crawler.scheduler.Scheduler.refresh`), so a worker process — ``newswatch
-worker``, ``arq workers.WorkerSettings`` — never replaces what a running scheduler polls.
+it first polls (:meth:`crawler.stages.poll.scheduler.Scheduler.refresh`), so a worker
+process — ``newswatch worker``, ``arq workers.WorkerSettings`` — never replaces what a running
+scheduler polls.
 """
 
 from __future__ import annotations
@@ -23,14 +24,14 @@ from arq.connections import ArqRedis
 
 from crawler.config import Settings
 from crawler.core.dedup import fingerprint
-from crawler.discovery import Discovery
 from crawler.fetch import Fetcher
-from crawler.hooks import build_hook
-from crawler.hooks.dispatcher import Dispatcher
 from crawler.models import SeedProfile
-from crawler.pipeline import SEED_DOC, ArticlePipeline
-from crawler.scheduler import Scheduler
-from crawler.seeds import load_seed
+from crawler.stages.article.pipeline import SEED_DOC, ArticlePipeline
+from crawler.stages.deliver import build_hook
+from crawler.stages.deliver.dispatcher import Dispatcher
+from crawler.stages.poll.scheduler import Scheduler
+from crawler.stages.poll.searches import Discovery
+from crawler.stages.seed.load import load_seed
 from crawler.store import Store, StoreAddress
 from crawler.store.embedded import EmbeddedValkey
 

@@ -3,10 +3,10 @@
 Per feed poll: conditional GET (ETag / Last-Modified; a 304 costs no parse) → skip parsing
 when the body hash is unchanged (servers that ignore conditional GET) → parse → the entries
 new to a story (pre-filtered) or whose ``updated`` stamp moved become arq jobs
-(:mod:`crawler.intake`), queued as far as the fairness caps allow (:mod:`crawler.fairness`;
-the rest wait in Redis and are released on later ticks). Everything a poll changes — feed
-state, next due time, seen entries, waiting entries, term counts, feed events and counters —
-is written in one MULTI/EXEC
+(:mod:`crawler.stages.poll.intake`), queued as far as the fairness caps allow
+(:mod:`crawler.stages.poll.fairness`; the rest wait in Redis and are released on later
+ticks). Everything a poll changes — feed state, next due time, seen entries, waiting
+entries, term counts, feed events and counters — is written in one MULTI/EXEC
 (:func:`crawler.store.polls.save_poll`), so the schedule lives entirely in Redis and a restart
 (or a crash mid-poll) loses nothing.
 
@@ -41,7 +41,6 @@ from crawler.core import cadence, events
 from crawler.core.feedparse import ParsedFeed, parse_feed
 from crawler.core.outlets import outlet_names
 from crawler.core.relevance import seed_key_terms
-from crawler.discovery import Discovery
 from crawler.errors import (
     ConnectError,
     FeedError,
@@ -50,13 +49,14 @@ from crawler.errors import (
     HTTPStatusError,
     StoreError,
 )
-from crawler.fairness import Gate
-from crawler.feedlog import brief, report_offline
 from crawler.fetch import Fetcher, FetchResult
-from crawler.intake import Intake
 from crawler.models import Event, SeedProfile
 from crawler.outage import Outage
-from crawler.revisits import release_retries
+from crawler.stages.article.revisits import release_retries
+from crawler.stages.poll.fairness import Gate
+from crawler.stages.poll.feedlog import brief, report_offline
+from crawler.stages.poll.intake import Intake
+from crawler.stages.poll.searches import Discovery
 from crawler.store import FeedState, Store
 from crawler.store.polls import PollWrites, entry_doc, save_poll
 
@@ -291,7 +291,7 @@ class Scheduler:
         return len(due) + await release_retries(self._store, self._queue, self._profiles, now)
 
     async def release_waiting(self) -> int:
-        """Enqueue the waiting feed entries the fairness caps allow (:mod:`crawler.fairness`)."""
+        """Enqueue the waiting feed entries the fairness caps allow (:mod:`.fairness`)."""
         return await self._gate.release()
 
     def _feed_events(self, etype: str, feed: FeedConfig, error: str, episode: str) -> list[Event]:

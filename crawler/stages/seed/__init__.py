@@ -1,0 +1,1 @@
+"""Stage 1, seed: what the user hands newswatch becomes the story's profile."""
