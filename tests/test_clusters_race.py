@@ -1,8 +1,9 @@
-"""Two worker processes racing on copies of one story never make two clusters.
+"""Worker processes racing on copies of one story never make two clusters.
 
 Real processes (``newswatch worker --burst``, one job at a time each) on one Redis prefix,
-fetching from a local site that holds every response until two requests are in flight at
-once: both processes are judging copies of the same wire story at the same moment.
+fetching from a local site that holds every response until three requests are in flight at
+once: all three processes are judging copies of the same wire story at the same moment, with
+no story-wide lock between them (only the claims of :mod:`crawler.store.claims`).
 """
 
 from __future__ import annotations
@@ -26,8 +27,11 @@ from tests.test_clusters import page
 COPIES = 6
 
 
+WORKERS = 3
+
+
 class Gate:
-    """Holds each response until two requests are in flight together (bounded wait)."""
+    """Holds each response until ``WORKERS`` requests are in flight together (bounded wait)."""
 
     def __init__(self) -> None:
         self.in_flight = 0
@@ -38,7 +42,7 @@ class Gate:
         async def handle(request: web.Request) -> web.Response:
             self.in_flight += 1
             self.most = max(self.most, self.in_flight)
-            if self.in_flight >= 2:
+            if self.in_flight >= WORKERS:
                 self.together.set()
             try:
                 with contextlib.suppress(TimeoutError):
@@ -55,14 +59,14 @@ def _config(tmp_path: Path, redis_url: str, prefix: str) -> Path:
     path.write_text(
         f'[redis]\nurl = "{redis_url}"\nkey_prefix = "{prefix}"\n'
         f'[storage]\ndata_dir = "{tmp_path / "data"}"\n'
-        '[crawler]\nallow_private_addresses = true\nper_host_delay = "0s"\n'
+        '[crawler]\nallow_private_addresses = true\nper_host_delay = "0s"\nper_host_concurrency = 8\n'
         '[worker]\nmax_jobs = 1\nretry_delay = "0.2s"\n'
         f'[[story]]\nid = "story"\nseed = "{SEED_FILE}"\nrevisit = ["1h"]\n'
     )
     return path
 
 
-async def test_two_processes_make_one_cluster(
+async def test_three_processes_make_one_cluster(
     site: LocalSite, store: Store, redis_url: str, prefix: str, tmp_path: Path
 ) -> None:
     gate = Gate()
@@ -83,10 +87,11 @@ async def test_two_processes_make_one_cluster(
         await queue.aclose()
 
     config = str(_config(tmp_path, redis_url, prefix))
-    await burst_workers([config, config], cwd=tmp_path)
+    await burst_workers([config] * WORKERS, cwd=tmp_path)
 
-    assert gate.most >= 2, "the two workers never fetched at the same time"
+    assert gate.most >= WORKERS, "the workers never fetched all at the same time"
     emitted = await store.outbox.all_events()
+    assert len({e["id"] for e in emitted}) == len(emitted), "an event was emitted twice"
     related = [e for e in emitted if e["type"] == "article.related"]
     copies = [e for e in emitted if e["type"] == "article.duplicate"]
     assert len(related) == 1 and len(copies) == COPIES - 1, emitted

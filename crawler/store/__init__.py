@@ -8,20 +8,20 @@ retry — see :func:`store_errors`.
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
+from typing import TypeVar
 
 from redis import exceptions as redis_errors
 from redis.asyncio import Redis
 from redis.asyncio.client import Pipeline
-from redis.asyncio.lock import Lock
 
 from crawler.errors import StoreError
 from crawler.redact import redact_url
 from crawler.store.address import StoreAddress
 from crawler.store.archive import ArchiveStore
 from crawler.store.articles import ArticleStore, TrackedArticle
+from crawler.store.commit import Decision, commit, decide
 from crawler.store.deliveries import DeadLetter, DeliveryLog, HookState
 from crawler.store.discovery import DiscoveryStore
 from crawler.store.generations import Generations
@@ -36,6 +36,9 @@ from crawler.store.schedule import FeedState, Revisit, Schedule
 from crawler.store.terms import TermStore
 from crawler.store.timeline import TimelineStore
 from crawler.store.waiting import WaitingRoom
+from crawler.store.writes import WriteSet
+
+T = TypeVar("T")
 
 __all__ = [
     "CopyMatch",
@@ -48,6 +51,7 @@ __all__ = [
     "Store",
     "StoreAddress",
     "TrackedArticle",
+    "WriteSet",
     "doc_id",
     "safe_url",
     "store_errors",
@@ -94,15 +98,14 @@ class Store:
         """A MULTI/EXEC pipeline: use as ``async with store.transaction() as pipe``."""
         return self.redis.pipeline(transaction=True)
 
-    def story_lock(self, story: str) -> Lock:
-        """Serialises copy detection + insert for one story across all processes."""
-        return self.redis.lock(
-            self.keys.lock(story),
-            timeout=30,
-            blocking_timeout=60,
-            sleep=0.01,
-            lock_class=StoryLock,
-        )
+    async def commit(self, writes: WriteSet) -> None:
+        """A stage's writes in one MULTI/EXEC (:mod:`crawler.store.commit`)."""
+        await commit(self, writes)
+
+    async def decide(self, story: str, claims: Iterable[str], decision: Decision[T]) -> T:
+        """Run ``decision`` and commit its writes, again while racing jobs move ``claims``
+        (:mod:`crawler.store.claims`: the optimistic guard instead of a story-wide lock)."""
+        return await decide(self, story, claims, decision)
 
     async def count(self, **counters: int) -> None:
         async with self.redis.pipeline(transaction=False) as pipe:
@@ -114,24 +117,6 @@ class Store:
     async def stats(self) -> dict[str, int]:
         raw = await self.redis.hgetall(self.keys.stats)
         return {k.decode(): int(v) for k, v in raw.items()}
-
-
-class StoryLock(Lock):
-    """A lock that is still released when the store blinks: a release that cannot reach
-    Redis is tried again for a few seconds (a restarted bundled store is back in well under
-    a second), instead of leaving the lock to expire and stalling every job of the story for
-    its 30 s timeout."""
-
-    async def do_release(self, expected_token: bytes) -> None:
-        for delay in RELEASE_RETRIES:
-            try:
-                return await super().do_release(expected_token)
-            except (redis_errors.ConnectionError, redis_errors.TimeoutError):
-                await asyncio.sleep(delay)
-        await super().do_release(expected_token)
-
-
-RELEASE_RETRIES = (0.1, 0.2, 0.4, 0.8, 1.6)
 
 
 @contextlib.contextmanager

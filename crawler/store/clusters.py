@@ -3,10 +3,11 @@
 A cluster is the set of tracked articles that are copies of one another. Its representative
 is the earliest *published* member (the page's time, else when it was first seen) — or the
 seed (:data:`SEED_DOC`) when the copies are copies of the user's seed — whatever order the
-members were processed in (:mod:`crawler.stages.article.judging`). Every tracked article records its
-representative in its ``cluster`` field (``""`` when it is one itself), written under the
-story lock in the same transaction as the article and its events, so the clusters read here
-are exactly what the latest events said.
+members were processed in (:mod:`crawler.stages.article.judging`). Every tracked article
+records its representative in its ``cluster`` field (``""`` when it is one itself), written
+in the same transaction as the article and its events (guarded by the page's claims,
+:mod:`crawler.store.claims`), so the clusters read here are exactly what the latest events
+said.
 """
 
 from __future__ import annotations

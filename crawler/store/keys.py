@@ -42,7 +42,7 @@ Per story ``s`` and document ``d`` (a hash of the canonical URL):
     {p}anchor:{s}            hash anchor shingle hash → first d that contained it
     {p}sentence:{s}          hash sentence key → the latest docs with that key ("d1 d2 …")
     {p}members:{s}:{rep}     list of the copies in a cluster
-    {p}lock:{s}              short lock around copy detection + insert
+    {p}claim:{s}:{shard}     a claim's version (optimistic guard, short TTL; store/claims.py)
     {p}sf:{s}                hash fact key → the story's standing figure for it
     {p}tlk:{s}               hash h → fact key (h: a short hash of the key)
     {p}tl:{s}:{h}            hash "doc|version|role" → one report; {p}tlz:{s}:{h} zset of
@@ -186,8 +186,8 @@ class Keys:
     def hook_lease(self, hook: str) -> str:
         return f"{self.prefix}hook-lease:{hook}"
 
-    def lock(self, story: str) -> str:
-        return f"{self.prefix}lock:{story}"
+    def claim(self, story: str, shard: int) -> str:
+        return f"{self.prefix}claim:{story}:{shard:04x}"
 
     def story_facts(self, story: str) -> str:
         return f"{self.prefix}sf:{story}"

@@ -68,8 +68,8 @@ class Crawl:
                 "per_host_delay": "0s",
                 "per_host_concurrency": 16,
             },
-            # above the story lock's 30 s expiry: a lock held when the store died delays the
-            # jobs that need it, and arq drops a job that times out
+            # generous: a job waits out store outages inside its fetches and commits, and arq
+            # drops a job that times out
             "worker": {
                 "retry_delay": "0.2s",
                 "max_tries": 8,

@@ -7,8 +7,8 @@ was running (:mod:`crawler.store.liveness`), the outbox hands its unacknowledged
 live consumer after 60 s, and the crawl finishes: every article stored once, every event
 delivered once (jsonl is exactly-once across processes).
 
-``job_timeout`` stays above the story lock's 30 s expiry: a job waiting for a lock a killed
-worker held must not time out (arq drops a job that times out).
+No lock is left behind by a killed worker: decisions are guarded by claims
+(:mod:`crawler.store.claims`), which a dead process cannot hold.
 """
 
 from __future__ import annotations

@@ -1,9 +1,9 @@
-"""The story's facts between the pure ledger and the store: read, judge, queue, alert.
+"""The story's facts between the pure ledger and the store: read, judge, write, alert.
 
 :class:`StoryFacts` reads the standing figures a version needs, lets
-:func:`crawler.core.facts.revise.revise` judge it, and queues what that returns (timeline
-entries, standings that moved) into the caller's MULTI/EXEC; :func:`fact_events` turns the
-changes into ``fact.revised`` / ``fact.diverged`` events for the same transaction.
+:func:`crawler.core.facts.revise.revise` judge it, and returns what that decides (timeline
+entries, standings that moved) as writes for the caller's write set; :func:`fact_events`
+turns the changes into ``fact.revised`` / ``fact.diverged`` events committed with them.
 """
 
 from __future__ import annotations
@@ -11,13 +11,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import UTC, datetime
 
-from redis.asyncio.client import Pipeline
-
 from crawler.core import events
 from crawler.core.facts.revise import AlertPolicy, FactChanges, Origin, revise, seed_entries
 from crawler.core.facts.story import SEED_DOC
 from crawler.models import ArticleRef, Event, SeedProfile, Version
-from crawler.store import Store
+from crawler.store import Store, WriteSet
+from crawler.store.writes import Reading, StandingIs
 
 
 class StoryFacts:
@@ -36,26 +35,20 @@ class StoryFacts:
         standings = await self._store.timeline.standings(story, keys)
         return revise(origin, version, previous, standings, self._policy)
 
-    def queue(self, pipe: Pipeline, story: str, changes: FactChanges) -> None:
-        for report in changes.entries:
-            self._store.timeline.queue_entry(pipe, story, report)
-        for standing in changes.standings:
-            self._store.timeline.queue_standing(pipe, story, standing)
+    def writes(self, story: str, changes: FactChanges) -> WriteSet:
+        writes = WriteSet().add(*(Reading(story, report) for report in changes.entries))
+        return writes.add(*(StandingIs(story, standing) for standing in changes.standings))
 
-    async def queue_seed(self, pipe: Pipeline, story: str) -> None:
+    async def seed_writes(self, story: str) -> WriteSet:
         """The seed's readings open the timeline (written once)."""
         profile = self._profiles.get(story)
         if profile is None:
-            return
+            return WriteSet()
         ref = ArticleRef(profile.source_url, profile.source_url, profile.title, SEED_DOC, 1)
         reports = seed_entries(Origin(ref, SEED_DOC), profile.facts, datetime.now(UTC))
         present = await self._store.timeline.has_entries(story, reports)
-        for report, there in zip(reports, present, strict=True):
-            if not there:
-                self._store.timeline.queue_entry(pipe, story, report)
-
-    async def trim(self, story: str, changes: FactChanges) -> None:
-        await self._store.timeline.trim(story, [r.key for r in changes.entries])
+        missing = [r for r, there in zip(reports, present, strict=True) if not there]
+        return WriteSet().add(*(Reading(story, report) for report in missing))
 
 
 def fact_events(story: str, ref: ArticleRef, changes: FactChanges) -> list[Event]:

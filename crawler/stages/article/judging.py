@@ -1,7 +1,8 @@
 """The first-visit judgement: is a new page a copy, related to the story, or unrelated?
 
-Runs under the story's lock (:mod:`crawler.stages.article.pipeline`); :meth:`Judge.rule` reads, and
-:meth:`Judge.queue` adds every write to the caller's transaction.
+:meth:`Judge.rule` reads and decides; :meth:`Judge.writes` returns every write of the ruling
+as data, which the article stage commits under the page's claims (:mod:`crawler.store.claims`:
+a racing copy that landed meanwhile makes the stage decide again, no story-wide lock).
 
 * **Copies.** The copy index proposes candidates; :func:`crawler.core.dedup.confirm` compares
   the reporting (furniture dropped) by 3-grams and sentence by sentence. A page that copies
@@ -29,8 +30,6 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
-from redis.asyncio.client import Pipeline
-
 from crawler.config import StoryConfig
 from crawler.core import events
 from crawler.core.copies import Likeness, compare, confirm
@@ -41,9 +40,20 @@ from crawler.core.profile import wanted_terms as profile_terms
 from crawler.core.urls import source_of
 from crawler.models import Decision, SeedProfile
 from crawler.stages.article.versions import article_ref
-from crawler.store import Revisit, Store, TrackedArticle
+from crawler.store import Revisit, Store, TrackedArticle, WriteSet
 from crawler.store.discovery import NearMiss
 from crawler.store.index import strongest
+from crawler.store.writes import (
+    Cluster,
+    Disband,
+    Grow,
+    IndexAdd,
+    Member,
+    NearMissAt,
+    RevisitAt,
+    Track,
+    Verdict,
+)
 
 if TYPE_CHECKING:
     from crawler.stages.article.pipeline import Page
@@ -82,21 +92,27 @@ class Judge:
     async def separate(self, story: StoryConfig, tracked: TrackedArticle, fp: Fingerprint) -> bool:
         """A tracked copy whose new version (``fp``) no longer copies its representative is
         tracked on its own from now on (an in-place update made it a report of its own).
-        Returns whether it was separated. Takes the story's lock."""
-        async with self._store.story_lock(story.id):
+        Returns whether it was separated (decided under the claims of both documents)."""
+
+        async def decision() -> tuple[WriteSet, str]:
             current = await self._store.articles.get(story.id, tracked.doc)
             if current is None or not current.cluster:
-                return False
+                return WriteSet(), ""
             rep = current.cluster
             stored = await self._store.index.fingerprints(story.id, [rep])
             if rep not in stored or confirm(fp, [stored[rep]], story.duplicate_similarity)[0][0]:
-                return False
-            async with self._store.transaction() as pipe:
-                self._store.articles.queue_cluster(pipe, story.id, tracked.doc, "", "related")
-                self._store.index.queue_forget_member(pipe, story.id, rep, tracked.doc)
-                await pipe.execute()
-        log.info("%s: %s no longer copies %s: tracked on its own", story.id, tracked.url, rep)
-        return True
+                return WriteSet(), ""
+            writes = WriteSet().add(
+                Cluster(story.id, tracked.doc, "", "related"),
+                Member(story.id, rep, tracked.doc, add=False),
+            )
+            return writes, rep
+
+        claims = [f"doc:{tracked.doc}", f"doc:{tracked.cluster}"]
+        rep = await self._store.decide(story.id, claims, decision)
+        if rep:
+            log.info("%s: %s no longer copies %s: tracked on its own", story.id, tracked.url, rep)
+        return bool(rep)
 
     async def _copy(self, story: StoryConfig, page: Page, fp: Fingerprint) -> Ruling | None:
         """The ruling when ``page`` copies tracked articles (or the seed), else None.
@@ -161,57 +177,49 @@ class Judge:
             return SEED_DOC, None
         return found.cluster, await self._store.articles.get(story, found.cluster)
 
-    def queue(
-        self, pipe: Pipeline, story: StoryConfig, page: Page, ruling: Ruling, fp: Fingerprint
-    ) -> None:
-        """Every write of the ruling, in the caller's transaction."""
+    def writes(self, story: StoryConfig, page: Page, ruling: Ruling, fp: Fingerprint) -> WriteSet:
+        """Every write of the ruling (nothing is written here)."""
         decision = ruling.decision
         if decision.verdict == "unrelated":
-            self._queue_unrelated(pipe, story, page, ruling)
-            return
+            return self._unrelated(story, page, ruling)
         tracked = _tracked(story, page, decision, ruling.cluster)
-        articles, index = self._store.articles, self._store.index
-        articles.queue_track(pipe, tracked, page.version)
-        index.queue_add(pipe, story.id, page.doc, fp)
+        writes = WriteSet().add(Track(tracked, page.version), IndexAdd(story.id, page.doc, fp))
         if ruling.cluster:
-            index.queue_member(pipe, story.id, ruling.cluster, page.doc)
+            writes.add(Member(story.id, ruling.cluster, page.doc))
         winner = ruling.cluster or page.doc
-        for rep in ruling.former:
-            index.queue_forget_members(pipe, story.id, rep)
+        writes.add(*(Disband(story.id, rep) for rep in ruling.former))
         make = events.duplicate if decision.verdict == "duplicate" else events.related
-        self._store.outbox.queue_add(pipe, [make(story.id, article_ref(tracked, 1), decision)])
+        writes.emit([make(story.id, article_ref(tracked, 1), decision)])
         for moved in ruling.displaced:  # silently: their events were right when they were made
-            articles.queue_cluster(pipe, story.id, moved.doc, winner, "duplicate")
-            index.queue_member(pipe, story.id, winner, moved.doc)
+            writes.add(
+                Cluster(story.id, moved.doc, winner, "duplicate"),
+                Member(story.id, winner, moved.doc),
+            )
         if decision.verdict == "related" and ruling.judgement is not None:
-            self._queue_growth(pipe, story, page, ruling.landmark)
+            writes.add(*self._growth(story, page, ruling.landmark))
         if story.revisit:
             due = datetime.now(UTC).timestamp() + story.revisit[0]
-            self._store.schedule.queue_revisit(pipe, Revisit(story.id, page.fetched.url, 0), due)
+            writes.add(RevisitAt(Revisit(story.id, page.fetched.url, 0), due))
+        return writes
 
-    def _queue_growth(
-        self, pipe: Pipeline, story: StoryConfig, page: Page, landmark: float | None
-    ) -> None:
+    def _growth(self, story: StoryConfig, page: Page, landmark: float | None) -> list[Grow]:
         """The story's profile grows with what is related (the seed first, at the landmark)."""
         when = published_at(page).timestamp()
-        growth = self._store.discovery
+        grow = []
         if landmark is None:
             seed = self._profiles[story.id]
             landmark = when
-            growth.queue_grow(
-                pipe, story.id, contribution(seed.title, seed.text, when, when, SEED_WEIGHT), when
-            )
+            first = contribution(seed.title, seed.text, when, when, SEED_WEIGHT)
+            grow.append(Grow(story.id, first, when))
         part = contribution(page.article.title, page.article.text, when, landmark)
-        growth.queue_grow(pipe, story.id, part)
+        return [*grow, Grow(story.id, part)]
 
-    def _queue_unrelated(
-        self, pipe: Pipeline, story: StoryConfig, page: Page, ruling: Ruling
-    ) -> None:
+    def _unrelated(self, story: StoryConfig, page: Page, ruling: Ruling) -> WriteSet:
         content = page.version.content_hash
-        self._store.articles.queue_verdict(pipe, story.id, page.doc, "unrelated", content)
+        writes = WriteSet().add(Verdict(story.id, page.doc, "unrelated", content))
         judgement = ruling.judgement
         if judgement is None:
-            return
+            return writes
         explained = _explain(judgement)
         log.debug("%s: unrelated %s: %s", story.id, page.fetched.url, explained)
         if judgement.best >= NEAR_MISS * story.min_relevance:
@@ -224,7 +232,8 @@ class Judge:
                 _top_terms(judgement),
                 datetime.now(UTC).isoformat(),
             )
-            self._store.discovery.queue_near_miss(pipe, story.id, miss)
+            writes.add(NearMissAt(story.id, miss))
+        return writes
 
 
 def published_at(page: Page) -> datetime:

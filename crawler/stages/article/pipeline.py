@@ -1,14 +1,17 @@
 """The article stage: fetch → extract → canonical URL → judge → store version → events.
 
 One call of :meth:`ArticlePipeline.process` handles one (story, url) job, first visit or
-revisit. Everything it decides and writes for a story happens under that story's lock, in one
-MULTI/EXEC transaction together with the events it emits, so a retried job (arq runs jobs at
-least once) finds the work done and emits nothing twice.
+revisit. What it decides comes back from the judging and versioning steps as a write set
+(:mod:`crawler.store.writes`) that the store commits in one MULTI/EXEC together with the
+events it emits, so a retried job (arq runs jobs at least once) finds the work done and emits
+nothing twice. There is no story-wide lock: each decision names its claims (the page's own
+document, its copy-index buckets, the fact keys it reports; :mod:`crawler.store.claims`) and
+is made again when a racing job committed on one of them meanwhile.
 
 * **CPU work off the event loop.** Extraction, the copy fingerprint and the facts of a page
   (:func:`analyse`) run in a worker thread (``asyncio.to_thread``; selectolax parses without
-  holding the GIL), so one big page never stalls the other jobs, the scheduler, hook delivery
-  or the story lock's timer. :func:`analyse` is pure and shares no mutable state (its caches
+  holding the GIL), so one big page never stalls the other jobs, the scheduler or hook
+  delivery. :func:`analyse` is pure and shares no mutable state (its caches
   are thread-safe ``functools.lru_cache``s). Pages that would keep the parser busy for long
   are refused before parsing (:mod:`crawler.core.extract.nesting`). Relevance stays on the
   loop: it is cheap and uses a shared Snowball stemmer, which is not thread-safe.
@@ -36,8 +39,6 @@ import time
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
-from redis.asyncio.client import Pipeline
-
 from crawler.config import Settings, StoryConfig
 from crawler.core.dedup import Fingerprint, fingerprint
 from crawler.core.extract import extract_article
@@ -45,11 +46,13 @@ from crawler.core.facts import Vocabulary
 from crawler.core.facts.story import SEED_DOC
 from crawler.core.urls import canonical_url, choose_canonical, source_of
 from crawler.fetch import Fetcher, FetchResult
-from crawler.models import Article, ArticleRef, SeedProfile, Version
+from crawler.models import Article, ArticleRef, Decision, SeedProfile, Version
 from crawler.stages.article.judging import Judge
 from crawler.stages.article.revisits import RevisitPlanner
 from crawler.stages.article.versions import RevisionTracker, first_version
-from crawler.store import Store, TrackedArticle, doc_id
+from crawler.store import Store, TrackedArticle, WriteSet, doc_id
+from crawler.store.claims import copy_claims, fact_claims
+from crawler.store.writes import Alias
 
 __all__ = ["SEED_DOC", "ArticleJob", "ArticlePipeline", "Page", "analyse"]
 
@@ -190,48 +193,52 @@ class ArticlePipeline:
         if page.fetched.url == tracked.url:
             return page
         log.info("%s: %s renders tracked %s; fetching that", story, page.fetched.url, tracked.url)
-        async with self._store.transaction() as pipe:
-            self._store.articles.queue_alias(pipe, story, link_doc, tracked.doc)
-            await pipe.execute()
+        await self._store.commit(WriteSet().add(Alias(story, link_doc, tracked.doc)))
         return await self._fetch(story, tracked.url, tracked)
 
     async def _first_visit(
         self, story: StoryConfig, link_doc: str, page: Page, rejudge: bool
     ) -> str:
         """Judge a new page; ``rejudge``: a page judged unrelated is judged again when its
-        words changed since (the publisher signalled a change)."""
+        words changed since (the publisher signalled a change). Decided and committed under
+        the page's claims: a racing job that indexed a copy of it, or moved a figure it
+        reports, meanwhile makes it decide again from fresh reads."""
         fp = page.fingerprint or fingerprint(page.article.text or page.article.title)
-        async with self._store.story_lock(story.id):
+
+        async def decision() -> tuple[WriteSet, tuple[Decision | None, str | None]]:
             verdict, judged = await self._store.articles.judgement(story.id, page.doc)
             if verdict and not (
                 rejudge and verdict == "unrelated" and judged != page.version.content_hash
             ):
-                return "already-judged"
+                return WriteSet(), (None, verdict)
             ruling = await self._judge.rule(story, page, fp)
-            decision = ruling.decision
-            async with self._store.transaction() as pipe:
-                self._store.articles.queue_alias(pipe, story.id, link_doc, page.doc)
-                self._judge.queue(pipe, story, page, ruling, fp)
-                if decision.verdict != "unrelated":
-                    await self._record_facts(pipe, story, page, ruling.cluster)
-                await pipe.execute()
-        await self._store.count(**{f"articles_{decision.verdict}": 1})
+            writes = WriteSet().add(Alias(story.id, link_doc, page.doc))
+            writes.extend(self._judge.writes(story, page, ruling, fp))
+            if ruling.decision.verdict != "unrelated":
+                writes.extend(await self._first_facts(story, page, ruling.cluster))
+            writes.count({f"articles_{ruling.decision.verdict}": 1})
+            return writes, (ruling.decision, verdict)
+
+        claims = [*copy_claims(page.doc, fp), *fact_claims(page.version)]
+        decided, before = await self._store.decide(story.id, claims, decision)
+        if decided is None:
+            return "already-judged"
         log.log(
-            logging.DEBUG if decision.verdict == "unrelated" else logging.INFO,  # no flood
+            logging.DEBUG if decided.verdict == "unrelated" else logging.INFO,  # no flood
             "%s: %s %s (relevance %.2f)%s",
             story.id,
-            decision.verdict,
+            decided.verdict,
             page.fetched.url,
-            decision.relevance,
-            " on a second look" if verdict else "",
+            decided.relevance,
+            " on a second look" if before else "",
         )
-        return decision.verdict
+        return decided.verdict
 
-    async def _record_facts(self, pipe: Pipeline, story: StoryConfig, page: Page, rep: str) -> None:
-        """Hand a newly tracked article's facts to the story's timeline (same transaction)."""
+    async def _first_facts(self, story: StoryConfig, page: Page, rep: str) -> WriteSet:
+        """A newly tracked article's facts for the story's timeline (same commit)."""
         source = source_of(page.fetched.url)
         ref = ArticleRef(page.fetched.url, page.canonical, page.article.title, source, 1)
-        await self._revisions.queue_first_facts(pipe, story.id, ref, page.doc, rep, page.version)
+        return await self._revisions.first_facts(story.id, ref, page.doc, rep, page.version)
 
     async def _schedule_revisit(
         self, story: StoryConfig, job: ArticleJob, outcome: str, tracked: TrackedArticle | None

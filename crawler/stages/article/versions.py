@@ -13,9 +13,10 @@ Per fetch of a tracked article:
   scope ``article`` where the article's own figure moved by the margin, scope ``story``
   where the story's standing figure moved — never both for one change.
 
-A first visit hands its version to :meth:`RevisionTracker.queue_first_facts`, so the story's
-facts see every tracked article, originals and copies. Everything is written in the caller's
-MULTI/EXEC together with the events, under the story's lock.
+A first visit hands its version to :meth:`RevisionTracker.first_facts`, so the story's facts
+see every tracked article, originals and copies. Nothing here writes: each step returns its
+:class:`~crawler.store.WriteSet`, which the store commits in one MULTI/EXEC together with the
+events, guarded by the version's claims (:mod:`crawler.store.claims`).
 """
 
 from __future__ import annotations
@@ -24,8 +25,6 @@ import logging
 from collections.abc import Mapping
 from dataclasses import replace
 from datetime import UTC, datetime
-
-from redis.asyncio.client import Pipeline
 
 from crawler.config import StoryConfig
 from crawler.core import events
@@ -37,7 +36,9 @@ from crawler.fetch import FetchResult
 from crawler.models import Article, ArticleRef, Event, SeedProfile, Version
 from crawler.stages.article.facts import StoryFacts, fact_events
 from crawler.stages.article.revisits import publisher_stamps, stamps_moved
-from crawler.store import Store, TrackedArticle
+from crawler.store import Store, TrackedArticle, WriteSet
+from crawler.store.claims import version_claims
+from crawler.store.writes import NewVersion, PointBack, Reading, Stamps
 
 log = logging.getLogger(__name__)
 
@@ -73,24 +74,43 @@ class RevisionTracker:
         """Store what changed; returns unchanged | touched | reverted | edited | updated.
 
         ``version``: the page's :func:`first_version` when the caller built it already (off
-        the event loop: facts are extracted there); its number is set here.
+        the event loop: facts are extracted there); its number is set here. Decided and
+        committed under the version's claims (its document, the fact keys it reports).
         """
-        version = version or self.first_version(story.id, fetched, article)
-        new_hash = version.content_hash
-        async with self._store.story_lock(story.id):
-            current = await self._store.articles.get(story.id, tracked.doc) or tracked
-            if new_hash == current.content_hash:
-                return await self._unchanged(current, fetched, article)
-            known = await self._store.articles.number_for_hash(story.id, tracked.doc, new_hash)
-            if known is not None:
-                stamps = publisher_stamps(article.modified, fetched.last_modified)
-                await self._point_back(current, known, new_hash, article.title, stamps)
-                return "reverted"
-            return await self._new_version(story, current, fetched, article, version)
+        page = version or self.first_version(story.id, fetched, article)
+        stamps = publisher_stamps(article.modified, fetched.last_modified)
+
+        async def decision() -> tuple[WriteSet, tuple[str, WriteSet]]:
+            writes, outcome = await self._decide(story, tracked, stamps, page)
+            return writes, (outcome, writes)
+
+        claims = version_claims(tracked.doc, page)
+        outcome, written = await self._store.decide(story.id, claims, decision)
+        read = [w.report.key for w in written.writes if isinstance(w, Reading)]
+        if read:  # the timeline of each key it read keeps its latest entries (after the commit)
+            await self._store.timeline.trim(story.id, read)
+        return outcome
+
+    async def _decide(
+        self, story: StoryConfig, tracked: TrackedArticle, stamps: tuple[str, str], page: Version
+    ) -> tuple[WriteSet, str]:
+        articles = self._store.articles
+        current = await articles.get(story.id, tracked.doc) or tracked
+        if page.content_hash == current.content_hash:
+            return await self._unchanged(current, stamps)
+        known = await articles.number_for_hash(story.id, tracked.doc, page.content_hash)
+        if known is None:
+            return await self._new_version(story, current, stamps, page)
+        log.info("%s: %s is back to version %d", current.story, current.url, known)
+        writes = WriteSet().add(
+            PointBack(current.story, current.doc, known, page.content_hash, page.title),
+            Stamps(current.story, current.doc, *stamps),
+        )
+        return writes, "reverted"
 
     async def _unchanged(
-        self, current: TrackedArticle, fetched: FetchResult, article: Article
-    ) -> str:
+        self, current: TrackedArticle, now: tuple[str, str]
+    ) -> tuple[WriteSet, str]:
         """``touched`` when the publisher's stamps moved since we last looked, else unchanged."""
         articles = self._store.articles
         seen = await articles.publisher_stamps(current.story, current.doc)
@@ -98,37 +118,17 @@ class RevisionTracker:
             version = await articles.version(current.story, current.doc, current.version)
             if version is not None:
                 seen = publisher_stamps(version.modified, version.last_modified)
-        now = publisher_stamps(article.modified, fetched.last_modified)
         if not stamps_moved(now, seen):
-            return "unchanged"
-        async with self._store.transaction() as pipe:
-            self._store.articles.queue_publisher_stamps(pipe, current.story, current.doc, *now)
-            await pipe.execute()
-        return "touched"
-
-    async def _point_back(
-        self,
-        current: TrackedArticle,
-        number: int,
-        content: str,
-        title: str,
-        stamps: tuple[str, str],
-    ) -> None:
-        articles = self._store.articles
-        async with self._store.transaction() as pipe:
-            articles.queue_current(pipe, current.story, current.doc, number, content, title)
-            articles.queue_publisher_stamps(pipe, current.story, current.doc, *stamps)
-            await pipe.execute()
-        log.info("%s: %s is back to version %d", current.story, current.url, number)
+            return WriteSet(), "unchanged"
+        return WriteSet().add(Stamps(current.story, current.doc, *now)), "touched"
 
     async def _new_version(
         self,
         story: StoryConfig,
         current: TrackedArticle,
-        fetched: FetchResult,
-        article: Article,
+        stamps: tuple[str, str],
         page_version: Version,
-    ) -> str:
+    ) -> tuple[WriteSet, str]:
         articles = self._store.articles
         previous = await articles.version(story.id, current.doc, current.version)
         latest = current.latest or await articles.count_versions(story.id, current.doc)
@@ -139,31 +139,27 @@ class RevisionTracker:
         origin = Origin(ref, current.doc, current.cluster)
         changes = await self._facts.changes(story.id, origin, version, previous)
         emitted += fact_events(story.id, ref, changes)
-        async with self._store.transaction() as pipe:
-            self._store.articles.queue_version(pipe, story.id, current.doc, version)
-            stamps = publisher_stamps(article.modified, fetched.last_modified)
-            self._store.articles.queue_publisher_stamps(pipe, story.id, current.doc, *stamps)
-            self._facts.queue(pipe, story.id, changes)
-            self._store.outbox.queue_add(pipe, emitted)
-            await pipe.execute()
-        await self._facts.trim(story.id, changes)
-        await self._store.count(versions=1, events_updates=len(emitted))
+        writes = WriteSet().add(
+            NewVersion(story.id, current.doc, version), Stamps(story.id, current.doc, *stamps)
+        )
+        writes.extend(self._facts.writes(story.id, changes)).emit(emitted)
+        writes.count({"versions": 1, "events_updates": len(emitted)})
         log.info("%s: %s version %d (%d events)", story.id, current.url, number, len(emitted))
         substantive = any(e.type in ("article.updated", "fact.revised") for e in emitted)
-        return "updated" if substantive else "edited"
+        return writes, "updated" if substantive else "edited"
 
-    async def queue_first_facts(
-        self, pipe: Pipeline, story: str, ref: ArticleRef, doc: str, cluster: str, version: Version
-    ) -> None:
-        """A newly tracked article's facts join the story (same transaction as the tracking).
+    async def first_facts(
+        self, story: str, ref: ArticleRef, doc: str, cluster: str, version: Version
+    ) -> WriteSet:
+        """A newly tracked article's facts join the story (committed with the tracking).
 
         ``cluster``: the representative's id when the article is a copy ("seed" for copies of
         the seed), "" when it is an original.
         """
         changes = await self._facts.changes(story, Origin(ref, doc, cluster), version, None)
-        self._facts.queue(pipe, story, changes)
-        await self._facts.queue_seed(pipe, story)
-        self._store.outbox.queue_add(pipe, fact_events(story, ref, changes))
+        writes = self._facts.writes(story, changes)
+        writes.extend(await self._facts.seed_writes(story))
+        return writes.emit(fact_events(story, ref, changes))
 
 
 def _text_events(story: str, ref: ArticleRef, previous: Version, version: Version) -> list[Event]:

@@ -1,0 +1,162 @@
+"""How a :class:`~crawler.store.writes.WriteSet` becomes Redis commands, and the optimistic
+commit loop of :mod:`crawler.store.claims` (the only place the article stage's writes meet
+Redis)."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable, Iterable
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from redis import exceptions as redis_errors
+from redis.asyncio.client import Pipeline
+
+from crawler.errors import StoreError
+from crawler.store import claims as claiming
+from crawler.store import writes as w
+
+if TYPE_CHECKING:
+    from crawler.store import Store
+
+log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+Decision = Callable[[], Awaitable[tuple[w.WriteSet, T]]]
+
+
+def queue_writes(store: Store, pipe: Pipeline, writes: w.WriteSet) -> None:
+    """Every write of ``writes``, in order, then its counters, into ``pipe``."""
+    for write in writes.writes:
+        _APPLY[type(write)](store, pipe, write)
+    store.schedule.queue_counts(pipe, writes.counts)
+
+
+async def commit(store: Store, writes: w.WriteSet) -> None:
+    """One MULTI/EXEC with every write (nothing when the set is empty)."""
+    if not writes:
+        return
+    try:
+        async with store.transaction() as pipe:
+            queue_writes(store, pipe, writes)
+            await pipe.execute()
+    except redis_errors.RedisError as exc:
+        raise StoreError(f"committing {len(writes.writes)} writes: {exc}") from exc
+
+
+async def decide(store: Store, story: str, claims: Iterable[str], decision: Decision[T]) -> T:
+    """Run ``decision`` (read, decide, return its writes and result) and commit its writes
+    unless one of ``claims`` moved meanwhile; then decide again from fresh reads."""
+    keys = [store.keys.claim(story, shard) for shard in claiming.shards(claims)]
+    try:
+        for attempt in range(1, claiming.MAX_ATTEMPTS + 1):
+            async with store.redis.pipeline(transaction=True) as pipe:
+                await pipe.watch(*keys)
+                writes, result = await decision()
+                if not writes:
+                    return result
+                pipe.multi()  # type: ignore[no-untyped-call]
+                queue_writes(store, pipe, writes)
+                pipe.eval(claiming.BUMP, len(keys), *keys, claiming.TTL_MS)
+                try:
+                    await pipe.execute()
+                except redis_errors.WatchError:
+                    log.debug("%s: a racing job moved a claim; deciding again (%d)", story, attempt)
+                    continue
+                return result
+    except redis_errors.RedisError as exc:
+        raise StoreError(f"{story}: committing a decision: {exc}") from exc
+    raise StoreError(f"{story}: {claiming.MAX_ATTEMPTS} racing jobs won in a row; retry later")
+
+
+def _alias(store: Store, pipe: Pipeline, write: w.Alias) -> None:
+    store.articles.queue_alias(pipe, write.story, write.link, write.doc)
+
+
+def _track(store: Store, pipe: Pipeline, write: w.Track) -> None:
+    store.articles.queue_track(pipe, write.article, write.version)
+
+
+def _verdict(store: Store, pipe: Pipeline, write: w.Verdict) -> None:
+    store.articles.queue_verdict(pipe, write.story, write.doc, write.verdict, write.content)
+
+
+def _cluster(store: Store, pipe: Pipeline, write: w.Cluster) -> None:
+    store.articles.queue_cluster(pipe, write.story, write.doc, write.cluster, write.verdict)
+
+
+def _index(store: Store, pipe: Pipeline, write: w.IndexAdd) -> None:
+    store.index.queue_add(pipe, write.story, write.doc, write.fingerprint)
+
+
+def _member(store: Store, pipe: Pipeline, write: w.Member) -> None:
+    if write.add:
+        store.index.queue_member(pipe, write.story, write.rep, write.doc)
+    else:
+        store.index.queue_forget_member(pipe, write.story, write.rep, write.doc)
+
+
+def _disband(store: Store, pipe: Pipeline, write: w.Disband) -> None:
+    store.index.queue_forget_members(pipe, write.story, write.rep)
+
+
+def _grow(store: Store, pipe: Pipeline, write: w.Grow) -> None:
+    store.discovery.queue_grow(pipe, write.story, write.part, write.landmark)
+
+
+def _near_miss(store: Store, pipe: Pipeline, write: w.NearMissAt) -> None:
+    store.discovery.queue_near_miss(pipe, write.story, write.miss)
+
+
+def _revisit(store: Store, pipe: Pipeline, write: w.RevisitAt) -> None:
+    if write.sooner:
+        store.schedule.queue_revisit_sooner(pipe, write.revisit, write.due)
+    else:
+        store.schedule.queue_revisit(pipe, write.revisit, write.due)
+
+
+def _version(store: Store, pipe: Pipeline, write: w.NewVersion) -> None:
+    store.articles.queue_version(pipe, write.story, write.doc, write.version)
+
+
+def _point_back(store: Store, pipe: Pipeline, write: w.PointBack) -> None:
+    store.articles.queue_current(
+        pipe, write.story, write.doc, write.number, write.content_hash, write.title
+    )
+
+
+def _stamps(store: Store, pipe: Pipeline, write: w.Stamps) -> None:
+    store.articles.queue_publisher_stamps(
+        pipe, write.story, write.doc, write.modified, write.last_modified
+    )
+
+
+def _reading(store: Store, pipe: Pipeline, write: w.Reading) -> None:
+    store.timeline.queue_entry(pipe, write.story, write.report)
+
+
+def _standing(store: Store, pipe: Pipeline, write: w.StandingIs) -> None:
+    store.timeline.queue_standing(pipe, write.story, write.standing)
+
+
+def _emit(store: Store, pipe: Pipeline, write: w.Emit) -> None:
+    store.outbox.queue_add(pipe, list(write.events))
+
+
+_APPLY: dict[type, Callable[[Store, Pipeline, Any], None]] = {
+    w.Alias: _alias,
+    w.Track: _track,
+    w.Verdict: _verdict,
+    w.Cluster: _cluster,
+    w.IndexAdd: _index,
+    w.Member: _member,
+    w.Disband: _disband,
+    w.Grow: _grow,
+    w.NearMissAt: _near_miss,
+    w.RevisitAt: _revisit,
+    w.NewVersion: _version,
+    w.PointBack: _point_back,
+    w.Stamps: _stamps,
+    w.Reading: _reading,
+    w.StandingIs: _standing,
+    w.Emit: _emit,
+}
