@@ -1,15 +1,30 @@
 """The optimistic guard that replaced the story-wide lock (crawler/store/claims.py).
 
 Against the real Redis: a decision whose claim another commit moved while it was reading is
-refused and made again from fresh reads; a commit on other claims does not disturb it.
+refused and made again from fresh reads; a commit on other claims does not disturb it; a
+cluster reshaped by one decision never loses a copy that joined it meanwhile.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+from crawler.config import Settings
 from crawler.core.dedup import fingerprint
+from crawler.runtime import open_runtime
+from crawler.stages.article.judging import Ruling
+from crawler.stages.article.pipeline import ArticleJob
 from crawler.store import Store, WriteSet
 from crawler.store.claims import copy_claims, shards
+from crawler.store.clusters import read_clusters
+from crawler.store.commit import Watch
 from crawler.store.writes import Verdict
+from tests.conftest import SEED_FILE
+from tests.newsroom import Newsroom
+from tests.newstexts import SYNDICATION_INTRO, WIRE, WIRE_TITLE
 
 
 async def _judged(store: Store, doc: str) -> str:
@@ -20,10 +35,10 @@ async def _judged(store: Store, doc: str) -> str:
 async def test_a_racing_commit_on_a_claim_makes_the_decision_again(store: Store) -> None:
     reads: list[str] = []
 
-    async def racer() -> tuple[WriteSet, None]:
+    async def racer(_: Watch) -> tuple[WriteSet, None]:
         return WriteSet().add(Verdict("s", "first", "unrelated", "racer")), None
 
-    async def decision() -> tuple[WriteSet, str]:
+    async def decision(_: Watch) -> tuple[WriteSet, str]:
         reads.append(await _judged(store, "first"))
         if len(reads) == 1:  # another job commits on the same claim while this one decides
             await store.decide("s", ["doc:first"], racer)
@@ -41,10 +56,10 @@ async def test_a_commit_on_other_claims_does_not_disturb_a_decision(store: Store
     assert not set(shards(mine)) & set(shards(theirs))
     calls = 0
 
-    async def other() -> tuple[WriteSet, None]:
+    async def other(_: Watch) -> tuple[WriteSet, None]:
         return WriteSet().add(Verdict("s", "theirs", "unrelated")), None
 
-    async def decision() -> tuple[WriteSet, None]:
+    async def decision(_: Watch) -> tuple[WriteSet, None]:
         nonlocal calls
         calls += 1
         await store.decide("s", theirs, other)
@@ -66,3 +81,43 @@ async def test_copies_claim_what_a_racing_copy_would_find_them_by() -> None:
 
     assert set(original) & set(copy)  # they share buckets: one of them sees the other
     assert not (set(original) - {"doc:a"}) & set(other)
+
+
+async def test_a_copy_joining_while_an_earlier_one_takes_over_is_not_left_behind(
+    make_settings: Callable[..., Settings], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An earlier-published copy takes the cluster over (its members move to it) while a third
+    copy joins the old cluster between that decision's reads: the third is moved too."""
+    room = Newsroom("Steppe Wire")
+    await room.start()
+    room.publish("/wire/a", WIRE_TITLE, WIRE, "2022-01-08T10:00:00Z")
+    room.publish("/digest/c", "Kazakh ex-spy chief held", [SYNDICATION_INTRO, *WIRE],
+                 "2022-01-08T11:00:00Z")  # fmt: skip
+    room.publish("/flash/b", WIRE_TITLE, WIRE, "2022-01-08T08:00:00Z")
+    first, joining, earliest = (room.url(p) for p in ("/wire/a", "/digest/c", "/flash/b"))
+    try:
+        async with open_runtime(make_settings()) as runtime:
+            pipeline = runtime.pipeline
+            assert await pipeline.process(ArticleJob("story", first)) == "related"
+            judge = pipeline._judge
+            rule = judge.rule
+            raced: list[str] = []
+
+            async def racing_rule(*args: Any) -> Ruling:
+                ruling = await rule(*args)
+                if ruling.former and not raced:  # the third copy joins the old cluster now
+                    monkeypatch.setattr(judge, "rule", rule)
+                    raced.append(await pipeline.process(ArticleJob("story", joining)))
+                    monkeypatch.setattr(judge, "rule", racing_rule)
+                return ruling
+
+            monkeypatch.setattr(judge, "rule", racing_rule)
+            assert await pipeline.process(ArticleJob("story", earliest)) == "duplicate"
+            clusters = await read_clusters(runtime.store.articles, "story", str(SEED_FILE))
+    finally:
+        await room.close()
+
+    assert raced == ["duplicate"]
+    (cluster,) = clusters
+    assert cluster.representative.url == earliest
+    assert sorted(c.url for c in cluster.copies) == sorted([first, joining])

@@ -8,7 +8,10 @@ of a story through one lock, each decision names its **claims** — the few thin
 a racing job could change — and commits optimistically:
 
 1. ``WATCH`` the claims' keys (one round trip), then read and decide as usual;
-2. commit the writes in ``MULTI``/``EXEC`` together with a bump of every claim's key;
+2. commit the writes in ``MULTI``/``EXEC`` together with a bump of the claims the commit
+   *changes* (:meth:`crawler.store.writes.WriteSet.changed`: the documents it writes, the
+   fact keys whose standing figure it sets, and — for a page that opens or reshapes a cluster
+   — its copy claims; a copy that merely joins a cluster moves nothing racing copies read);
 3. if another commit bumped one of them in between, ``EXEC`` is refused and the decision is
    made again from fresh reads (at most :data:`MAX_ATTEMPTS` times, then the job is retried
    later like any store failure — nothing is lost).
@@ -39,7 +42,7 @@ from crawler.models import Version
 SHARDS = 1 << 16
 SAMPLE = 8  # anchors and sentence keys claimed per page (the smallest hashes)
 TTL_MS = 60_000
-MAX_ATTEMPTS = 8
+MAX_ATTEMPTS = 16
 # KEYS: the claims' keys; ARGV[1]: their TTL in ms
 BUMP = """
 for _, key in ipairs(KEYS) do

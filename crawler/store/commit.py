@@ -21,7 +21,10 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 T = TypeVar("T")
-Decision = Callable[[], Awaitable[tuple[w.WriteSet, T]]]
+Watch = Callable[[Iterable[str]], Awaitable[None]]
+# a decision reads, decides and returns its writes and result; ``watch`` adds claims it
+# learned while reading (what it reads after that call is guarded too)
+Decision = Callable[[Watch], Awaitable[tuple[w.WriteSet, T]]]
 
 
 def queue_writes(store: Store, pipe: Pipeline, writes: w.WriteSet) -> None:
@@ -50,13 +53,21 @@ async def decide(store: Store, story: str, claims: Iterable[str], decision: Deci
     try:
         for attempt in range(1, claiming.MAX_ATTEMPTS + 1):
             async with store.redis.pipeline(transaction=True) as pipe:
+
+                async def watch(more: Iterable[str], pipe: Pipeline = pipe) -> None:
+                    found = [store.keys.claim(story, s) for s in claiming.shards(more)]
+                    if found:
+                        await pipe.watch(*found)
+
                 await pipe.watch(*keys)
-                writes, result = await decision()
+                writes, result = await decision(watch)
                 if not writes:
                     return result
                 pipe.multi()  # type: ignore[no-untyped-call]
                 queue_writes(store, pipe, writes)
-                pipe.eval(claiming.BUMP, len(keys), *keys, claiming.TTL_MS)
+                moved = [store.keys.claim(story, s) for s in claiming.shards(writes.changed())]
+                if moved:
+                    pipe.eval(claiming.BUMP, len(moved), *moved, claiming.TTL_MS)
                 try:
                     await pipe.execute()
                 except redis_errors.WatchError:

@@ -184,10 +184,17 @@ Write = (
 
 @dataclass(slots=True)
 class WriteSet:
-    """One decision's writes, in order, and the counters it moves."""
+    """One decision's writes, in order, the counters it moves and the claims it changes.
+
+    ``claims``: what this commit changes that other decisions rest on, beside what the store
+    derives from the writes themselves (:meth:`changed`): a first visit that opens or
+    reshapes a cluster names its copy claims here; a copy that merely joins one does not
+    (the decisions racing with it would come to the same conclusion either way).
+    """
 
     writes: list[Write] = field(default_factory=list)
     counts: dict[str, int] = field(default_factory=dict)
+    claims: set[str] = field(default_factory=set)
 
     def add(self, *writes: Write) -> WriteSet:
         self.writes.extend(writes)
@@ -207,7 +214,26 @@ class WriteSet:
 
     def extend(self, other: WriteSet) -> WriteSet:
         self.writes.extend(other.writes)
+        self.claims |= other.claims
         return self.count(other.counts)
+
+    def changed(self) -> set[str]:
+        """Every claim this commit moves: the documents it tracks, judges or versions, the
+        clusters whose members it changes, the fact keys whose standing figure it sets, and
+        :attr:`claims`."""
+        found = set(self.claims)
+        for write in self.writes:
+            if isinstance(write, Track):
+                found.add(f"doc:{write.article.doc}")
+            elif isinstance(write, Verdict | NewVersion | PointBack):
+                found.add(f"doc:{write.doc}")
+            elif isinstance(write, Cluster):
+                found |= {f"doc:{write.doc}", f"cluster:{write.cluster}"}
+            elif isinstance(write, Member | Disband):
+                found.add(f"cluster:{write.rep}")
+            elif isinstance(write, StandingIs):
+                found.add(f"fact:{write.standing.report.key}")
+        return found
 
     @property
     def events(self) -> list[Event]:

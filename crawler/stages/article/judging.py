@@ -41,6 +41,7 @@ from crawler.core.urls import source_of
 from crawler.models import Decision, SeedProfile
 from crawler.stages.article.versions import article_ref
 from crawler.store import Revisit, Store, TrackedArticle, WriteSet
+from crawler.store.commit import Watch
 from crawler.store.discovery import NearMiss
 from crawler.store.index import strongest
 from crawler.store.writes import (
@@ -94,7 +95,7 @@ class Judge:
         tracked on its own from now on (an in-place update made it a report of its own).
         Returns whether it was separated (decided under the claims of both documents)."""
 
-        async def decision() -> tuple[WriteSet, str]:
+        async def decision(_: Watch) -> tuple[WriteSet, str]:
             current = await self._store.articles.get(story.id, tracked.doc)
             if current is None or not current.cluster:
                 return WriteSet(), ""
@@ -250,20 +251,20 @@ def published_at(page: Page) -> datetime:
 def _earliest(clusters: dict[str, TrackedArticle | None], page: Page) -> str:
     """The representative-to-be: the seed, else the earliest published (ties: first seen).
 
-    A page without a publication time of its own never displaces a representative: its
-    only time is when a worker happened to fetch it, and workers racing on copies fetch
-    them milliseconds apart in any order — the first judged stays the representative.
+    A newcomer displaces a representative only when its own publication time is earlier:
+    a page without one, or published at the same time, never does — its fetch time only
+    says when a worker happened to get to it, and workers racing on copies fetch them
+    milliseconds apart in any order, so the first judged stays the representative.
     """
     if SEED_DOC in clusters:
         return SEED_DOC
     times = {rep: _time_of(head) for rep, head in clusters.items() if head is not None}
-    fetched = page.version.fetched_at.isoformat()
-    published = published_at(page).isoformat() if page.article.published else UNDATED
-    times[page.doc] = (published, fetched)
+    published = published_at(page).isoformat() if page.article.published else LAST
+    times[page.doc] = (published, LAST)
     return min(times, key=lambda d: (times[d], d))
 
 
-UNDATED = "~"  # sorts after every ISO time: an undated newcomer is never the earliest
+LAST = "~"  # sorts after every ISO time
 
 
 def _time_of(article: TrackedArticle) -> tuple[str, str]:

@@ -47,11 +47,12 @@ from crawler.core.facts.story import SEED_DOC
 from crawler.core.urls import canonical_url, choose_canonical, source_of
 from crawler.fetch import Fetcher, FetchResult
 from crawler.models import Article, ArticleRef, Decision, SeedProfile, Version
-from crawler.stages.article.judging import Judge
+from crawler.stages.article.judging import Judge, Ruling
 from crawler.stages.article.revisits import RevisitPlanner
 from crawler.stages.article.versions import RevisionTracker, first_version
 from crawler.store import Store, TrackedArticle, WriteSet, doc_id
 from crawler.store.claims import copy_claims, fact_claims
+from crawler.store.commit import Watch
 from crawler.store.writes import Alias
 
 __all__ = ["SEED_DOC", "ArticleJob", "ArticlePipeline", "Page", "analyse"]
@@ -205,21 +206,24 @@ class ArticlePipeline:
         reports, meanwhile makes it decide again from fresh reads."""
         fp = page.fingerprint or fingerprint(page.article.text or page.article.title)
 
-        async def decision() -> tuple[WriteSet, tuple[Decision | None, str | None]]:
+        async def decision(watch: Watch) -> tuple[WriteSet, tuple[Decision | None, str | None]]:
             verdict, judged = await self._store.articles.judgement(story.id, page.doc)
             if verdict and not (
                 rejudge and verdict == "unrelated" and judged != page.version.content_hash
             ):
                 return WriteSet(), (None, verdict)
-            ruling = await self._judge.rule(story, page, fp)
+            ruling = await self._rule(story, page, fp, watch)
             writes = WriteSet().add(Alias(story.id, link_doc, page.doc))
             writes.extend(self._judge.writes(story, page, ruling, fp))
             if ruling.decision.verdict != "unrelated":
                 writes.extend(await self._first_facts(story, page, ruling.cluster))
             writes.count({f"articles_{ruling.decision.verdict}": 1})
+            if ruling.decision.verdict == "related" or ruling.displaced or ruling.former:
+                writes.claims.update(copies)  # a new or reshaped cluster: racing copies look again
             return writes, (ruling.decision, verdict)
 
-        claims = [*copy_claims(page.doc, fp), *fact_claims(page.version)]
+        copies = copy_claims(page.doc, fp)
+        claims = [*copies, *fact_claims(page.version)]
         decided, before = await self._store.decide(story.id, claims, decision)
         if decided is None:
             return "already-judged"
@@ -233,6 +237,18 @@ class ArticlePipeline:
             " on a second look" if before else "",
         )
         return decided.verdict
+
+    async def _rule(self, story: StoryConfig, page: Page, fp: Fingerprint, watch: Watch) -> Ruling:
+        """The judge's ruling; one that reshapes clusters (merges them, or moves their members
+        to this page) is made again once their membership is watched, so a copy joining one
+        of them meanwhile is never left behind."""
+        ruling = await self._judge.rule(story, page, fp)
+        watched: set[str] = set()
+        while set(ruling.former) - watched:
+            watched |= set(ruling.former)
+            await watch([f"cluster:{rep}" for rep in sorted(watched)])
+            ruling = await self._judge.rule(story, page, fp)
+        return ruling
 
     async def _first_facts(self, story: StoryConfig, page: Page, rep: str) -> WriteSet:
         """A newly tracked article's facts for the story's timeline (same commit)."""

@@ -38,6 +38,7 @@ from crawler.stages.article.facts import StoryFacts, fact_events
 from crawler.stages.article.revisits import publisher_stamps, stamps_moved
 from crawler.store import Store, TrackedArticle, WriteSet
 from crawler.store.claims import version_claims
+from crawler.store.commit import Watch
 from crawler.store.writes import NewVersion, PointBack, Reading, Stamps
 
 log = logging.getLogger(__name__)
@@ -80,7 +81,7 @@ class RevisionTracker:
         page = version or self.first_version(story.id, fetched, article)
         stamps = publisher_stamps(article.modified, fetched.last_modified)
 
-        async def decision() -> tuple[WriteSet, tuple[str, WriteSet]]:
+        async def decision(_: Watch) -> tuple[WriteSet, tuple[str, WriteSet]]:
             writes, outcome = await self._decide(story, tracked, stamps, page)
             return writes, (outcome, writes)
 
