@@ -134,8 +134,8 @@ COPY_RULES = (
     CopyRule("re-spun", covered=0.7, covered_other=0.55, matched=4),
     # rewritten around the wire's sentences (a "10 points" digest, a re-spin with material of
     # its own): half of the shorter text's sentences, at least five, two of them kept as they
-    # were — a brief rewritten sentence by sentence keeps none, an agency's next-day story on
-    # the same event at most one (another day, another figure in each)
+    # were — a brief rewritten sentence by sentence keeps none, and so does an agency's
+    # next-day story on the same event (another day, another figure in what it carries over)
     CopyRule("rewritten", covered=0.5, matched=5, kept=2),
 )
 
