@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from crawler.core.copies import compare, copy_rule
+from crawler.core.copies import Likeness, compare, copy_rule
 from crawler.core.dedup import Fingerprint, fingerprint
 from crawler.core.furniture import reporting
 from crawler.core.text import words
@@ -42,6 +42,10 @@ def _fp(story: str, article: str) -> Fingerprint:
     return fingerprint(_text(story, article))
 
 
+def _like(story: str, first: str, second: str) -> Likeness:
+    return compare(_fp(story, first), _fp(story, second))
+
+
 COPIES = [
     # (kind of copy, story, first, second, the rule that catches it)
     ("verbatim, 'CAIRO (AP) —' dateline on one", DERNA, "ctvnews-ap-eight-officials-jailed",
@@ -57,14 +61,17 @@ COPIES = [
      "aawsat-ap-general-300", "verbatim"),
     ("edited: the lede rewritten, the body kept", DERNA, "ctvnews-ap-eight-officials-jailed",
      "aljazeera-ap-eight-officials-arrested", "edited"),
-    ("re-spun: synonyms swapped, clauses moved", IRAN, "heraproduksiyon-cbs-17-killed",
-     "newslabo-cbs-17-killed", "re-spun"),
+    ("re-spun, its shared quotations left out: two thirds of the sentences, two kept", IRAN,
+     "heraproduksiyon-cbs-17-killed", "newslabo-cbs-17-killed", "rewritten"),
     ("machine re-spin of a Reuters report", DERNA, "middleeastmonitor-reuters-derna-protest",
      "urimuri-reuters-derna-protest", "re-spun"),
     ("re-spin that keeps hardly a 3-gram (J ≈ 0.1)", DERNA, "mtm-aljazeera-11300",
      "thenews-pk-whats-left-of-derna-11300", "re-spun"),
     ("machine translation of a re-spin", IRAN, "voi-reuters-133-sharif",
      "digismak-reuters-133-sharif", "re-spun"),
+    ("a '10 points' digest of a wire story: its own summary and material around five of the "
+     "wire's sentences, two kept as they were", DERNA, "1news-ap-11300-where-things-stand",
+     "livemint-ap-11300-10-points", "rewritten"),
 ]  # fmt: skip
 
 NOT_COPIES = [
@@ -81,6 +88,8 @@ NOT_COPIES = [
      "theusarticles-cnn-un-revises-3958", "business-standard-ani-un-revises-3958"),
     ("same agency, same week, another figure", IRAN, "alarabiya-afp-50-killed",
      "religionigeria-afp-133"),
+    ("two rewrites of one wire story, a brief and a digest (no sentence kept in both)", DERNA,
+     "shropshirestar-pa-11300", "livemint-ap-11300-10-points"),
 ]  # fmt: skip
 
 
@@ -102,6 +111,20 @@ def test_real_different_reports_are_not_copies(
 ) -> None:
     like = compare(_fp(story, first), _fp(story, second))
     assert copy_rule(like, THRESHOLD) == "", f"{why}: {like}"
+
+
+def test_a_rewrite_keeps_wire_sentences_a_new_report_does_not() -> None:
+    """The evidence behind the "rewritten" rule: the digest keeps two of the wire's sentences
+    as they were; the brief rewritten sentence by sentence and the agency's next-day story on
+    the same event keep none, though most of their sentences have a near match."""
+    digest = _like(DERNA, "1news-ap-11300-where-things-stand", "livemint-ap-11300-10-points")
+    brief = _like(DERNA, "shropshirestar-pa-11300", "1news-ap-11300-where-things-stand")
+    next_day = _like(
+        DERNA, "prothomalo-afp-4-greek-aid-team-killed", "newarab-afp-5-greek-aid-team-killed"
+    )
+    assert digest.kept == 2 and digest.matched == 5
+    assert brief.kept == 0 and brief.covered == 1.0
+    assert next_day.kept == 0 and next_day.matched == 7
 
 
 def test_wire_furniture_is_not_reporting() -> None:

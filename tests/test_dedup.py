@@ -7,6 +7,7 @@ import pytest
 from crawler.core.copies import compare, copy_rule, is_copy
 from crawler.core.dedup import MIN_SHINGLES, fingerprint, resemblance
 from crawler.core.seed import parse_seed_text
+from crawler.core.sketch import sentence_stems
 from tests.conftest import SEED_FILE
 from tests.newstexts import (
     EARLY_TITLE,
@@ -119,3 +120,21 @@ def test_quotations_are_not_compared_sentence_by_sentence() -> None:
     a = fingerprint(f"{quote}\n" + "\n".join(WIRE[:3]))
     b = fingerprint(f"{quote}\n" + "\n".join(SAME_EVENT[:3]))
     assert compare(a, b).matched == 0
+
+
+@pytest.mark.parametrize(
+    "quoted",
+    [
+        # a quotation of several sentences: split first, each piece would keep half a quote
+        '"We are going with the figures just verified by the health organisation. We will '
+        'revise them again when we have to, as we always do," the spokesman said.',
+        # a quotation running on into the next paragraph: no closing mark in this one
+        "The spokesman added: “We are going with the figures just verified by the health "
+        "organisation. We will revise them again when we have to, as we always do.",
+    ],
+)
+def test_quotations_of_several_sentences_are_left_out_whole(quoted: str) -> None:
+    a = fingerprint(f"{quoted}\n" + "\n".join(WIRE[:3]))
+    b = fingerprint(f"{quoted}\n" + "\n".join(SAME_EVENT[:3]))
+    assert compare(a, b).matched == 0
+    assert sentence_stems(quoted) == []  # what is left ("the spokesman said") says too little

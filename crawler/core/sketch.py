@@ -5,8 +5,11 @@ a re-spun copy swaps synonyms and reorders clauses, which breaks most 3-grams bu
 each sentence's content words. A sketch keeps, per sentence, the set of its content-word stems
 (stop words dropped, numbers kept) as 32-bit hashes. Direct quotations are left out: two
 different reports of one statement quote the same words, so a shared quote is no evidence
-that one report copies the other. Sentences with fewer than ``MIN_SENTENCE_STEMS`` stems
-("He said so.") say too little to match on.
+that one report copies the other. A quotation is removed from its paragraph before the
+paragraph is split into sentences: a quote of several sentences goes whole, and so does a
+quote left open at the end of its paragraph (a quotation running on into the next one), so
+no fragment of it is compared as reporting. Sentences with fewer than ``MIN_SENTENCE_STEMS``
+stems ("He said so.") say too little to match on.
 
 Two sketches are compared with one matrix product (:func:`overlap`): entry (i, j) counts the
 stems sentence i of one text shares with sentence j of the other.
@@ -33,7 +36,9 @@ MIN_SENTENCE_STEMS = 4
 MAX_SENTENCE_STEMS = 255  # stored as one byte
 MAX_SENTENCES = 400
 KEYS_PER_SENTENCE = 2
-_QUOTE = re.compile(r"[“\"«„][^”\"»“]{15,}[”\"»]")
+# a quotation: an opening mark (a straight quote after a word or punctuation closes one), at
+# least 15 characters of its paragraph, and its closing mark or the paragraph's end
+_QUOTE = re.compile(r"(?:[“«„]|(?<![\w.,;:!?’'])\")[^”\"»“\n]{15,}(?:[”\"»]|$)", re.MULTILINE)
 _SALTS = (0x5EED0001, 0x5EED0002, 0x5EED0003, 0x5EED0004)[:KEYS_PER_SENTENCE]
 Hashes32 = npt.NDArray[np.uint32]
 
@@ -74,10 +79,10 @@ EMPTY = Sketch(np.empty(0, dtype=np.uint32), np.empty(0, dtype=np.uint8))
 def sentence_stems(text: str) -> list[list[str]]:
     """Per sentence (quotations left out), its distinct content-word stems, in order."""
     found: list[list[str]] = []
-    for sentence in sentences(text)[:MAX_SENTENCES]:
+    for sentence in sentences(_QUOTE.sub(" ", text))[:MAX_SENTENCES]:
         tokens = [
             w
-            for w in words(_QUOTE.sub(" ", sentence))
+            for w in words(sentence)
             if (len(w) > 2 and w not in STOPWORDS and not w.isdigit()) or (w.isdigit() and w != "0")
         ]
         stems = list(dict.fromkeys(stem_words(tokens)))[:MAX_SENTENCE_STEMS]
