@@ -13,8 +13,10 @@ alternating the order round by round (a b c, then c b a, …), it runs:
 
 Every run has a fresh bundled Valkey and the same configuration: pre-filter off and
 ``min_relevance = 0`` (every article takes the full path), loopback allowed, ``per_host_delay
-= "0s"``, ``per_host_concurrency = 64``, ``[worker] max_jobs = --max-jobs`` (the baseline gets
-the same concurrency), no revisits, one jsonl hook.
+= "0s"``, ``per_host_concurrency = 64`` and ``[scheduler] max_queued_per_host = 1000`` (the
+whole site is one host: its politeness and fairness caps are opened as for a site you own),
+``[worker] max_jobs = --max-jobs`` (the baseline gets the same concurrency), no revisits, one
+jsonl hook.
 
 Per variant: articles/s, CPU ms per article (all the variant's processes; the store server's
 CPU apart), peak RSS, Redis round trips, commands and bytes per article, events delivered,

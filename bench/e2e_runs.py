@@ -73,6 +73,8 @@ def newswatch_config(bench: Bench, work: Path) -> Path:
         "[crawler]\nallow_private_addresses = true\nprefilter = false\n"
         'per_host_delay = "0s"\nper_host_concurrency = 64\n\n'
         f"[worker]\nmax_jobs = {bench.max_jobs}\n\n"
+        # the whole bench is one host: its per-host queue cap is opened like its politeness
+        "[scheduler]\nmax_queued_per_host = 1000\n\n"
         f'[[story]]\nid = "{STORY}"\nseed = "{bench.repo / SEED}"\n'
         "revisit = []\nmin_relevance = 0\n\n"
         f'{feeds}[[hook]]\ntype = "jsonl"\npath = "{work / "alerts.jsonl"}"\n'
