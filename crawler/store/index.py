@@ -126,6 +126,9 @@ class CopyIndex:
         record = fp.to_bytes()
         args = [doc, fp.exact, content_key(record), record, SENTENCE_BUCKET, len(fp.anchors)]
         args += [*band_keys(fp.signature), *fp.anchors, *fp.keys]
+        # EVAL, not a registered script: redis-py would send SCRIPT EXISTS before every
+        # transaction holding one (a round trip), and an EVALSHA the server has forgotten (a
+        # restarted store) fails inside EXEC after the rest of the transaction ran
         pipe.eval(lua.ADD, len(keys), *keys, *args)
 
     def queue_forget(self, pipe: Pipeline, story: str, doc: str, fp: Fingerprint) -> None:
