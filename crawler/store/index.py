@@ -1,62 +1,55 @@
 """The copy index in Redis: exact text hashes, MinHash LSH bands, anchors and sentence keys.
 
-Every worker process sees every article. A lookup is one pipelined round trip for the exact
-hash, the ``BANDS`` band buckets, the text's anchors and its sentence keys (two ``HMGET``s),
-plus one ``HMGET`` for at most ``MAX_CANDIDATES`` candidates' fingerprints: its cost depends
-on the looked-up text, never on how many articles are stored (``bench/dedup.py`` measures it
-at 1k, 10k and 100k).
+Every worker process sees every article. A lookup is one command (the ``LOOKUP`` script of
+:mod:`crawler.store.index_scripts`): the exact hash, the ``BANDS`` band buckets, the text's
+anchors and sentence keys are read, the candidates ranked and at most ``MAX_CANDIDATES``
+candidates' fingerprints returned, server-side. Its cost depends on the looked-up text, never
+on how many articles are stored (``bench/dedup.py`` measures it at 1k, 10k and 100k). An
+insert and a removal are one command each too (``ADD``, ``FORGET``), queued in the caller's
+transaction.
 
-Each bucket and each anchor remembers the *first* document that landed in it (``HSETNX``): a
-later copy finds that one, and through it the cluster's representative. A sentence key is
-shared by many articles of one story (a stock sentence, a common stem), so it remembers its
-latest ``SENTENCE_BUCKET`` documents (one Lua ``EVAL`` per indexed article). Only tracked
-articles (related and copies, and the seed) are indexed; unrelated ones are not.
+Each bucket and each anchor remembers the *first* document that landed in it: a later copy
+finds that one, and through it the cluster's representative. A sentence key is shared by
+many articles of one story (a stock sentence, a common stem), so it remembers its latest
+``SENTENCE_BUCKET`` documents. Only tracked articles (related and copies, and the seed) are
+indexed; unrelated ones are not.
+
+Fingerprints are content-addressed: a document's ``sig`` field is a reference to
+``fp[content key]`` (an xxh3 hash of the fingerprint's bytes), stored once however many
+byte-identical copies there are; ``fp-docs`` lists the documents holding it, the first of
+which indexes the text (an exact copy adds nothing but its reference and its sentence keys).
+When that first document is removed (retention) while copies remain, the next one inherits
+its exact-hash, bucket and anchor fields, so the copies stay findable exactly as before and
+nothing is lost. A store written before issue 11 needs no migration and loses nothing: a
+``sig`` field holding a whole fingerprint (a document indexed the old way) is read, ranked and
+removed as before; new inserts use references, and the first copy of an old owner's text moves
+that owner's fingerprint to ``fp``.
 
 Memory per indexed article (``bench/dedup.py``): the fingerprint (signature 516 bytes, the
 3-gram set 4 bytes a shingle, the sentence sketch ~4 bytes a content word), ``BANDS`` band
 fields, about one anchor per ``ANCHOR_EVERY`` shingles and two sentence keys per sentence —
-about 5 KB for a 350-word article.
+about 5 KB for a 350-word article. A byte-identical copy costs its reference (~40 bytes),
+its id in the text's ``fp-docs`` entry and in each of its sentence keys: ~0.6 KB for the
+same article, instead of ~4.2 KB before issue 11.
 """
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass
 
+import xxhash
 from redis.asyncio import Redis
 from redis.asyncio.client import Pipeline
 
 from crawler.core.copies import Likeness, confirm
 from crawler.core.dedup import BANDS, Fingerprint, band_keys
+from crawler.store import index_scripts as lua
+from crawler.store.index_scripts import MAX_CANDIDATES, MIN_ANCHOR_HITS, MIN_SENTENCE_HITS
 from crawler.store.keys import Keys
 
-MAX_CANDIDATES = 32
-# KEYS: hashes; ARGV[1] doc, then per key one field: delete each field that still names doc
-_DELETE_IF = """
-for i, key in ipairs(KEYS) do
-  if redis.call('HGET', key, ARGV[i + 1]) == ARGV[1] then redis.call('HDEL', key, ARGV[i + 1]) end
-end
-return 1
-"""
-MIN_ANCHOR_HITS = 2
-MIN_SENTENCE_HITS = 2
+__all__ = ["MAX_CANDIDATES", "MIN_ANCHOR_HITS", "MIN_SENTENCE_HITS", "CopyIndex", "CopyMatch"]
+
 SENTENCE_BUCKET = 16  # a sentence key remembers its latest documents, at most this many
-# Puts doc ARGV[1] first in each field ARGV[2 .. n-1] of hash KEYS[1] ("d1 d2 …", newest
-# first), keeping at most ARGV[n] ids per field.
-_REMEMBER = """
-local cap = tonumber(ARGV[#ARGV])
-for i = 2, #ARGV - 1 do
-  local ids = {ARGV[1]}
-  local old = redis.call('HGET', KEYS[1], ARGV[i])
-  if old then
-    for id in string.gmatch(old, '%S+') do
-      if id ~= ARGV[1] and #ids < cap then ids[#ids + 1] = id end
-    end
-  end
-  redis.call('HSET', KEYS[1], ARGV[i], table.concat(ids, ' '))
-end
-return 0
-"""
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,6 +67,8 @@ class CopyIndex:
     def __init__(self, redis: Redis, keys: Keys) -> None:
         self._redis = redis
         self._keys = keys
+        self._lookup = redis.register_script(lua.LOOKUP)
+        self._records = redis.register_script(lua.RECORDS)
 
     async def find_copy(
         self, story: str, fp: Fingerprint, min_resemblance: float
@@ -87,71 +82,69 @@ class CopyIndex:
     async def compare(self, story: str, fp: Fingerprint, min_resemblance: float) -> list[CopyMatch]:
         """``fp`` compared with each candidate the index proposes (``rule`` "" when it is
         not a copy of it)."""
-        exact, candidates = await self._candidates(story, fp)
-        docs = [exact] if exact else candidates
-        stored = await self.fingerprints(story, docs)
-        verdicts = confirm(fp, [stored[d] for d in docs if d in stored], min_resemblance)
-        kept = [d for d in docs if d in stored]
-        return [CopyMatch(d, like, rule) for d, (rule, like) in zip(kept, verdicts, strict=True)]
+        stored = dict(await self.candidates(story, fp))
+        docs = list(stored)
+        verdicts = confirm(fp, list(stored.values()), min_resemblance)
+        return [CopyMatch(d, like, rule) for d, (rule, like) in zip(docs, verdicts, strict=True)]
+
+    async def candidates(self, story: str, fp: Fingerprint) -> list[tuple[str, Fingerprint]]:
+        """The exact match alone if there is one, else the ``MAX_CANDIDATES`` documents
+        sharing most buckets, anchors and sentence keys with ``fp`` (ranked; ties: the
+        document id), each with its stored fingerprint — those still indexed. One command
+        (:data:`crawler.store.index_scripts.LOOKUP`)."""
+        k = self._keys
+        keys = [k.exact(story), k.signatures(story), k.fingerprints(story), k.anchors(story)]
+        keys += [k.sentence_keys(story), *self._bands(story)]
+        args = [fp.exact, len(fp.anchors), *band_keys(fp.signature), *fp.anchors, *fp.keys]
+        reply = await self._lookup(keys=keys, args=args)
+        if reply[0]:  # the exact match: its fingerprint alone follows
+            docs, raw = [reply[0]], reply[1:]
+        else:
+            docs, raw = reply[1::2], reply[2::2]
+        return [
+            (d.decode(), Fingerprint.from_bytes("", r)) for d, r in zip(docs, raw, strict=True) if r
+        ]
 
     async def fingerprints(self, story: str, docs: list[str]) -> dict[str, Fingerprint]:
-        """The stored fingerprints of ``docs`` (those indexed)."""
+        """The stored fingerprints of ``docs`` (those indexed; references resolved)."""
         if not docs:
             return {}
-        raw = await self._redis.hmget(self._keys.signatures(story), docs)
+        keys = [self._keys.signatures(story), self._keys.fingerprints(story)]
+        raw = await self._records(keys=keys, args=docs)
         return {d: Fingerprint.from_bytes("", r) for d, r in zip(docs, raw, strict=True) if r}
 
-    async def _candidates(self, story: str, fp: Fingerprint) -> tuple[str, list[str]]:
-        """(exact match or "", candidate docs ranked by how many buckets/anchors they share)."""
-        k = self._keys
-        async with self._redis.pipeline(transaction=False) as pipe:
-            pipe.hget(k.exact(story), fp.exact)
-            for band, key in enumerate(band_keys(fp.signature)):
-                pipe.hget(k.lsh(story, band), key)
-            pipe.hmget(k.anchors(story), list(fp.anchors) or [b"-"])
-            pipe.hmget(k.sentence_keys(story), list(fp.keys) or [b"-"])
-            found = await pipe.execute()
-        if found[0]:
-            return found[0].decode(), []
-        banded = Counter(d for d in found[1 : 1 + BANDS] if d)
-        anchored = Counter(d for d in found[-2] if d)
-        sentenced = Counter(d for ids in found[-1] if ids for d in set(ids.split()))
-        # one agreeing band is strong evidence (J ≳ 0.2); one shared anchor or sentence key is
-        # not (a common phrase, a stock sentence), two are: a text contained in another
-        # shares ~1 anchor per 16 shingles, a re-spun copy most of its sentence keys
-        score = {
-            d: 4 * banded[d] + anchored[d] + 2 * sentenced[d] for d in banded | anchored | sentenced
-        }
-        kept = [
-            d
-            for d in score
-            if banded[d] or anchored[d] >= MIN_ANCHOR_HITS or sentenced[d] >= MIN_SENTENCE_HITS
-        ]
-        ranked = sorted(kept, key=lambda d: (-score[d], d))[:MAX_CANDIDATES]
-        return "", [d.decode() for d in ranked]
-
     def queue_add(self, pipe: Pipeline, story: str, doc: str, fp: Fingerprint) -> None:
-        """Index ``doc``; existing bucket and anchor owners are kept (first seen wins)."""
+        """Index ``doc`` (one command): existing bucket and anchor owners are kept (first seen
+        wins); a byte-identical copy of an indexed fingerprint only refers to it."""
         k = self._keys
-        pipe.hsetnx(k.exact(story), fp.exact, doc)
-        pipe.hset(k.signatures(story), doc, fp.to_bytes())
-        for band, key in enumerate(band_keys(fp.signature)):
-            pipe.hsetnx(k.lsh(story, band), key, doc)
-        for anchor in fp.anchors:
-            pipe.hsetnx(k.anchors(story), anchor, doc)
-        if fp.keys:
-            args = [doc, *fp.keys, SENTENCE_BUCKET]
-            pipe.eval(_REMEMBER, 1, k.sentence_keys(story), *args)
+        keys = [
+            *self._holding(story),
+            k.anchors(story),
+            k.sentence_keys(story),
+            *self._bands(story),
+        ]
+        record = fp.to_bytes()
+        args = [doc, fp.exact, content_key(record), record, SENTENCE_BUCKET, len(fp.anchors)]
+        args += [*band_keys(fp.signature), *fp.anchors, *fp.keys]
+        # EVAL, not a registered script: redis-py would send SCRIPT EXISTS before every
+        # transaction holding one (a round trip), and an EVALSHA the server has forgotten (a
+        # restarted store) fails inside EXEC after the rest of the transaction ran
+        pipe.eval(lua.ADD, len(keys), *keys, *args)
 
     def queue_forget(self, pipe: Pipeline, story: str, doc: str, fp: Fingerprint) -> None:
-        """Remove an archived ``doc`` (indexed with ``fp``): every exact-hash, bucket and
-        anchor field that still names it, and its signature (the retention sweep)."""
+        """Remove an archived ``doc`` (indexed with ``fp``; the retention sweep): its reference
+        or signature, and every exact-hash, bucket and anchor field that still names it — each
+        passes to the next document holding the same fingerprint, if one is left."""
+        keys = [*self._holding(story), self._keys.anchors(story), *self._bands(story)]
+        args = [doc, fp.exact, *band_keys(fp.signature), *fp.anchors]
+        pipe.eval(lua.FORGET, len(keys), *keys, *args)
+
+    def _holding(self, story: str) -> list[str]:
         k = self._keys
-        fields = [(k.exact(story), fp.exact)]
-        fields += [(k.lsh(story, b), key) for b, key in enumerate(band_keys(fp.signature))]
-        fields += [(k.anchors(story), anchor) for anchor in fp.anchors]
-        pipe.eval(_DELETE_IF, len(fields), *(f[0] for f in fields), doc, *(f[1] for f in fields))
-        pipe.hdel(k.signatures(story), doc)
+        return [k.exact(story), k.signatures(story), k.fingerprints(story), k.holders(story)]
+
+    def _bands(self, story: str) -> list[str]:
+        return [self._keys.lsh(story, band) for band in range(BANDS)]
 
     def queue_member(self, pipe: Pipeline, story: str, rep: str, doc: str) -> None:
         pipe.rpush(self._keys.members(story, rep), doc)
@@ -175,3 +168,9 @@ def strongest(matches: list[CopyMatch]) -> CopyMatch | None:
 def _strength(match: CopyMatch) -> tuple[float, float, float, str]:
     like = match.likeness
     return (float(like.exact), like.covered + like.covered_other, like.similarity, match.doc)
+
+
+def content_key(record: bytes) -> str:
+    """The key of a stored fingerprint (a byte-identical one has the same key; two different
+    ones sharing a key are told apart by the insert script, which compares the bytes)."""
+    return xxhash.xxh3_64_hexdigest(record)

@@ -37,7 +37,12 @@ Per story ``s`` and document ``d`` (a hash of the canonical URL):
     {p}useen:{s}             hash d → "unrelated" + content hash (+ ``:old``, generations)
     {p}alias:{s}             hash hash(entry link) → d (+ ``:old``, generations)
     {p}archive:{s}           hash d → compact archived article; {p}archived:{s} zset d → when
-    {p}exact:{s}             hash text hash → d;  {p}sig:{s}  hash d → MinHash signature
+    {p}exact:{s}             hash text hash → d (the first to index that text)
+    {p}sig:{s}               hash d → "=" + content key (or, written before issue 11, the
+                             fingerprint itself: size, MinHash signature, 3-grams, sketch)
+    {p}fp:{s}                hash content key → fingerprint, once per distinct fingerprint
+    {p}fp-docs:{s}           hash content key → the docs holding it ("d1 d2 …"; the first
+                             indexes its text, the others are byte-identical copies)
     {p}lsh:{s}:{band}        hash band key → first d in that bucket
     {p}anchor:{s}            hash anchor shingle hash → first d that contained it
     {p}sentence:{s}          hash sentence key → the latest docs with that key ("d1 d2 …")
@@ -163,6 +168,12 @@ class Keys:
 
     def signatures(self, story: str) -> str:
         return f"{self.prefix}sig:{story}"
+
+    def fingerprints(self, story: str) -> str:
+        return f"{self.prefix}fp:{story}"
+
+    def holders(self, story: str) -> str:
+        return f"{self.prefix}fp-docs:{story}"
 
     def lsh(self, story: str, band: int) -> str:
         return f"{self.prefix}lsh:{story}:{band}"
