@@ -81,14 +81,11 @@ class Retention:
 
     async def _archive(self, story: StoryConfig, now: float) -> int:
         cutoff = now - self._policy.articles
-        tracked_key = self._store.keys.tracked(story.id)
         archived = offset = 0
         while offset < MAX_PER_SWEEP:
-            raw = await self._store.redis.zrangebyscore(
-                tracked_key, "-inf", cutoff, start=offset, num=PAGE
-            )
+            raw = await self._store.articles.tracked_before(story.id, cutoff, offset, PAGE)
             done = 0
-            for doc in (d.decode() for d in raw):
+            for doc in raw:
                 done += await self._archive_one(story, doc, cutoff, now)
             archived += done
             if len(raw) < PAGE:
@@ -115,8 +112,9 @@ class Retention:
 
     async def _pending(self, article: TrackedArticle) -> bool:
         number = await self._store.articles.pending_revisit(article.story, article.doc)
-        member = Revisit(article.story, article.url, number).member()
-        return await self._store.redis.zscore(self._store.keys.revisits, member) is not None
+        return await self._store.schedule.revisit_pending(
+            Revisit(article.story, article.url, number)
+        )
 
     async def _drop_archives(self, story: str, now: float) -> int:
         docs = await self._store.archive.expired(story, now - self._policy.archive, PAGE)

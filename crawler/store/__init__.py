@@ -35,6 +35,7 @@ from crawler.store.readouts import Readouts
 from crawler.store.schedule import FeedState, Revisit, Schedule
 from crawler.store.terms import TermStore
 from crawler.store.timeline import TimelineStore
+from crawler.store.usage import Usage
 from crawler.store.waiting import WaitingRoom
 
 __all__ = [
@@ -73,6 +74,7 @@ class Store:
         self.archive = ArchiveStore(redis, self.keys)
         self.generations = Generations(redis, self.keys)
         self.liveness = Liveness(redis, self.keys)
+        self.usage = Usage(redis, self.keys)
 
     @classmethod
     async def connect(cls, address: str | StoreAddress, prefix: str) -> Store:
@@ -89,6 +91,10 @@ class Store:
 
     async def close(self) -> None:
         await self.redis.aclose()
+
+    async def ping(self) -> None:
+        """Raises ``RedisError`` when the store does not answer."""
+        await self.redis.ping()
 
     def transaction(self) -> Pipeline:
         """A MULTI/EXEC pipeline: use as ``async with store.transaction() as pipe``."""

@@ -161,6 +161,12 @@ class ArticleStore:
     async def tracked_docs(self, story: str) -> list[str]:
         return [d.decode() for d in await self._redis.zrange(self._keys.tracked(story), 0, -1)]
 
+    async def tracked_before(self, story: str, until: float, offset: int, count: int) -> list[str]:
+        """Up to ``count`` documents first seen by ``until``, oldest first, from ``offset``."""
+        key = self._keys.tracked(story)
+        raw = await self._redis.zrangebyscore(key, "-inf", until, start=offset, num=count)
+        return [d.decode() for d in raw]
+
     def queue_track(self, pipe: Pipeline, article: TrackedArticle, version: Version) -> None:
         """A newly tracked article with its first version."""
         k = self._keys
