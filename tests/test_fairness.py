@@ -18,12 +18,11 @@ import pytest
 from aiohttp import web
 
 from crawler.config import Settings
-from crawler.core.urls import canonical_url
 from crawler.runtime import Runtime, open_runtime
-from crawler.store import doc_id
+from crawler.store import url_doc
 from tests.drills.crawl import Crawl
 from tests.localsite import LocalSite
-from workers.settings import build_worker
+from workers.worker import build_worker
 
 FLOOD = 10_000
 CAP = 500  # per feed and per host, small beside the flood
@@ -94,7 +93,7 @@ async def test_a_10000_item_feed_cannot_starve_three_ordinary_feeds(
         assert await store.waiting.waiting() == FLOOD - CAP
 
         await _round(runtime)  # the first round: before any feed is due again
-        docs = {doc_id(canonical_url(u)) for u in ordinary.urls}
+        docs = {url_doc(u) for u in ordinary.urls}
         assert set(await store.articles.tracked_docs("story")) == docs
         assert await store.waiting.waiting() == FLOOD - CAP  # the flood waits its turn
 

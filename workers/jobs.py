@@ -1,5 +1,10 @@
 """arq job functions. The untyped ``ctx`` carries one typed :class:`Runtime` (``ctx["runtime"]``).
 
+A job's arguments are one :meth:`ArticleJob.to_json` mapping
+(:class:`crawler.store.queue.JobQueue` queues every job); jobs queued by earlier versions in
+the positional form ``(story, url, revisit, reason, retry)`` — ``revisit`` -1 for "none" — are
+still taken (:func:`job_of`), so an upgrade never strands the queue.
+
 Failure policy: a retryable fetch error or a Redis outage raises ``Retry`` with a growing
 delay (up to ``[worker] max_tries`` attempts); a permanent one (404, refused address, not an
 article) is logged and counted, and the job ends — it is not retried forever. A first visit
@@ -19,28 +24,28 @@ from arq import Retry
 from redis.exceptions import RedisError
 
 from crawler.errors import ExtractError, FetchError, StoreError
+from crawler.models import ArticleJob
 from crawler.runtime import Runtime
-from crawler.stages.article.pipeline import ArticleJob
 
 log = logging.getLogger(__name__)
 
 
-async def process_article(
-    ctx: dict[str, Any],
-    story: str,
-    url: str,
-    revisit: int = -1,
-    reason: str = "new",
-    retry: int = 0,
-) -> str:
+async def process_article(ctx: dict[str, Any], *args: Any) -> str:
     runtime: Runtime = ctx["runtime"]
-    job = ArticleJob(story=story, url=url, revisit=revisit, reason=reason, retry=retry)
+    job = job_of(args)
     started = time.perf_counter()
     try:
         return await _process(runtime, job, ctx)
     finally:  # every attempt's duration, for the /metrics job latency histogram
         with contextlib.suppress(RedisError):
             await runtime.store.readouts.record_job(time.perf_counter() - started)
+
+
+def job_of(args: tuple[Any, ...]) -> ArticleJob:
+    """The job in an arq job's arguments: one mapping, or the old positional form."""
+    if len(args) == 1 and isinstance(args[0], dict):
+        return ArticleJob.from_json(args[0])
+    return ArticleJob.from_args(*args)
 
 
 async def _process(runtime: Runtime, job: ArticleJob, ctx: dict[str, Any]) -> str:

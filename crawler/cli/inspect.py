@@ -174,9 +174,9 @@ def _usage_line(data: dict[str, Any]) -> str:
 
 
 async def burst_worker(settings: Settings) -> int:
-    from workers.settings import build_worker
+    from workers.worker import build_worker
 
-    async with open_runtime(settings) as runtime:
+    async with open_runtime(settings, roles=("worker",)) as runtime:
         worker = build_worker(runtime, burst=True, poll_delay=0.05)
         try:
             await worker.async_run()

@@ -28,7 +28,7 @@ from crawler.store.generations import Generations
 from crawler.store.heartbeats import Heartbeats
 from crawler.store.hosts import RedisHostState
 from crawler.store.index import CopyIndex, CopyMatch
-from crawler.store.keys import Keys, doc_id
+from crawler.store.keys import Keys, doc_id, url_doc
 from crawler.store.liveness import Liveness
 from crawler.store.outbox import Delivery, Outbox
 from crawler.store.readouts import Readouts
@@ -52,6 +52,7 @@ __all__ = [
     "doc_id",
     "safe_url",
     "store_errors",
+    "url_doc",
 ]
 
 

@@ -28,10 +28,9 @@ from typing import Any
 from redis.asyncio import Redis
 from redis.asyncio.client import Pipeline
 
-from crawler.core.urls import canonical_url
 from crawler.models import Fact, Version
 from crawler.store.generations import old
-from crawler.store.keys import Keys, doc_id
+from crawler.store.keys import Keys, url_doc
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,7 +112,7 @@ class ArticleStore:
 
     async def doc_for_url(self, story: str, url: str) -> str:
         """The document a URL a user names is tracked as (through the link alias)."""
-        link = doc_id(canonical_url(url))
+        link = url_doc(url)
         return await self.doc_for_link(story, link) or link
 
     async def doc_for_link(self, story: str, link_hash: str) -> str | None:

@@ -21,6 +21,7 @@ from redis.asyncio import Redis
 from redis.asyncio.client import Pipeline
 
 from crawler.core.text import stable_hash
+from crawler.models import ArticleJob, JobReason
 from crawler.store.keys import Keys
 
 
@@ -31,9 +32,13 @@ class Waiting:
     job_id: str
     story: str
     link: str
-    kind: str  # "new" | "signal"
+    kind: str  # "new" | "signal" (a JobReason)
     feed: str
     host: str
+
+    @property
+    def job(self) -> ArticleJob:
+        return ArticleJob(self.story, self.link, JobReason(self.kind))
 
     def member(self) -> str:
         return json.dumps([self.job_id, self.story, self.link, self.kind, self.feed, self.host])
