@@ -9,11 +9,14 @@ from arq.worker import func
 
 from crawler.config import Settings
 from crawler.runtime import RoleError, Runtime
-from workers.jobs import process_article
+from workers.jobs import Tally, process_article
 
 
 def functions(settings: Settings) -> list[Any]:
-    return [func(process_article, max_tries=settings.worker.max_tries)]
+    """Each job attempt keeps to ``job_timeout`` itself (:mod:`workers.jobs`); arq's own
+    timeout leaves a batch job room for its last entry."""
+    timeout = 2 * settings.worker.job_timeout
+    return [func(process_article, max_tries=settings.worker.max_tries, timeout=timeout)]
 
 
 def build_worker(
@@ -38,7 +41,12 @@ def build_worker(
         functions=functions(settings),
         queue_name=runtime.store.keys.queue,
         redis_pool=runtime.address.arq(runtime.store.keys.queue),  # its own pool; follows restarts
-        ctx={"runtime": runtime, "max_retry_delay": max_retry_delay, "worker_name": name},
+        ctx={
+            "runtime": runtime,
+            "max_retry_delay": max_retry_delay,
+            "worker_name": name,
+            "tally": Tally(),
+        },
         on_job_start=_job_started if name else None,
         burst=burst,
         poll_delay=poll_delay,
@@ -48,6 +56,12 @@ def build_worker(
         handle_signals=False,
         keep_result=0,  # results are never read: keeping them only filled Redis
     )
+
+
+def ended(worker: Worker) -> int:
+    """The jobs — a batch's entries each — that ``worker`` ran to their end."""
+    tally: Tally = worker.ctx["tally"]
+    return tally.ended
 
 
 async def _job_started(ctx: dict[str, Any]) -> None:

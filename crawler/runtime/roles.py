@@ -32,7 +32,7 @@ from crawler.runtime.retention import Retention
 from crawler.stages.deliver.dispatcher import DeliveryReport
 from crawler.store.heartbeats import BEAT_EVERY
 from crawler.store.liveness import BEAT
-from workers.worker import build_worker
+from workers.worker import build_worker, ended
 
 log = logging.getLogger(__name__)
 
@@ -80,7 +80,7 @@ async def once(runtime: Runtime) -> OnceSummary:
             await worker.async_run()
         finally:
             await worker.close()
-        jobs += worker.jobs_complete + worker.jobs_failed
+        jobs += ended(worker)
         if not await runtime.scheduler.release_waiting():
             break
     deliveries = await runtime.dispatcher.drain(patience=ONCE_DELIVERY_PATIENCE)

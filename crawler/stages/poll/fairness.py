@@ -15,6 +15,10 @@ the whole flood, and the flood's entries wait in Redis (none lost) for the next 
 Entries of one feed keep their order; one whose host is full waits while later entries of
 other hosts go ahead (looking at most :data:`LOOKAHEAD` × the feed's room ahead).
 
+A feed's released entries go in jobs of up to :data:`~crawler.store.queue.BATCH` entries
+(:mod:`crawler.store.queue`): fewer queue round trips per article, and an entry still counts
+against both caps until its own outcome is in.
+
 Not gated: scheduled revisits and retry-later rounds (spread over time by their schedules).
 """
 
@@ -25,7 +29,7 @@ from collections.abc import Sequence
 
 from crawler.clock import Clock, SystemClock
 from crawler.store import Store
-from crawler.store.queue import JobQueue
+from crawler.store.queue import BATCH, JobQueue
 from crawler.store.waiting import Waiting
 
 log = logging.getLogger(__name__)
@@ -77,9 +81,10 @@ class Gate:
             if host_room[entry.host] > 0:
                 host_room[entry.host] -= 1
                 chosen.append(entry)
-        for entry in chosen:
-            await self._queue.enqueue_waiting(entry)
-        await room.released(feed, chosen, self._clock.now())
+        held_by: list[str] = []
+        for start in range(0, len(chosen), BATCH):  # several entries per job (store.queue)
+            held_by += await self._queue.enqueue_entries(chosen[start : start + BATCH])
+        await room.released(feed, chosen, self._clock.now(), held_by)
         if chosen and len(candidates) > len(chosen):
             log.debug("feed %s: %d jobs queued, more waiting", feed, len(chosen))
         return len(chosen)
