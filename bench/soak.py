@@ -48,9 +48,9 @@ from crawler.core.text import content_hash
 from crawler.durations import parse_duration
 from crawler.models import ArticleRef, Decision, Version
 from crawler.runtime.retention import Retention
-from crawler.store import FeedState, Revisit, Store, TrackedArticle, usage
+from crawler.store import FeedState, Revisit, Store, TrackedArticle, url_doc, usage
 from crawler.store.embedded import EmbeddedValkey
-from crawler.store.polls import PollWrites, entry_doc, save_poll, seen_field
+from crawler.store.polls import PollWrites, save_poll, seen_field
 
 DAY = 86400.0
 SEED = Path(__file__).resolve().parents[1] / "config" / "seeds" / "kazakhstan-order-restored.txt"
@@ -106,7 +106,7 @@ class Site:
         url = f"https://feeds{feed}.example/rss"
         links = [f"https://site{feed}.example/{day}/{e}" for e in range(self.args.entries)]
         titles = [" ".join(self.rng.choices(WORDS, k=8)) for _ in links]
-        fields = [seen_field("story", entry_doc(link)) for link in links]
+        fields = [seen_field("story", url_doc(link)) for link in links]
         await self.store.schedule.seen_entries(fields)
         stamp = datetime.fromtimestamp(when, UTC).isoformat()
         writes = PollWrites(
@@ -122,14 +122,14 @@ class Site:
                 await self._unrelated(link, title)
 
     async def _unrelated(self, link: str, title: str) -> None:
-        doc = entry_doc(link)
+        doc = url_doc(link)
         async with self.store.transaction() as pipe:
             self.store.articles.queue_alias(pipe, "story", doc, doc)
             self.store.articles.queue_verdict(pipe, "story", doc, "unrelated", content_hash(title))
             await pipe.execute()
 
     async def _related(self, link: str, title: str, when: float) -> None:
-        doc, store = entry_doc(link), self.store
+        doc, store = url_doc(link), self.store
         text = _text(self.rng, 600)
         first = _version(1, title, text, when)
         article = TrackedArticle(

@@ -1,6 +1,6 @@
 """Frozen, typed values passed between the pipeline's stages.
 
-    FeedEntry ─► (fetch) FetchResult ─► (extract) Article ─► (judge) Decision
+    FeedEntry ─► ArticleJob (queued) ─► (fetch) FetchResult ─► (extract) Article ─► (judge) Decision
              ─► (store) Version with Facts ─► (diff) Events ─► hooks
 
 Everything here is plain data: no I/O, no behaviour beyond small derived properties.
@@ -8,6 +8,7 @@ Everything here is plain data: no I/O, no behaviour beyond small derived propert
 
 from __future__ import annotations
 
+import enum
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Literal
@@ -24,6 +25,62 @@ class FeedEntry:
     summary: str = ""
     published: datetime | None = None
     updated: datetime | None = None
+
+
+class JobReason(enum.StrEnum):
+    """Why an article is fetched."""
+
+    NEW = "new"  # a feed entry new to the story (or a skipped one the grown profile passes)
+    REVISIT = "revisit"  # a tracked article's scheduled revisit
+    SIGNAL = "signal"  # the feed entry's ``updated`` stamp moved: the publisher changed it
+    RETRY = "retry"  # a failed first visit, tried again in a later round
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleJob:
+    """One fetch of one link for one story, as the queue carries it.
+
+    ``revisit``: the index into the story's revisit schedule of a ``revisit`` job (None for
+    every other reason). ``retry``: the retry-later rounds this link went through before.
+    ``stamp``: a ``signal`` job's moved feed-entry stamp (its job id carries a hash of it).
+    """
+
+    story: str
+    url: str
+    reason: JobReason = JobReason.NEW
+    revisit: int | None = None
+    retry: int = 0
+    stamp: str = ""
+
+    def to_json(self) -> dict[str, Any]:
+        """The job's one arq argument (plain data: queued jobs outlive the code's classes)."""
+        data: dict[str, Any] = {"story": self.story, "url": self.url, "reason": str(self.reason)}
+        if self.revisit is not None:
+            data["revisit"] = self.revisit
+        if self.retry:
+            data["retry"] = self.retry
+        if self.stamp:
+            data["stamp"] = self.stamp
+        return data
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> ArticleJob:
+        revisit = data.get("revisit")
+        return cls(
+            story=data["story"],
+            url=data["url"],
+            reason=JobReason(data.get("reason", "new")),
+            revisit=None if revisit is None else int(revisit),
+            retry=int(data.get("retry", 0)),
+            stamp=str(data.get("stamp", "")),
+        )
+
+    @classmethod
+    def from_args(
+        cls, story: str, url: str, revisit: int = -1, reason: str = "new", retry: int = 0
+    ) -> ArticleJob:
+        """A job queued in the old positional form: ``revisit`` -1 meant "not a revisit"."""
+        return cls(story, url, JobReason(reason), None if revisit < 0 else revisit, retry)
 
 
 @dataclass(frozen=True, slots=True)

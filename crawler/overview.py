@@ -99,7 +99,7 @@ async def readiness(store: Store, roles: tuple[str, ...]) -> tuple[bool, dict[st
     """(ready, check → "ok" or what is wrong): the store answers, and each of ``roles`` has a
     fresh heartbeat (:mod:`crawler.store.heartbeats`)."""
     try:
-        await store.redis.ping()
+        await store.ping()
         fresh = await store.heartbeats.fresh(time.time())
     except (RedisError, OSError) as exc:
         return False, {"store": f"unreachable: {exc}"}

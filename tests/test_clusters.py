@@ -15,8 +15,8 @@ from crawler.config import Settings
 from crawler.core.seed import parse_seed_text
 from crawler.demo.runner import write_seed
 from crawler.demo.site import DemoSite
+from crawler.models import ArticleJob
 from crawler.runtime import Runtime, open_runtime
-from crawler.stages.article.pipeline import ArticleJob
 from crawler.store.clusters import read_clusters
 from tests.conftest import SEED_FILE, LocalSite
 from tests.newstexts import (

@@ -22,9 +22,9 @@ import pytest
 from crawler.cli.story import story as story_command
 from crawler.config import Settings
 from crawler.core.seed import parse_seed_text
+from crawler.models import ArticleJob, JobReason
 from crawler.runtime import open_runtime
 from crawler.runtime.roles import run_once
-from crawler.stages.article.pipeline import ArticleJob
 from crawler.store import Store
 from crawler.store.clusters import read_clusters
 from tests.conftest import SEED_FILE
@@ -157,7 +157,7 @@ async def test_a_copy_updated_into_a_report_of_its_own_is_tracked_on_its_own(
         ]
         digest.publish("/digest/masimov", "Tokayev names a new government", own,
                        "2022-01-08T09:00:00Z", "2022-01-11T09:00:00Z")  # fmt: skip
-        await runtime.pipeline.process(ArticleJob("story", copy, revisit=0, reason="revisit"))
+        await runtime.pipeline.process(ArticleJob("story", copy, JobReason.REVISIT, revisit=0))
         clusters = await read_clusters(runtime.store.articles, "story", str(SEED_FILE))
         assert sorted((c.representative.url, len(c.copies)) for c in clusters) == sorted(
             [(wire.url("/wire/masimov"), 0), (copy, 0)]

@@ -78,7 +78,7 @@ async def test_three_processes_make_one_cluster(
     queue = await create_pool(
         RedisSettings.from_dsn(redis_url), default_queue_name=store.keys.queue
     )
-    try:
+    try:  # jobs in the positional form earlier versions queued: still taken
         for i, url in enumerate(urls):
             await queue.enqueue_job(
                 "process_article", "story", url, -1, "new", _job_id=store.keys.job("race", str(i))

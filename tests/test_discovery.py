@@ -21,9 +21,9 @@ from crawler.core.profile import GROWN_TERMS, SEED_WEIGHT, Contribution
 from crawler.core.relevance import top_terms
 from crawler.demo.stories import UNRELATED, UNRELATED_TITLE
 from crawler.errors import ConfigError
+from crawler.models import ArticleJob
 from crawler.runtime import open_runtime
 from crawler.runtime.roles import run_once
-from crawler.stages.article.pipeline import ArticleJob
 from crawler.store import Store
 from tests.conftest import SEED_FILE, LocalSite
 from tests.newstexts import SAME_EVENT, SAME_EVENT_TITLE, WIRE, WIRE_TITLE

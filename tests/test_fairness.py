@@ -6,8 +6,9 @@ ordinary feeds' new entries are all queued at once, so the first round of work â
 the next poll is due â€” processes every one of them. Later rounds work off the flood: every
 one of its 10,000 entries is processed exactly once (one fetch of each link, one outcome).
 
-The flood's links are dead (404), as a hostile or broken feed's often are: each job is one
-fetch and a clean "fetch-failed", which keeps 10,000 jobs within the suite's time budget.
+The flood's links are dead (404), as a hostile or broken feed's often are: each entry is one
+fetch and a clean "fetch-failed", which keeps 10,000 entries within the suite's time budget.
+Entries go in jobs of up to ``BATCH``; the caps count entries, not jobs.
 """
 
 from __future__ import annotations
@@ -18,12 +19,12 @@ import pytest
 from aiohttp import web
 
 from crawler.config import Settings
-from crawler.core.urls import canonical_url
 from crawler.runtime import Runtime, open_runtime
-from crawler.store import doc_id
+from crawler.store import Store, url_doc
+from crawler.store.queue import BATCH
 from tests.drills.crawl import Crawl
 from tests.localsite import LocalSite
-from workers.settings import build_worker
+from workers.worker import build_worker
 
 FLOOD = 10_000
 CAP = 500  # per feed and per host, small beside the flood
@@ -65,6 +66,12 @@ async def ordinary() -> AsyncIterator[Crawl]:
     await feeds.close()
 
 
+async def _held(store: Store, feed: str) -> int:
+    """The feed's entries released to jobs that have not ended."""
+    key = store.waiting.feed_key(feed)
+    return (await store.waiting.outstanding([key]))[key]
+
+
 async def _round(runtime: Runtime) -> None:
     """One round of work: a burst worker runs every queued job."""
     worker = build_worker(runtime, burst=True, poll_delay=0.01)
@@ -86,21 +93,25 @@ async def test_a_10000_item_feed_cannot_starve_three_ordinary_feeds(
         crawler={"per_host_concurrency": 8},
         worker={"max_jobs": 8},
     )
+    flood_url = flood.site.url("/feed.xml")
     async with open_runtime(settings) as runtime:
         store = runtime.store
         polls = await runtime.scheduler.poll_all()  # one poll of every feed
         assert sorted(p.queued for p in polls) == [3, 3, 3, FLOOD]  # all taken, none lost
-        assert await store.redis.zcard(store.keys.queue) == CAP + 9
+        assert await _held(store, flood_url) == CAP  # entries in jobs: the flood's cap
+        assert [await _held(store, f) for f in ordinary.feeds] == [3, 3, 3]
+        jobs = await store.readouts.queue_depth()
+        assert jobs == -(-CAP // BATCH) + 3  # several entries of one feed per job
         assert await store.waiting.waiting() == FLOOD - CAP
 
         await _round(runtime)  # the first round: before any feed is due again
-        docs = {doc_id(canonical_url(u)) for u in ordinary.urls}
+        docs = {url_doc(u) for u in ordinary.urls}
         assert set(await store.articles.tracked_docs("story")) == docs
         assert await store.waiting.waiting() == FLOOD - CAP  # the flood waits its turn
 
         rounds = 1
         while await runtime.scheduler.release_waiting():
-            assert await store.redis.zcard(store.keys.queue) <= CAP  # never more than the cap
+            assert await _held(store, flood_url) <= CAP  # never more than the cap
             await _round(runtime)
             rounds += 1
         assert rounds == FLOOD // CAP

@@ -8,9 +8,8 @@ from datetime import datetime
 from pathlib import Path
 
 from crawler.config import Settings
-from crawler.core.urls import canonical_url
 from crawler.runtime.roles import run_once
-from crawler.store import Store, doc_id
+from crawler.store import Store, url_doc
 from tests.newsroom import Newsroom
 from tests.test_revisions_scenario import A_TITLE, A_V1, REPORT, scenario_settings
 
@@ -21,7 +20,7 @@ async def test_a_first_visit_has_one_fetch_time(
     settings = scenario_settings(make_settings, tmp_path, post, revisit=["1h"])
     url = post.publish(REPORT, A_TITLE, A_V1, "2022-01-09T08:00:00Z")
     await run_once(settings)
-    doc = doc_id(canonical_url(url))
+    doc = url_doc(url)
     version = await store.articles.version("story", doc, 1)
     tracked = await store.articles.get("story", doc)
     assert version is not None and tracked is not None

@@ -24,11 +24,12 @@ from crawler.errors import HostBusyError, RobotsDisallowedError
 from crawler.fetch import MemoryHostState, host_of
 from crawler.fetch.politeness import HostGate
 from crawler.fetch.robots import RobotsRules
+from crawler.models import ArticleJob
 from crawler.runtime import open_runtime
 from crawler.store import Store
 from tests.conftest import SEED_FILE, LocalSite
 from tests.processes import burst_workers
-from workers.settings import build_worker
+from workers.worker import build_worker
 
 LIMIT, DELAY, SLOW = 2, 0.15, 0.4
 PAGES = 8
@@ -109,7 +110,7 @@ async def test_per_host_limits_hold_across_two_worker_processes(
     for i, (site, recorder) in enumerate(zip(sites, recorders, strict=True)):
         slow_pages(site, f"h{i}", recorder, peaks)
     queue = await create_pool(RedisSettings.from_dsn(redis_url))
-    try:
+    try:  # jobs in the positional form earlier versions queued: still taken
         for n in range(PAGES):
             for site in sites:
                 await queue.enqueue_job(
@@ -221,9 +222,7 @@ async def test_retryable_fetch_errors_go_back_to_arq_with_retry_after(
     url = site.route("/news/report-1", flaky)
     settings = make_settings(worker={"max_tries": 3, "retry_delay": "0.1s"})
     async with open_runtime(settings) as runtime:
-        await runtime.queue.enqueue_job(
-            "process_article", "story", url, -1, "new", _queue_name=runtime.store.keys.queue
-        )
+        assert await runtime.queue.enqueue(ArticleJob("story", url))
         worker = build_worker(runtime, burst=True, poll_delay=0.02)
         try:
             await asyncio.wait_for(worker.async_run(), timeout=30)

@@ -10,7 +10,7 @@ from pathlib import Path
 from crawler.config import Settings
 from crawler.core.urls import canonical_url
 from crawler.runtime.roles import run_once
-from crawler.store import Store, doc_id
+from crawler.store import Store, url_doc
 from tests.newsroom import Newsroom
 from tests.test_revisions_scenario import (
     A_TITLE,
@@ -67,7 +67,7 @@ async def test_other_renderings_of_a_tracked_article_are_not_compared(
     assert post.site.hits[REPORT] == 4
     assert (await store.stats())["signals_held"] == 2
 
-    doc = doc_id(canonical_url(url))
+    doc = url_doc(url)
     versions = await store.articles.versions("story", doc)
     assert [v.number for v in versions] == [1, 2]
     assert all(len(v.text.splitlines()) == len(A_V1) for v in versions)  # desktop only

@@ -15,11 +15,10 @@ import pytest
 from crawler.config import Settings
 from crawler.core.dedup import fingerprint
 from crawler.core.events import feed_event
-from crawler.core.urls import canonical_url
 from crawler.errors import ConfigError
 from crawler.runtime.retention import Retention
 from crawler.runtime.roles import run_once
-from crawler.store import Store, doc_id
+from crawler.store import Store, url_doc
 from crawler.store.polls import seen_field
 from tests.newsroom import Newsroom
 from tests.test_revisions_scenario import A_TITLE, A_V1, REPORT, scenario_settings
@@ -43,7 +42,7 @@ async def test_an_untouched_article_is_archived_then_dropped(
     settings = _settings(make_settings, tmp_path, post)
     url = post.publish(REPORT, A_TITLE, A_V1, "2022-01-09T08:00:00Z")
     await run_once(settings)
-    doc = doc_id(canonical_url(url))
+    doc = url_doc(url)
     first_seen = time.time()
     retention = Retention(settings, store)
     late = first_seen + 3600 + 11 * DAY  # past the last revisit + 10 days

@@ -16,11 +16,10 @@ from pathlib import Path
 from aiohttp import web
 
 from crawler.config import Settings
-from crawler.core.urls import canonical_url
 from crawler.runtime import open_runtime
 from crawler.runtime.roles import once, run_once
 from crawler.stages.article.revisits import RETRY_LATER, RevisitPlanner, release_retries
-from crawler.store import Store, doc_id
+from crawler.store import Store, url_doc
 from crawler.store.articles import RetryLater
 from tests.conftest import LocalSite
 from tests.newsroom import Newsroom
@@ -115,7 +114,7 @@ async def test_a_signal_has_an_unrelated_page_judged_again_when_its_words_change
     url = post.publish(REPORT, SHORT_TITLE, SHORT, "2022-01-05T08:00:00Z")
     await run_once(settings)
     assert alerts.new() == []
-    doc = doc_id(canonical_url(url))
+    doc = url_doc(url)
     verdict, judged = await store.articles.judgement("story", doc)
     assert verdict == "unrelated" and judged
 

@@ -254,8 +254,7 @@ async def test_developing_story(
 
 
 async def _versions(store: Store, url: str) -> list[Any]:
-    from crawler.core.urls import canonical_url
-    from crawler.store import doc_id
+    from crawler.store import url_doc
 
-    doc = doc_id(canonical_url(url))
+    doc = url_doc(url)
     return await store.articles.versions("story", doc)

@@ -18,8 +18,8 @@ from crawler.config import Settings
 from crawler.core.cadence import SIGNAL_EVERY, signal_due
 from crawler.core.urls import canonical_url
 from crawler.runtime.roles import run_once
-from crawler.store import Store, doc_id
-from crawler.store.polls import SeenEntry, entry_doc, seen_field
+from crawler.store import Store, doc_id, url_doc
+from crawler.store.polls import SeenEntry, seen_field
 from tests.newsroom import Newsroom
 from tests.test_revisions_scenario import (
     A_TITLE,
@@ -43,7 +43,7 @@ def test_signal_due() -> None:
 
 
 async def _age_last_signal(store: Store, url: str, seconds: float) -> None:
-    field = seen_field("story", entry_doc(url))
+    field = seen_field("story", url_doc(url))
     raw = await store.redis.hget(store.keys.entries, field)
     assert raw is not None
     seen = SeenEntry.parse(raw)
@@ -57,7 +57,7 @@ async def test_a_feed_restamping_its_entries_costs_one_fetch_per_window(
     settings = scenario_settings(make_settings, tmp_path, post, revisit=["1h"])
     alerts = Alerts(tmp_path / "alerts.jsonl")
     url = post.publish(REPORT, A_TITLE, A_V1, PUBLISHED)
-    assert entry_doc(url) == doc_id(canonical_url(url))  # the worker's key for the link
+    assert url_doc(url) == doc_id(canonical_url(url))  # the worker's key for the link
     await run_once(settings)
     assert post.site.hits[REPORT] == 1 and [e["type"] for e in alerts.new()] == ["article.related"]
 

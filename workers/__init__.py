@@ -1,9 +1,8 @@
-"""arq worker: job functions and ``WorkerSettings`` (``arq workers.WorkerSettings``).
+"""arq worker: job functions (``jobs``), the worker newswatch runs (``worker``) and the arq
+command line's ``WorkerSettings`` (``arq workers.WorkerSettings``, :mod:`workers.settings`).
 
-``WorkerSettings`` is built on first access (not at import) from the configuration found via
-``$NEWSWATCH_CONFIG`` / ``config/newswatch.toml``. The arq command line needs an external
-Redis (``$NEWSWATCH_REDIS_URL`` or ``[redis] url``); ``newswatch worker`` also works with the
-embedded store.
+``WorkerSettings`` is imported on first access, not at ``import workers``: it reads the
+configuration (``$NEWSWATCH_CONFIG`` / ``config/newswatch.toml``) when its module loads.
 """
 
 from __future__ import annotations
@@ -15,7 +14,7 @@ __all__ = ["WorkerSettings"]
 
 def __getattr__(name: str) -> Any:
     if name == "WorkerSettings":
-        from workers.settings import build_worker_settings
+        from workers.settings import WorkerSettings
 
-        return build_worker_settings()
+        return WorkerSettings
     raise AttributeError(name)

@@ -1,5 +1,12 @@
 """arq job functions. The untyped ``ctx`` carries one typed :class:`Runtime` (``ctx["runtime"]``).
 
+A job's arguments are one :meth:`ArticleJob.to_json` mapping
+(:class:`crawler.store.queue.JobQueue` queues every job); jobs queued by earlier versions in
+the positional form ``(story, url, revisit, reason, retry)`` — ``revisit`` -1 for "none" — are
+still taken (:func:`job_of`), so an upgrade never strands the queue. A batch job carries
+several feed entries of one feed (:func:`batch_of`, :mod:`crawler.store.queue`): they run one
+after another, each with its own outcome, retries and ``job_timeout``.
+
 Failure policy: a retryable fetch error or a Redis outage raises ``Retry`` with a growing
 delay (up to ``[worker] max_tries`` attempts); a permanent one (404, refused address, not an
 article) is logged and counted, and the job ends — it is not retried forever. A first visit
@@ -10,37 +17,106 @@ while loses nothing.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import logging
 import time
+from dataclasses import dataclass
 from typing import Any
 
 from arq import Retry
 from redis.exceptions import RedisError
 
 from crawler.errors import ExtractError, FetchError, StoreError
+from crawler.models import ArticleJob
 from crawler.runtime import Runtime
-from crawler.stages.article.pipeline import ArticleJob
+from crawler.store.waiting import Waiting
 
 log = logging.getLogger(__name__)
 
 
-async def process_article(
-    ctx: dict[str, Any],
-    story: str,
-    url: str,
-    revisit: int = -1,
-    reason: str = "new",
-    retry: int = 0,
-) -> str:
+async def process_article(ctx: dict[str, Any], *args: Any) -> str:
     runtime: Runtime = ctx["runtime"]
-    job = ArticleJob(story=story, url=url, revisit=revisit, reason=reason, retry=retry)
+    batch = batch_of(args)
+    if batch is not None:
+        return await _batch(runtime, batch, ctx)
+    return await _attempt(runtime, job_of(args), ctx)
+
+
+def job_of(args: tuple[Any, ...]) -> ArticleJob:
+    """The job in an arq job's arguments: one mapping, or the old positional form."""
+    if len(args) == 1 and isinstance(args[0], dict):
+        return ArticleJob.from_json(args[0])
+    return ArticleJob.from_args(*args)
+
+
+def batch_of(args: tuple[Any, ...]) -> list[Waiting] | None:
+    """The feed entries of a batch job (:mod:`crawler.store.queue`), or None."""
+    if len(args) == 1 and isinstance(args[0], dict) and "batch" in args[0]:
+        return [Waiting.from_fields(fields) for fields in args[0]["batch"]]
+    return None
+
+
+@dataclass
+class Tally:
+    """``ctx["tally"]``: the jobs (a batch's entries each) that ended — an outcome, or a
+    failure for good — in this worker (``run --once`` reports it)."""
+
+    ended: int = 0
+
+
+async def _attempt(runtime: Runtime, job: ArticleJob, ctx: dict[str, Any]) -> str:
+    """One attempt at one job, within ``[worker] job_timeout``."""
     started = time.perf_counter()
+    ended = True
     try:
-        return await _process(runtime, job, ctx)
+        async with asyncio.timeout(runtime.settings.worker.job_timeout):
+            return await _process(runtime, job, ctx)
+    except (Retry, asyncio.CancelledError):
+        ended = False  # it runs again
+        raise
     finally:  # every attempt's duration, for the /metrics job latency histogram
+        if ended and "tally" in ctx:
+            ctx["tally"].ended += 1
         with contextlib.suppress(RedisError):
             await runtime.store.readouts.record_job(time.perf_counter() - started)
+
+
+async def _batch(runtime: Runtime, entries: list[Waiting], ctx: dict[str, Any]) -> str:
+    """A batch's entries one after another, each with its own outcome. One to try again later,
+    and those left when the batch has used a ``job_timeout`` (it may run two: the last entry
+    started gets a whole one), go back to the queue as their own jobs, keeping their room."""
+    tries = int(ctx.get("job_try", 1))
+    last_start = time.monotonic() + runtime.settings.worker.job_timeout
+    outcomes: list[str] = []
+    for i, entry in enumerate(entries):
+        if time.monotonic() > last_start:
+            await _hand_back(runtime, entries[i:], ctx, 0.0, None)
+            outcomes.append(f"{len(entries) - i}-handed-back")
+            break
+        try:
+            outcomes.append(await _attempt(runtime, entry.job, ctx))
+        except Retry as retry:  # this entry only: its own job, when the retry is due
+            await _hand_back(runtime, [entry], ctx, (retry.defer_score or 0) / 1000, tries + 1)
+            outcomes.append("retrying")
+        except TimeoutError:
+            log.warning("%s: no outcome within [worker] job_timeout; given up", entry.link)
+            outcomes.append("timed-out")
+    return " ".join(outcomes)
+
+
+async def _hand_back(
+    runtime: Runtime, entries: list[Waiting], ctx: dict[str, Any], defer: float, tries: int | None
+) -> None:
+    """Queue batch entries again as their own jobs; if the store is away, the whole batch is
+    retried instead (its finished entries find their work done)."""
+    try:
+        await runtime.store.waiting.hold(entries, runtime.clock.now())
+        for entry in entries:
+            await runtime.queue.enqueue_waiting(entry, defer_by=defer, job_try=tries)
+    except (StoreError, RedisError) as exc:
+        log.warning("store unavailable while handing back %d entries (%s)", len(entries), exc)
+        raise Retry(defer=_delay(ctx, int(ctx.get("job_try", 1)), exc)) from exc
 
 
 async def _process(runtime: Runtime, job: ArticleJob, ctx: dict[str, Any]) -> str:

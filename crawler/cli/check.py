@@ -65,7 +65,7 @@ async def check(config: Path | None) -> int:
 async def _store(settings: Settings, verdicts: Verdicts) -> None:
     try:
         async with open_store(settings) as (store, url):
-            await store.redis.ping()
+            await store.ping()
             where = (
                 "" if settings.redis.url else f" (bundled Valkey in {settings.storage.data_dir})"
             )

@@ -15,7 +15,7 @@ from crawler.models import Article, Version
 from crawler.redact import redact
 from crawler.runtime import open_runtime, open_store
 from crawler.stages.seed.sources import read_document
-from crawler.store import Store, safe_url, usage
+from crawler.store import Store, safe_url
 
 
 async def extract(source: str, as_json: bool, allow_private: bool, config: Path | None) -> int:
@@ -153,9 +153,9 @@ async def _status(settings: Settings, store: Store, url: str) -> dict[str, Any]:
 
 async def store_usage(store: Store) -> dict[str, Any]:
     """Store memory, entries waiting for a job, and keys/bytes per key family."""
-    found = await usage.families(store.redis, store.keys.prefix)
+    found = await store.usage.families()
     return {
-        "memory": await usage.memory(store.redis),
+        "memory": await store.usage.memory(),
         "waiting_entries": await store.waiting.waiting(),
         "families": {name: {"keys": f.keys, "bytes": f.bytes} for name, f in found.items()},
     }
@@ -174,9 +174,9 @@ def _usage_line(data: dict[str, Any]) -> str:
 
 
 async def burst_worker(settings: Settings) -> int:
-    from workers.settings import build_worker
+    from workers.worker import build_worker
 
-    async with open_runtime(settings) as runtime:
+    async with open_runtime(settings, roles=("worker",)) as runtime:
         worker = build_worker(runtime, burst=True, poll_delay=0.05)
         try:
             await worker.async_run()

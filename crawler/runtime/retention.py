@@ -20,20 +20,19 @@ What grows with every feed entry and article, and how it is bounded:
   and dead letters are capped where they are written; the fact timeline is capped per key
   by :mod:`crawler.store.timeline`.
 
-Time is a parameter (``now``), never Redis's clock: ``bench/soak.py`` moves it to simulate
-months in minutes. A sweep handles at most ``MAX_PER_SWEEP`` articles per story; the next
-sweep goes on.
+Time is a parameter (``now``, else the injected clock), never Redis's clock: ``bench/soak.py``
+moves it to simulate months in minutes. A sweep handles at most ``MAX_PER_SWEEP`` articles per
+story; the next sweep goes on.
 """
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
-import time
 from dataclasses import dataclass
 from datetime import datetime
 
+from crawler.clock import Clock, SystemClock
 from crawler.config import Settings, StoryConfig
 from crawler.core.dedup import fingerprint
 from crawler.models import Version
@@ -55,14 +54,15 @@ class Swept:
 
 
 class Retention:
-    def __init__(self, settings: Settings, store: Store) -> None:
+    def __init__(self, settings: Settings, store: Store, clock: Clock | None = None) -> None:
         self._settings = settings
         self._policy = settings.retention
         self._store = store
+        self._clock = clock or SystemClock()
 
     async def sweep(self, now: float | None = None) -> Swept:
         """Apply the policy as of ``now`` (epoch seconds; default: the clock)."""
-        now = time.time() if now is None else now
+        now = self._clock.now() if now is None else now
         keys, generations = self._store.keys, self._store.generations
         families = [keys.entries]
         for story in self._settings.story:
@@ -81,14 +81,11 @@ class Retention:
 
     async def _archive(self, story: StoryConfig, now: float) -> int:
         cutoff = now - self._policy.articles
-        tracked_key = self._store.keys.tracked(story.id)
         archived = offset = 0
         while offset < MAX_PER_SWEEP:
-            raw = await self._store.redis.zrangebyscore(
-                tracked_key, "-inf", cutoff, start=offset, num=PAGE
-            )
+            raw = await self._store.articles.tracked_before(story.id, cutoff, offset, PAGE)
             done = 0
-            for doc in (d.decode() for d in raw):
+            for doc in raw:
                 done += await self._archive_one(story, doc, cutoff, now)
             archived += done
             if len(raw) < PAGE:
@@ -115,8 +112,9 @@ class Retention:
 
     async def _pending(self, article: TrackedArticle) -> bool:
         number = await self._store.articles.pending_revisit(article.story, article.doc)
-        member = Revisit(article.story, article.url, number).member()
-        return await self._store.redis.zscore(self._store.keys.revisits, member) is not None
+        return await self._store.schedule.revisit_pending(
+            Revisit(article.story, article.url, number)
+        )
 
     async def _drop_archives(self, story: str, now: float) -> int:
         docs = await self._store.archive.expired(story, now - self._policy.archive, PAGE)
@@ -137,8 +135,7 @@ class Retention:
                 outage.ok()
             except Exception as exc:
                 wait = min(wait, outage.failed(exc))
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(stop.wait(), timeout=wait)
+            await self._clock.sleep(wait, stop)
 
 
 def _last_touched(

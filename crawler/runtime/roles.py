@@ -18,8 +18,8 @@ import logging
 import os
 import signal
 import socket
-import time
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from arq import Worker
@@ -27,12 +27,12 @@ from arq.constants import in_progress_key_prefix
 
 from crawler.config import Settings
 from crawler.durations import format_duration
-from crawler.runtime import Runtime, open_runtime
+from crawler.runtime import ROLES, Runtime, open_runtime
 from crawler.runtime.retention import Retention
 from crawler.stages.deliver.dispatcher import DeliveryReport
 from crawler.store.heartbeats import BEAT_EVERY
 from crawler.store.liveness import BEAT
-from workers.settings import build_worker
+from workers.worker import build_worker, ended
 
 log = logging.getLogger(__name__)
 
@@ -60,7 +60,8 @@ class OnceSummary:
 
 
 async def run_once(settings: Settings) -> OnceSummary:
-    """Poll every feed once, run every resulting job and every due revisit, deliver, exit."""
+    """Poll every feed once, run every resulting job and every due revisit, deliver, exit
+    (one process, both roles)."""
     async with open_runtime(settings) as runtime:
         return await once(runtime)
 
@@ -79,11 +80,11 @@ async def once(runtime: Runtime) -> OnceSummary:
             await worker.async_run()
         finally:
             await worker.close()
-        jobs += worker.jobs_complete + worker.jobs_failed
+        jobs += ended(worker)
         if not await runtime.scheduler.release_waiting():
             break
     deliveries = await runtime.dispatcher.drain(patience=ONCE_DELIVERY_PATIENCE)
-    await Retention(runtime.settings, runtime.store).sweep()
+    await Retention(runtime.settings, runtime.store, runtime.clock).sweep()
     return OnceSummary(
         feeds=len(polls),
         failed_feeds=sum(p.status in ("failed", "gone") for p in polls),
@@ -105,8 +106,8 @@ async def run_roles(
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
-    roles = [r for r, on in (("scheduler", scheduler), ("worker", worker)) if on]
-    async with open_runtime(settings) as runtime, contextlib.AsyncExitStack() as web:
+    roles = [r for r, on in zip(ROLES, (scheduler, worker), strict=True) if on]
+    async with open_runtime(settings, roles) as runtime, contextlib.AsyncExitStack() as web:
         if settings.http.listen:
             from crawler.web import serving
 
@@ -117,10 +118,9 @@ async def run_roles(
         ]
         if scheduler:
             tasks.append(asyncio.create_task(runtime.scheduler.run(stop)))
-            retention = Retention(runtime.settings, runtime.store)
+            retention = Retention(runtime.settings, runtime.store, runtime.clock)
             tasks.append(asyncio.create_task(retention.run(stop)))
-            if runtime.discovery is not None:
-                tasks.append(asyncio.create_task(runtime.discovery.run(stop, runtime.scheduler)))
+            tasks.append(asyncio.create_task(runtime.discovery.run(stop, runtime.scheduler)))
         if worker:
             tasks.append(asyncio.create_task(_supervise_worker(runtime, stop)))
             tasks.append(asyncio.create_task(runtime.dispatcher.run(stop)))
@@ -215,17 +215,17 @@ async def _drain(worker: Worker, grace: float) -> None:
     await worker.close()
 
 
-async def _heartbeat(runtime: Runtime, roles: list[str], stop: asyncio.Event) -> None:
+async def _heartbeat(runtime: Runtime, roles: Sequence[str], stop: asyncio.Event) -> None:
     """Beat every ``BEAT_EVERY`` seconds until ``stop``; a clean stop removes the beats."""
     process = f"{socket.gethostname()}:{os.getpid()}"
     beats = runtime.store.heartbeats
     while not stop.is_set():
         with contextlib.suppress(Exception):  # the store being away is reported elsewhere
-            await beats.beat(roles, process, time.time())
+            await beats.beat(list(roles), process, runtime.clock.now())
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(stop.wait(), timeout=BEAT_EVERY)
     with contextlib.suppress(Exception):
-        await beats.stop(roles, process)
+        await beats.stop(list(roles), process)
 
 
 async def _report(runtime: Runtime, stop: asyncio.Event) -> None:

@@ -28,13 +28,14 @@ from crawler.store.generations import Generations
 from crawler.store.heartbeats import Heartbeats
 from crawler.store.hosts import RedisHostState
 from crawler.store.index import CopyIndex, CopyMatch
-from crawler.store.keys import Keys, doc_id
+from crawler.store.keys import Keys, doc_id, url_doc
 from crawler.store.liveness import Liveness
 from crawler.store.outbox import Delivery, Outbox
 from crawler.store.readouts import Readouts
 from crawler.store.schedule import FeedState, Revisit, Schedule
 from crawler.store.terms import TermStore
 from crawler.store.timeline import TimelineStore
+from crawler.store.usage import Usage
 from crawler.store.waiting import WaitingRoom
 from crawler.store.writes import WriteSet
 
@@ -55,6 +56,7 @@ __all__ = [
     "doc_id",
     "safe_url",
     "store_errors",
+    "url_doc",
 ]
 
 
@@ -77,6 +79,7 @@ class Store:
         self.archive = ArchiveStore(redis, self.keys)
         self.generations = Generations(redis, self.keys)
         self.liveness = Liveness(redis, self.keys)
+        self.usage = Usage(redis, self.keys)
 
     @classmethod
     async def connect(cls, address: str | StoreAddress, prefix: str) -> Store:
@@ -93,6 +96,10 @@ class Store:
 
     async def close(self) -> None:
         await self.redis.aclose()
+
+    async def ping(self) -> None:
+        """Raises ``RedisError`` when the store does not answer."""
+        await self.redis.ping()
 
     def transaction(self) -> Pipeline:
         """A MULTI/EXEC pipeline: use as ``async with store.transaction() as pipe``."""

@@ -28,10 +28,9 @@ from typing import Any
 from redis.asyncio import Redis
 from redis.asyncio.client import Pipeline
 
-from crawler.core.urls import canonical_url
 from crawler.models import Fact, Version
 from crawler.store.generations import old
-from crawler.store.keys import Keys, doc_id
+from crawler.store.keys import Keys, url_doc
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,7 +112,7 @@ class ArticleStore:
 
     async def doc_for_url(self, story: str, url: str) -> str:
         """The document a URL a user names is tracked as (through the link alias)."""
-        link = doc_id(canonical_url(url))
+        link = url_doc(url)
         return await self.doc_for_link(story, link) or link
 
     async def doc_for_link(self, story: str, link_hash: str) -> str | None:
@@ -160,6 +159,12 @@ class ArticleStore:
 
     async def tracked_docs(self, story: str) -> list[str]:
         return [d.decode() for d in await self._redis.zrange(self._keys.tracked(story), 0, -1)]
+
+    async def tracked_before(self, story: str, until: float, offset: int, count: int) -> list[str]:
+        """Up to ``count`` documents first seen by ``until``, oldest first, from ``offset``."""
+        key = self._keys.tracked(story)
+        raw = await self._redis.zrangebyscore(key, "-inf", until, start=offset, num=count)
+        return [d.decode() for d in raw]
 
     def queue_track(self, pipe: Pipeline, article: TrackedArticle, version: Version) -> None:
         """A newly tracked article with its first version."""

@@ -63,14 +63,23 @@ Per story ``s`` and document ``d`` (a hash of the canonical URL):
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 from crawler.core.text import stable_hash
+from crawler.core.urls import canonical_url
 
 
-def doc_id(canonical_url: str) -> str:
-    """Stable short id of a document: a hash of its canonical URL."""
-    return stable_hash(canonical_url, size=8)
+def doc_id(canonical: str) -> str:
+    """Stable short id of a document: a hash of its canonical URL (already canonical)."""
+    return stable_hash(canonical, size=8)
+
+
+@functools.lru_cache(maxsize=131072)  # canonicalising is the costliest step of a changed poll
+def url_doc(url: str) -> str:
+    """The document id of any link, ``doc_id(canonical_url(url))``: the key of a feed entry's
+    seen record and of its jobs, and what the worker aliases to the page's own id."""
+    return doc_id(canonical_url(url))
 
 
 @dataclass(frozen=True, slots=True)

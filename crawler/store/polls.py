@@ -1,34 +1,24 @@
 """What one feed poll writes: per-story seen entries and the poll's single transaction.
 
 Seen entries are kept **per story**: the hash ``{p}entries`` maps ``story|doc`` (``doc`` =
-:func:`entry_doc` of the entry's link) to a :class:`SeenEntry`, so a link that one story's feed
-took first is still new to another story's feed. Records written before this layout (keyed by
-``doc`` alone) are ignored: their entries count as new once, and the worker's own "already
-judged" check keeps that from repeating any alert.
+:func:`~crawler.store.keys.url_doc` of the entry's link) to a :class:`SeenEntry`, so a link
+that one story's feed took first is still new to another story's feed. Records written before
+this layout (keyed by ``doc`` alone) are ignored: their entries count as new once, and the
+worker's own "already judged" check keeps that from repeating any alert.
 """
 
 from __future__ import annotations
 
-import functools
 import time
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from crawler.core.urls import canonical_url
 from crawler.models import Event, FeedEntry
-from crawler.store.keys import doc_id
 from crawler.store.waiting import Waiting
 
 if TYPE_CHECKING:
     from crawler.store import Store
     from crawler.store.schedule import FeedState
-
-
-@functools.lru_cache(maxsize=131072)  # canonicalising is the costliest step of a changed poll
-def entry_doc(link: str) -> str:
-    """The document id of a feed entry's link, ``doc_id(canonical_url(link))``: the key of its
-    seen entries and of its article jobs, and what the worker aliases to the page's own id."""
-    return doc_id(canonical_url(link))
 
 
 def seen_field(story: str, doc: str) -> str:
@@ -87,8 +77,10 @@ async def save_poll(
     next_due: float | None,
     writes: PollWrites,
     before: FeedState | None = None,
+    now: float | None = None,
 ) -> None:
-    """One poll's every change, in one MULTI/EXEC (``next_due`` None: never again).
+    """One poll's every change, in one MULTI/EXEC (``next_due`` None: never again; ``now``:
+    when its entries were taken, the order they wait in — default the system clock).
 
     A poll that changed nothing but the feed's own state (``before`` known: 304 or the same
     body) takes the lean path: one script with only the fields that changed.
@@ -108,7 +100,7 @@ async def save_poll(
             pipe.hset(store.keys.entries, mapping=writes.seen)
         for story, entry in writes.skipped:
             store.discovery.queue_skip(pipe, story, entry)
-        store.waiting.queue_wait(pipe, writes.waiting, time.time())
+        store.waiting.queue_wait(pipe, writes.waiting, time.time() if now is None else now)
         store.outbox.queue_add(pipe, writes.events)
         store.schedule.queue_counts(pipe, writes.counts)
         await pipe.execute()

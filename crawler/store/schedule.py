@@ -304,5 +304,9 @@ class Schedule:
         if revisits:
             await self._redis.zrem(self._keys.revisits, *(r.member() for r in revisits))
 
+    async def revisit_pending(self, revisit: Revisit) -> bool:
+        """True while ``revisit`` waits in the schedule (not yet released)."""
+        return await self._redis.zscore(self._keys.revisits, revisit.member()) is not None
+
     async def pending_revisits(self) -> int:
         return int(await self._redis.zcard(self._keys.revisits))

@@ -15,6 +15,8 @@ from dataclasses import dataclass
 
 from redis.asyncio import Redis
 
+from crawler.store.keys import Keys
+
 BATCH = 1000
 
 
@@ -22,6 +24,20 @@ BATCH = 1000
 class Family:
     keys: int
     bytes: int
+
+
+class Usage:
+    """``store.usage``: this store's memory and families (``status``, ``/metrics``)."""
+
+    def __init__(self, redis: Redis, keys: Keys) -> None:
+        self._redis = redis
+        self._keys = keys
+
+    async def memory(self) -> dict[str, int]:
+        return await memory(self._redis)
+
+    async def families(self) -> dict[str, Family]:
+        return await families(self._redis, self._keys.prefix)
 
 
 async def memory(redis: Redis) -> dict[str, int]:

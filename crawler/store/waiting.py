@@ -7,7 +7,10 @@
 * ``{p}out:feed:{f}`` and ``{p}out:host:{host}`` zsets: job id → when enqueued, for the jobs
   released and not finished. A job is finished when arq's job key is gone (arq deletes it
   when the job ends for good: done, failed, or out of tries); finished ids are pruned before
-  each count, so the counts never drift, whatever crashed.
+  each count, so the counts never drift, whatever crashed. An entry released in a batch job
+  (several entries of one feed in one arq job, :mod:`crawler.store.queue`) holds its room as
+  ``{batch id}#{i}`` (:func:`holders`) until the batch ends; one the batch hands back as its
+  own job holds it under its own id.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ from redis.asyncio import Redis
 from redis.asyncio.client import Pipeline
 
 from crawler.core.text import stable_hash
+from crawler.models import ArticleJob, JobReason
 from crawler.store.keys import Keys
 
 
@@ -31,17 +35,41 @@ class Waiting:
     job_id: str
     story: str
     link: str
-    kind: str  # "new" | "signal"
+    kind: str  # "new" | "signal" (a JobReason)
     feed: str
     host: str
 
+    @property
+    def job(self) -> ArticleJob:
+        return ArticleJob(self.story, self.link, JobReason(self.kind))
+
+    def fields(self) -> list[str]:
+        return [self.job_id, self.story, self.link, self.kind, self.feed, self.host]
+
     def member(self) -> str:
-        return json.dumps([self.job_id, self.story, self.link, self.kind, self.feed, self.host])
+        return json.dumps(self.fields())
+
+    @classmethod
+    def from_fields(cls, fields: Sequence[str]) -> Waiting:
+        job_id, story, link, kind, feed, host = fields
+        return cls(job_id, story, link, kind, feed, host)
 
     @classmethod
     def parse(cls, raw: bytes) -> Waiting:
-        job_id, story, link, kind, feed, host = json.loads(raw)
-        return cls(job_id, story, link, kind, feed, host)
+        return cls.from_fields(json.loads(raw))
+
+
+BATCHED = "#"  # a batch entry's room: "{batch job id}#{i}"
+
+
+def holders(batch_id: str, count: int) -> list[str]:
+    """The names holding the room of a batch job's ``count`` entries."""
+    return [f"{batch_id}{BATCHED}{i}" for i in range(count)]
+
+
+def _job_of(holder: bytes) -> str:
+    """The arq job a room holder waits for (itself, or the batch it is in)."""
+    return holder.decode().partition(BATCHED)[0]
 
 
 class WaitingRoom:
@@ -97,7 +125,7 @@ class WaitingRoom:
         ids = [(key, m) for key, ms in zip(wanted, members, strict=True) for m in ms]
         async with self._redis.pipeline(transaction=False) as pipe:
             for _, job in ids:
-                pipe.exists(job_key_prefix + job.decode())
+                pipe.exists(job_key_prefix + _job_of(job))
             exists = await pipe.execute()
         counts = {key: len(ms) for key, ms in zip(wanted, members, strict=True)}
         async with self._redis.pipeline(transaction=False) as pipe:
@@ -108,17 +136,39 @@ class WaitingRoom:
             await pipe.execute()
         return counts
 
-    async def released(self, feed: str, entries: Sequence[Waiting], now: float) -> None:
-        """``entries`` were enqueued: they take room until their jobs finish."""
+    async def released(
+        self,
+        feed: str,
+        entries: Sequence[Waiting],
+        now: float,
+        held_by: Sequence[str] | None = None,
+    ) -> None:
+        """``entries`` were enqueued: they take room until their jobs finish. ``held_by``:
+        the name holding each entry's room (default: its own job id)."""
         if not entries:
             return
         async with self._redis.pipeline(transaction=True) as pipe:
             pipe.zrem(self._wait(feed), *(e.member() for e in entries))
-            pipe.zadd(self.feed_key(feed), {e.job_id: now for e in entries})
-            for entry in entries:
-                pipe.zadd(self.host_key(entry.host), {entry.job_id: now})
+            self._queue_hold(pipe, entries, now, held_by)
             await pipe.execute()
         await self._forget_if_empty(feed)
+
+    async def hold(self, entries: Sequence[Waiting], now: float) -> None:
+        """``entries`` are queued again as their own jobs: each holds its room by its id."""
+        async with self._redis.pipeline(transaction=True) as pipe:
+            self._queue_hold(pipe, entries, now, None)
+            await pipe.execute()
+
+    def _queue_hold(
+        self, pipe: Pipeline, entries: Sequence[Waiting], now: float, held_by: Sequence[str] | None
+    ) -> None:
+        names = list(held_by) if held_by is not None else [e.job_id for e in entries]
+        by_key: dict[str, dict[str, float]] = {}
+        for entry, name in zip(entries, names, strict=True):
+            by_key.setdefault(self.feed_key(entry.feed), {})[name] = now
+            by_key.setdefault(self.host_key(entry.host), {})[name] = now
+        for key, members in by_key.items():
+            pipe.zadd(key, members)
 
     async def _forget_if_empty(self, feed: str) -> None:
         script = """

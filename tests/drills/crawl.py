@@ -16,8 +16,7 @@ from typing import Any
 
 from aiohttp import web
 
-from crawler.core.urls import canonical_url
-from crawler.store import Store, doc_id
+from crawler.store import Store, url_doc
 from tests.conftest import SEED_FILE
 from tests.localsite import Handler
 from tests.newsroom import Newsroom
@@ -130,7 +129,7 @@ async def until(condition: Callable[[], Awaitable[bool]]) -> None:
 
 async def check_once(store: Store, crawl: Crawl, events: list[dict[str, Any]]) -> None:
     """Every article stored once (one version), every event delivered once, the outbox's ids."""
-    docs = {doc_id(canonical_url(u)) for u in crawl.urls}
+    docs = {url_doc(u) for u in crawl.urls}
     assert set(await store.articles.tracked_docs("story")) == docs
     for doc in docs:
         assert len(await store.articles.versions("story", doc)) == 1

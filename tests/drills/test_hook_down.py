@@ -16,12 +16,12 @@ from typing import Any
 import pytest
 from aiohttp import web
 
+from crawler.clock import SystemClock
 from crawler.config import Settings, settings_from_mapping
 from crawler.runtime import open_store
 from crawler.runtime.roles import run_once
 from crawler.stages.deliver import build_hook
 from crawler.stages.deliver.dispatcher import DeliveryReport, Dispatcher
-from crawler.stages.deliver.retry import SystemClock
 from crawler.store.embedded import free_port
 from tests.drills.crawl import Crawl, check_once
 

@@ -44,29 +44,20 @@ from crawler.core.dedup import Fingerprint, fingerprint
 from crawler.core.extract import extract_article
 from crawler.core.facts import Vocabulary
 from crawler.core.facts.story import SEED_DOC
-from crawler.core.urls import canonical_url, choose_canonical, source_of
+from crawler.core.urls import choose_canonical, source_of
 from crawler.fetch import Fetcher, FetchResult
-from crawler.models import Article, ArticleRef, Decision, SeedProfile, Version
+from crawler.models import Article, ArticleJob, ArticleRef, Decision, SeedProfile, Version
 from crawler.stages.article.judging import Judge, Ruling
 from crawler.stages.article.revisits import RevisitPlanner
 from crawler.stages.article.versions import RevisionTracker, first_version
-from crawler.store import Store, TrackedArticle, WriteSet, doc_id
+from crawler.store import Store, TrackedArticle, WriteSet, doc_id, url_doc
 from crawler.store.claims import copy_claims, fact_claims
 from crawler.store.commit import Watch
 from crawler.store.writes import Alias
 
-__all__ = ["SEED_DOC", "ArticleJob", "ArticlePipeline", "Page", "analyse"]
+__all__ = ["SEED_DOC", "ArticlePipeline", "Page", "analyse"]
 
 log = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True, slots=True)
-class ArticleJob:
-    story: str
-    url: str
-    revisit: int = -1  # index into the story's revisit schedule; -1: not a scheduled revisit
-    reason: str = "new"  # "new" | "revisit" | "signal" (the publisher announced a change) | "retry"
-    retry: int = 0  # retry-later rounds this link went through before (failed first visits)
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,7 +109,7 @@ class ArticlePipeline:
     async def process(self, job: ArticleJob) -> str:
         """Handle one job; returns a one-word outcome for logs and counters."""
         story = self._settings.story_by_id(job.story)
-        link_doc = doc_id(canonical_url(job.url))
+        link_doc = url_doc(job.url)
         doc = await self._store.articles.doc_for_link(story.id, link_doc) or link_doc
         tracked = await self._store.articles.get(story.id, doc)
         if tracked is None and not await self._may_judge(story.id, doc, job):
@@ -152,9 +143,9 @@ class ArticlePipeline:
         Returns the job's outcome: ``retry-later``, or ``fetch-failed`` when the link needs
         none (a tracked article's revisits go on; a judged one is done) or used every round.
         """
-        if job.revisit >= 0:
+        if job.revisit is not None:
             return "fetch-failed"
-        link_doc = doc_id(canonical_url(job.url))
+        link_doc = url_doc(job.url)
         doc = await self._store.articles.doc_for_link(job.story, link_doc) or link_doc
         if await self._store.articles.verdict(job.story, doc):
             return "fetch-failed"

@@ -28,17 +28,16 @@ worker, ``run --once``, waiting for it).
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterable
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 
-from arq.connections import ArqRedis
-
+from crawler.clock import Clock, SystemClock
 from crawler.config import StoryConfig
-from crawler.core.urls import canonical_url
-from crawler.store import Revisit, Store, TrackedArticle, doc_id
+from crawler.models import ArticleJob, JobReason
+from crawler.store import Revisit, Store, TrackedArticle
 from crawler.store.articles import RetryLater
+from crawler.store.queue import JobQueue
 
 SLACK = 1.0  # seconds: an offset this close to now counts as done
 SUBSTANTIVE = frozenset({"updated"})
@@ -62,34 +61,40 @@ def next_revisit(
 
 
 class RevisitPlanner:
-    def __init__(self, store: Store, retry_later: tuple[float, ...] = RETRY_LATER) -> None:
+    def __init__(
+        self,
+        store: Store,
+        retry_later: tuple[float, ...] = RETRY_LATER,
+        clock: Clock | None = None,
+    ) -> None:
         self._store = store
         self._retry_later = retry_later  # waits before each retry-later round
+        self._clock = clock or SystemClock()
 
     async def after_fetch(
         self,
         story: StoryConfig,
         url: str,
-        number: int,
+        number: int | None,
         outcome: str,
         tracked: TrackedArticle | None = None,
     ) -> None:
-        """Plan what follows a fetch of ``url``: revisit ``number`` (-1: not a scheduled one).
+        """Plan what follows a fetch of ``url``: revisit ``number`` (None: not a scheduled one).
 
         ``tracked``: the article when the caller knows it (else it is looked up by URL).
         """
-        if number < 0 and outcome not in SUBSTANTIVE | SIGNALS:
+        if number is None and outcome not in SUBSTANTIVE | SIGNALS:
             return
         tracked = tracked or await self._tracked(story.id, url)
         if tracked is None:
             return  # a revisit of an article never tracked (its first fetch failed): done
-        now = time.time()
+        now = self._clock.now()
         due = next_revisit(story.revisit, _epoch(tracked.first_seen, now), now, outcome)
         if due is None:
             return
         articles, schedule = self._store.articles, self._store.schedule
         async with self._store.transaction() as pipe:
-            if number >= 0:
+            if number is not None:
                 schedule.queue_revisit(pipe, Revisit(story.id, url, number + 1), due)
                 articles.queue_pending_revisit(pipe, story.id, tracked.doc, number + 1)
             else:
@@ -102,7 +107,7 @@ class RevisitPlanner:
         round (:data:`RETRY_LATER` by default) was used."""
         if rounds_done >= len(self._retry_later):
             return None
-        due = time.time() + self._retry_later[rounds_done]
+        due = self._clock.now() + self._retry_later[rounds_done]
         retry = RetryLater(url, rounds_done + 1)
         async with self._store.transaction() as pipe:
             self._store.articles.queue_retry_later(pipe, story, retry, due, RETRY_LATER_CAP)
@@ -110,36 +115,22 @@ class RevisitPlanner:
         return due
 
     async def _tracked(self, story: str, url: str) -> TrackedArticle | None:
-        link = doc_id(canonical_url(url))
-        doc = await self._store.articles.doc_for_link(story, link) or link
+        doc = await self._store.articles.doc_for_url(story, url)
         return await self._store.articles.get(story, doc)
 
 
-async def release_retries(
-    store: Store, queue: ArqRedis, stories: Iterable[str], now: float | None = None
-) -> int:
+async def release_retries(store: Store, queue: JobQueue, stories: Iterable[str], now: float) -> int:
     """Enqueue every failed first visit due again by ``now``; returns how many.
 
     Called by the scheduler on every tick, next to the revisits. Each round has its own job id,
     and an entry leaves the set only after its job is enqueued, so a crash in between repeats
     nothing.
     """
-    now = time.time() if now is None else now
     released = 0
     for story in stories:
         due = await store.articles.due_retries(story, now)
         for retry in due:
-            doc = doc_id(canonical_url(retry.url))
-            await queue.enqueue_job(
-                "process_article",
-                story,
-                retry.url,
-                -1,
-                "retry",
-                retry.round,
-                _job_id=store.keys.job("retry", story, doc, str(retry.round)),
-                _queue_name=store.keys.queue,
-            )
+            await queue.enqueue(ArticleJob(story, retry.url, JobReason.RETRY, retry=retry.round))
         await store.articles.done_retries(story, due)
         released += len(due)
     return released

@@ -14,10 +14,10 @@ import random
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from crawler.clock import Clock, SystemClock
 from crawler.errors import ConfigError
 from crawler.stages.deliver.base import DeliveryError, Hook
 from crawler.stages.deliver.lane import LEASE_TTL, Lane, LaneReport
-from crawler.stages.deliver.retry import Clock, SystemClock
 from crawler.store import Store, safe_url
 
 log = logging.getLogger(__name__)

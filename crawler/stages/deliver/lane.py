@@ -34,10 +34,11 @@ from collections.abc import AsyncIterator, Callable, Coroutine
 from dataclasses import dataclass
 from typing import Any
 
+from crawler.clock import Clock
 from crawler.durations import format_duration
 from crawler.outage import Outage
 from crawler.stages.deliver.base import DeliveryError, Hook
-from crawler.stages.deliver.retry import Clock, RetryPolicy
+from crawler.stages.deliver.retry import RetryPolicy
 from crawler.stages.deliver.rules import Rules
 from crawler.store import Delivery, Store, safe_url
 

@@ -1,4 +1,4 @@
-"""When to try a failed delivery again, and when to give up on it (pure, plus the clock).
+"""When to try a failed delivery again, and when to give up on it (pure).
 
 * Backoff: the first retry after ``retry_delay``, each next one twice as long, capped at
   ``max_retry_delay``, each delay with ±20 % jitter (hooks failing together do not retry in
@@ -10,42 +10,19 @@
   a long stop does not dead-letter a backlog at the first hiccup, and every event gets at
   least one attempt before it is given up.
 
-Time is read from a :class:`Clock`, so tests run backoffs and ``max_age`` without waiting.
+Time comes from the caller (:class:`crawler.clock.Clock`), so tests run backoffs and
+``max_age`` without waiting.
 """
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import random
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Protocol
 
 from crawler.config import HookConfig
 
 JITTER = 0.2
-
-
-class Clock(Protocol):
-    def now(self) -> float:
-        """Seconds since the epoch."""
-
-    async def sleep(self, seconds: float, stop: asyncio.Event | None = None) -> None:
-        """Wait ``seconds``, or less when ``stop`` is set."""
-
-
-class SystemClock:
-    def now(self) -> float:
-        return time.time()
-
-    async def sleep(self, seconds: float, stop: asyncio.Event | None = None) -> None:
-        if stop is None:
-            await asyncio.sleep(max(0.0, seconds))
-            return
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(stop.wait(), timeout=max(0.0, seconds))
 
 
 @dataclass(frozen=True, slots=True)

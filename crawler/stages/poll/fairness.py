@@ -15,18 +15,21 @@ the whole flood, and the flood's entries wait in Redis (none lost) for the next 
 Entries of one feed keep their order; one whose host is full waits while later entries of
 other hosts go ahead (looking at most :data:`LOOKAHEAD` × the feed's room ahead).
 
+A feed's released entries go in jobs of up to :data:`~crawler.store.queue.BATCH` entries
+(:mod:`crawler.store.queue`): fewer queue round trips per article, and an entry still counts
+against both caps until its own outcome is in.
+
 Not gated: scheduled revisits and retry-later rounds (spread over time by their schedules).
 """
 
 from __future__ import annotations
 
 import logging
-import time
 from collections.abc import Sequence
 
-from arq.connections import ArqRedis
-
+from crawler.clock import Clock, SystemClock
 from crawler.store import Store
+from crawler.store.queue import BATCH, JobQueue
 from crawler.store.waiting import Waiting
 
 log = logging.getLogger(__name__)
@@ -35,11 +38,19 @@ LOOKAHEAD = 4
 
 
 class Gate:
-    def __init__(self, store: Store, queue: ArqRedis, per_feed: int, per_host: int) -> None:
+    def __init__(
+        self,
+        store: Store,
+        queue: JobQueue,
+        per_feed: int,
+        per_host: int,
+        clock: Clock | None = None,
+    ) -> None:
         self._store = store
         self._queue = queue
         self._per_feed = per_feed
         self._per_host = per_host
+        self._clock = clock or SystemClock()
 
     async def release(self, feeds: Sequence[str] | None = None) -> int:
         """Enqueue what the caps allow for ``feeds`` (default: every feed with waiting
@@ -70,20 +81,10 @@ class Gate:
             if host_room[entry.host] > 0:
                 host_room[entry.host] -= 1
                 chosen.append(entry)
-        for entry in chosen:
-            await self._enqueue(entry)
-        await room.released(feed, chosen, time.time())
+        held_by: list[str] = []
+        for start in range(0, len(chosen), BATCH):  # several entries per job (store.queue)
+            held_by += await self._queue.enqueue_entries(chosen[start : start + BATCH])
+        await room.released(feed, chosen, self._clock.now(), held_by)
         if chosen and len(candidates) > len(chosen):
             log.debug("feed %s: %d jobs queued, more waiting", feed, len(chosen))
         return len(chosen)
-
-    async def _enqueue(self, entry: Waiting) -> None:
-        await self._queue.enqueue_job(
-            "process_article",
-            entry.story,
-            entry.link,
-            -1,
-            entry.kind,
-            _job_id=entry.job_id,
-            _queue_name=self._store.keys.queue,
-        )

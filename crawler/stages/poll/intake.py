@@ -22,17 +22,17 @@ poll's :class:`~crawler.store.polls.PollWrites`, saved in the poll's one transac
 
 from __future__ import annotations
 
-import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from crawler.clock import Clock, SystemClock
 from crawler.core import cadence
 from crawler.core.relevance import KeyTerms, terms
-from crawler.core.text import stable_hash
 from crawler.core.urls import source_of
-from crawler.models import FeedEntry
-from crawler.store import Store
-from crawler.store.polls import PollWrites, SeenEntry, entry_doc, seen_field
+from crawler.models import ArticleJob, FeedEntry, JobReason
+from crawler.store import Store, url_doc
+from crawler.store.polls import PollWrites, SeenEntry, seen_field
+from crawler.store.queue import job_id
 from crawler.store.waiting import Waiting
 
 
@@ -49,16 +49,18 @@ class Intake:
         key_terms: dict[str, KeyTerms],
         prefilter: bool,
         signal_every: float = cadence.SIGNAL_EVERY,
+        clock: Clock | None = None,
     ) -> None:
         self._store = store
         self._key_terms = key_terms  # the scheduler's, updated in place at each refresh
         self._prefilter = prefilter
         self._signal_every = signal_every
+        self._clock = clock or SystemClock()
 
     async def take(
         self, stories: Sequence[str], entries: Sequence[FeedEntry], writes: PollWrites
     ) -> Taken:
-        docs = [entry_doc(e.link) for e in entries]
+        docs = [url_doc(e.link) for e in entries]
         fields = [seen_field(story, doc) for doc in docs for story in stories]
         seen = iter(await self._store.schedule.seen_entries(fields))
         queued = skipped = 0
@@ -74,7 +76,7 @@ class Intake:
                         moved.append((story, entry, doc, old))
                     continue
                 if self._passes(story, entry):
-                    queued += self._take(story, entry, doc, "new", writes)
+                    queued += self._take(story, entry, JobReason.NEW, writes)
                 else:
                     skipped += 1
                     writes.skipped.append((story, entry))  # kept for discovery's re-checks
@@ -92,13 +94,13 @@ class Intake:
     ) -> int:
         pairs = [(story, doc) for story, _, doc, _ in moved]
         versions = await self._store.schedule.article_versions(pairs)
-        now = time.time()
+        now = self._clock.now()
         queued = held = 0
         for (story, entry, doc, old), version in zip(moved, versions, strict=True):
             if not cadence.signal_due(old.signaled, old.version, version, now, self._signal_every):
                 held += 1
                 continue
-            queued += self._take(story, entry, doc, "signal", writes)
+            queued += self._take(story, entry, JobReason.SIGNAL, writes)
             seen = SeenEntry(entry_stamp(entry), now, version)
             writes.seen[seen_field(story, doc)] = seen.value()
         if held:
@@ -110,17 +112,15 @@ class Intake:
             f"{entry.title} {entry.summary}"
         )
 
-    def _take(self, story: str, entry: FeedEntry, doc: str, kind: str, writes: PollWrites) -> int:
-        """The entry waits for its job (:mod:`.fairness`) with a deterministic id."""
-        if kind == "signal":
-            job_id = self._store.keys.job("sig", story, doc, stable_hash(entry_stamp(entry), 6))
-        else:
-            job_id = self._store.keys.job("new", story, doc)
+    def _take(self, story: str, entry: FeedEntry, reason: JobReason, writes: PollWrites) -> int:
+        """The entry waits for its job (:mod:`.fairness`) with its deterministic id."""
+        stamp = entry_stamp(entry) if reason is JobReason.SIGNAL else ""
+        jid = job_id(self._store.keys, ArticleJob(story, entry.link, reason, stamp=stamp))
         try:
             host = source_of(entry.link)
         except ValueError:
             host = ""
-        writes.waiting.append(Waiting(job_id, story, entry.link, kind, entry.feed_url, host))
+        writes.waiting.append(Waiting(jid, story, entry.link, reason, entry.feed_url, host))
         return 1
 
 

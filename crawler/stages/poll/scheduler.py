@@ -25,17 +25,14 @@ scheduler registered — is read from discovery's registry in Redis and polled.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import hashlib
 import logging
-import time
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime
 
-from arq.connections import ArqRedis
 from redis.exceptions import RedisError
 
+from crawler.clock import Clock, SystemClock, utc
 from crawler.config import FeedConfig, Settings
 from crawler.core import cadence, events
 from crawler.core.feedparse import ParsedFeed, parse_feed
@@ -50,7 +47,7 @@ from crawler.errors import (
     StoreError,
 )
 from crawler.fetch import Fetcher, FetchResult
-from crawler.models import Event, SeedProfile
+from crawler.models import ArticleJob, Event, JobReason, SeedProfile
 from crawler.outage import Outage
 from crawler.stages.article.revisits import release_retries
 from crawler.stages.poll.fairness import Gate
@@ -58,7 +55,8 @@ from crawler.stages.poll.feedlog import brief, report_offline
 from crawler.stages.poll.intake import Intake
 from crawler.stages.poll.searches import Discovery
 from crawler.store import FeedState, Store
-from crawler.store.polls import PollWrites, entry_doc, save_poll
+from crawler.store.polls import PollWrites, save_poll
+from crawler.store.queue import JobQueue
 
 log = logging.getLogger(__name__)
 
@@ -82,10 +80,12 @@ class Scheduler:
         settings: Settings,
         store: Store,
         fetcher: Fetcher,
-        queue: ArqRedis,
+        queue: JobQueue,
         profiles: dict[str, SeedProfile],
         discovery: Discovery | None = None,
+        clock: Clock | None = None,
     ) -> None:
+        self._clock = clock = clock or SystemClock()
         self._settings = settings
         self._store = store
         self._fetcher = fetcher
@@ -100,10 +100,12 @@ class Scheduler:
             self._key_terms,
             settings.crawler.prefilter,
             signal_every=settings.scheduler.signal_interval,
+            clock=clock,
         )
         self._refreshed = False
         config = settings.scheduler
-        self._gate = Gate(store, queue, config.max_queued_per_feed, config.max_queued_per_host)
+        caps = config.max_queued_per_feed, config.max_queued_per_host
+        self._gate = Gate(store, queue, *caps, clock=clock)
 
     def feed_config(self, url: str) -> FeedConfig | None:
         return self._configured.get(url) or self._found.get(url)
@@ -117,9 +119,9 @@ class Scheduler:
             self._found = {f.url: f for f in done.feeds}
             self._key_terms.update(done.key_terms)
         wanted = {**self._configured, **self._found}
-        await self._store.schedule.register_feeds(wanted, time.time())
+        await self._store.schedule.register_feeds(wanted, self._clock.now())
         intervals = {url: feed.interval for url, feed in wanted.items()}
-        for url in await self._store.schedule.apply_intervals(intervals, time.time()):
+        for url in await self._store.schedule.apply_intervals(intervals, self._clock.now()):
             log.info("feed %s: configured interval changed; schedule updated", url)
         self._refreshed = True
 
@@ -127,13 +129,13 @@ class Scheduler:
         """Poll every registered feed now, whatever its schedule (``run --once``)."""
         if not self._refreshed:
             await self.refresh()
-        claimed = await self._store.schedule.claim_all_feeds(time.time(), self._lease)
+        claimed = await self._store.schedule.claim_all_feeds(self._clock.now(), self._lease)
         return await self._poll(claimed)
 
     async def poll_due(self, limit: int = CLAIM_BATCH) -> list[PollResult]:
         if not self._refreshed:
             await self.refresh()
-        claimed = await self._store.schedule.claim_due_feeds(time.time(), self._lease, limit)
+        claimed = await self._store.schedule.claim_due_feeds(self._clock.now(), self._lease, limit)
         return await self._poll(claimed)
 
     @property
@@ -178,7 +180,7 @@ class Scheduler:
         try:
             fetched = await self._fetcher.fetch(feed.url, "feed", state.etag, state.last_modified)
         except HostBusyError as exc:  # our own pacing of the host: not the feed's failure
-            due = time.time() + cadence.jittered(exc.retry_after or feed.interval)
+            due = self._clock.now() + cadence.jittered(exc.retry_after or feed.interval)
             deferred = PollWrites(counts={"feeds_deferred": 1})
             await save_poll(self._store, feed.url, state, due, deferred, state)
             return PollResult(feed.url, "deferred")
@@ -226,17 +228,18 @@ class Scheduler:
                 feed.url, "changed", len(parsed.entries), taken.queued, taken.skipped
             )
             dates = (e.published or e.updated for e in parsed.entries)
-            interval = cadence.adaptive_interval(dates, datetime.now(UTC), bounds, feed.interval)
+            interval = cadence.adaptive_interval(dates, utc(self._clock), bounds, feed.interval)
         if state.status == "failing":
             log.info("feed %s recovered after %d failures", feed.url, state.failures)
             writes.events += self._feed_events("feed.recovered", feed, "", state.failing_since)
-        healthy = _healthy(state, interval)
+        healthy = _healthy(state, interval, self._stamp())
         if "signals_held" in writes.counts:  # held signals need the next poll to parse again
             healthy = replace(healthy, etag="", last_modified="", body_hash="")
         hints = (cadence.cache_lifetime(fetched.headers), state.ttl or None)
         delay = cadence.next_delay(interval, hints, bounds)
         writes.counts["feeds_polled"] = 1
-        await save_poll(self._store, feed.url, healthy, time.time() + delay, writes, before)
+        now = self._clock.now()
+        await save_poll(self._store, feed.url, healthy, now + delay, writes, before, now)
         if writes.waiting:  # the poll's entries get their jobs now, as far as the caps allow
             await self._gate.release([feed.url])
         if result.queued:  # only polls that found work are worth a line
@@ -247,7 +250,7 @@ class Scheduler:
         config = self._settings.scheduler
         failures = state.failures + 1
         gone = isinstance(exc, HTTPStatusError) and exc.status == 410
-        since = state.failing_since or _stamp()
+        since = state.failing_since or self._stamp()
         status = "gone" if gone else ("failing" if failures >= config.failing_after else "ok")
         error = str(exc) if isinstance(exc, FetchError | FeedError) else f"{exc!r}"
         offline = isinstance(exc, ConnectError)
@@ -263,36 +266,31 @@ class Scheduler:
             failures=failures,
             status=status,
             last_error=error,
-            last_poll=_stamp(),
+            last_poll=self._stamp(),
             failing_since=since,
         )
         retry_after = exc.retry_after if isinstance(exc, FetchError) else None
         delay = cadence.backoff(failures, config.backoff_base, config.backoff_max, retry_after)
-        due = None if gone else time.time() + delay
+        due = None if gone else self._clock.now() + delay
         await save_poll(self._store, feed.url, failed, due, writes)
         return PollResult(feed.url, "gone" if gone else "failed", error=brief(exc), offline=offline)
 
     async def release_revisits(self, now: float | None = None) -> int:
         """Enqueue every revisit due by ``now``; returns how many were released."""
-        due = await self._store.schedule.due_revisits(time.time() if now is None else now)
+        now = self._clock.now() if now is None else now
+        due = await self._store.schedule.due_revisits(now)
         for revisit in due:
-            await self._queue.enqueue_job(
-                "process_article",
-                revisit.story,
-                revisit.url,
-                revisit.number,
-                "revisit",
-                _job_id=self._store.keys.job(
-                    "rv", revisit.story, entry_doc(revisit.url), str(revisit.number)
-                ),
-                _queue_name=self._store.keys.queue,
-            )
+            job = ArticleJob(revisit.story, revisit.url, JobReason.REVISIT, revisit.number)
+            await self._queue.enqueue(job)
         await self._store.schedule.done_revisits(due)
         return len(due) + await release_retries(self._store, self._queue, self._profiles, now)
 
     async def release_waiting(self) -> int:
         """Enqueue the waiting feed entries the fairness caps allow (:mod:`.fairness`)."""
         return await self._gate.release()
+
+    def _stamp(self) -> str:
+        return utc(self._clock).isoformat()
 
     def _feed_events(self, etype: str, feed: FeedConfig, error: str, episode: str) -> list[Event]:
         stories = feed.stories or tuple(self._profiles)
@@ -322,12 +320,10 @@ class Scheduler:
                 waiting.ok()
             except Exception as exc:
                 wait = max(wait, waiting.failed(exc))
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(stop.wait(), timeout=wait)
+            await self._clock.sleep(wait, stop)
 
 
-def _healthy(state: FeedState, interval: float) -> FeedState:
-    now = _stamp()
+def _healthy(state: FeedState, interval: float, now: str) -> FeedState:
     return replace(
         state,
         failures=0,
@@ -338,7 +334,3 @@ def _healthy(state: FeedState, interval: float) -> FeedState:
         failing_since="",
         interval=interval,
     )
-
-
-def _stamp() -> str:
-    return datetime.now(UTC).isoformat()

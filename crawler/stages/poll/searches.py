@@ -30,15 +30,13 @@ import logging
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from arq.connections import ArqRedis
-
 from crawler.config import FeedConfig, Settings
 from crawler.core.queries import SearchSettings, query_words, search_urls
 from crawler.core.relevance import KeyTerms, entity_terms, key_terms, ranked_terms
 from crawler.core.urls import followable
-from crawler.models import SeedProfile
+from crawler.models import ArticleJob, SeedProfile
 from crawler.store import Store
-from crawler.store.polls import entry_doc
+from crawler.store.queue import JobQueue
 
 log = logging.getLogger(__name__)
 
@@ -59,7 +57,7 @@ class Discovery:
         settings: Settings,
         store: Store,
         profiles: dict[str, SeedProfile],
-        queue: ArqRedis,
+        queue: JobQueue,
     ) -> None:
         self._settings = settings
         self._store = store
@@ -128,15 +126,7 @@ class Discovery:
             if key.passes(f"{e.title} {e.summary}") and followable(e.link)
         ]
         for entry in passing:
-            await self._queue.enqueue_job(
-                "process_article",
-                story,
-                entry.link,
-                -1,
-                "new",
-                _job_id=self._store.keys.job("new", story, entry_doc(entry.link)),
-                _queue_name=self._store.keys.queue,
-            )
+            await self._queue.enqueue(ArticleJob(story, entry.link))
         await self._store.discovery.forget_skipped(story, [e.id for e in passing])
         if passing:
             await self._store.count(entries_rechecked=len(passing))

@@ -1,0 +1,69 @@
+"""The arq ``Worker`` newswatch runs itself (``newswatch worker``, ``run``, ``run --once``)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from arq import Worker
+from arq.worker import func
+
+from crawler.config import Settings
+from crawler.runtime import RoleError, Runtime
+from workers.jobs import Tally, process_article
+
+
+def functions(settings: Settings) -> list[Any]:
+    """Each job attempt keeps to ``job_timeout`` itself (:mod:`workers.jobs`); arq's own
+    timeout leaves a batch job room for its last entry."""
+    timeout = 2 * settings.worker.job_timeout
+    return [func(process_article, max_tries=settings.worker.max_tries, timeout=timeout)]
+
+
+def build_worker(
+    runtime: Runtime,
+    *,
+    burst: bool = False,
+    poll_delay: float = 0.5,
+    max_retry_delay: float = 3600.0,
+    name: str = "",
+) -> Worker:
+    """An arq ``Worker`` on ``runtime``'s queue; signals are handled by newswatch itself.
+
+    ``runtime`` needs the worker role (its pipeline runs the jobs). ``max_retry_delay`` caps
+    the deferral of a retried job (``run --once`` keeps it short: a burst worker waits for
+    deferred jobs, and what still fails is kept for later runs). ``name``: the worker's name
+    in :mod:`crawler.store.liveness` (its jobs are listed as they start, so they run again
+    soon if this process is killed); "" for short-lived workers."""
+    if runtime.worker_parts is None:  # fail here, not in every job
+        raise RoleError("build_worker: the runtime has no worker role")
+    settings = runtime.settings
+    return Worker(
+        functions=functions(settings),
+        queue_name=runtime.store.keys.queue,
+        redis_pool=runtime.address.arq(runtime.store.keys.queue),  # its own pool; follows restarts
+        ctx={
+            "runtime": runtime,
+            "max_retry_delay": max_retry_delay,
+            "worker_name": name,
+            "tally": Tally(),
+        },
+        on_job_start=_job_started if name else None,
+        burst=burst,
+        poll_delay=poll_delay,
+        max_jobs=settings.worker.max_jobs,
+        job_timeout=settings.worker.job_timeout,
+        max_tries=settings.worker.max_tries,
+        handle_signals=False,
+        keep_result=0,  # results are never read: keeping them only filled Redis
+    )
+
+
+def ended(worker: Worker) -> int:
+    """The jobs — a batch's entries each — that ``worker`` ran to their end."""
+    tally: Tally = worker.ctx["tally"]
+    return tally.ended
+
+
+async def _job_started(ctx: dict[str, Any]) -> None:
+    runtime: Runtime = ctx["runtime"]
+    await runtime.store.liveness.started(ctx["worker_name"], ctx["job_id"])
