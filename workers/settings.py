@@ -54,4 +54,5 @@ class WorkerSettings:
     max_jobs = SETTINGS.worker.max_jobs
     job_timeout = SETTINGS.worker.job_timeout
     max_tries = SETTINGS.worker.max_tries
+    poll_delay = SETTINGS.worker.poll_interval
     keep_result = 0

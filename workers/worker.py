@@ -23,7 +23,7 @@ def build_worker(
     runtime: Runtime,
     *,
     burst: bool = False,
-    poll_delay: float = 0.5,
+    poll_delay: float | None = None,
     max_retry_delay: float = 3600.0,
     name: str = "",
 ) -> Worker:
@@ -33,7 +33,8 @@ def build_worker(
     the deferral of a retried job (``run --once`` keeps it short: a burst worker waits for
     deferred jobs, and what still fails is kept for later runs). ``name``: the worker's name
     in :mod:`crawler.store.liveness` (its jobs are listed as they start, so they run again
-    soon if this process is killed); "" for short-lived workers."""
+    soon if this process is killed); "" for short-lived workers. ``poll_delay``: how often it
+    looks for due jobs (``[worker] poll_interval`` when not given)."""
     if runtime.worker_parts is None:  # fail here, not in every job
         raise RoleError("build_worker: the runtime has no worker role")
     settings = runtime.settings
@@ -49,7 +50,7 @@ def build_worker(
         },
         on_job_start=_job_started if name else None,
         burst=burst,
-        poll_delay=poll_delay,
+        poll_delay=settings.worker.poll_interval if poll_delay is None else poll_delay,
         max_jobs=settings.worker.max_jobs,
         job_timeout=settings.worker.job_timeout,
         max_tries=settings.worker.max_tries,

@@ -81,6 +81,9 @@ class WorkerConfig(_Section):
     retry_delay: PositiveDuration = 30.0
     job_timeout: PositiveDuration = 120.0
     drain_timeout: Duration = 30.0
+    # how often a worker with free job slots looks for due jobs (arq polls; it starts at most
+    # its free slots per look, so this bounds a worker's rate at max_jobs / poll_interval)
+    poll_interval: PositiveDuration = Field(0.05, le=10.0)
     # a first visit still failing after max_tries is tried again after each wait, then given up
     retry_later: tuple[PositiveDuration, ...] = (3600.0, 6 * 3600.0, 24 * 3600.0)
 

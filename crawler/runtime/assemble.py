@@ -186,7 +186,7 @@ async def _with_worker(runtime: Runtime, stack: contextlib.AsyncExitStack) -> Ru
     dispatcher = Dispatcher(store, hooks, clock=runtime.clock)
     await dispatcher.start()
     stack.push_async_callback(dispatcher.close)
-    pipeline = ArticlePipeline(settings, store, runtime.fetcher, runtime.profiles)
+    pipeline = ArticlePipeline(settings, store, runtime.fetcher, runtime.profiles, runtime.clock)
     return replace(runtime, worker_parts=WorkerParts(pipeline, dispatcher))
 
 

@@ -9,8 +9,8 @@ turns the changes into ``fact.revised`` / ``fact.diverged`` events committed wit
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import UTC, datetime
 
+from crawler.clock import Clock, SystemClock, utc
 from crawler.core import events
 from crawler.core.facts.revise import AlertPolicy, FactChanges, Origin, revise, seed_entries
 from crawler.core.facts.story import SEED_DOC
@@ -21,9 +21,14 @@ from crawler.store.writes import Reading, StandingIs
 
 class StoryFacts:
     def __init__(
-        self, store: Store, policy: AlertPolicy, profiles: Mapping[str, SeedProfile]
+        self,
+        store: Store,
+        policy: AlertPolicy,
+        profiles: Mapping[str, SeedProfile],
+        clock: Clock | None = None,
     ) -> None:
         self._store = store
+        self._clock = clock or SystemClock()
         self._policy = policy
         self._profiles = profiles
 
@@ -45,7 +50,7 @@ class StoryFacts:
         if profile is None:
             return WriteSet()
         ref = ArticleRef(profile.source_url, profile.source_url, profile.title, SEED_DOC, 1)
-        reports = seed_entries(Origin(ref, SEED_DOC), profile.facts, datetime.now(UTC))
+        reports = seed_entries(Origin(ref, SEED_DOC), profile.facts, utc(self._clock))
         present = await self._store.timeline.has_entries(story, reports)
         missing = [r for r, there in zip(reports, present, strict=True) if not there]
         return WriteSet().add(*(Reading(story, report) for report in missing))

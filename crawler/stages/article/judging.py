@@ -30,6 +30,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
+from crawler.clock import Clock, SystemClock, utc
 from crawler.config import StoryConfig
 from crawler.core import events
 from crawler.core.copies import Likeness, compare, confirm
@@ -73,9 +74,12 @@ class Ruling:
 
 
 class Judge:
-    def __init__(self, store: Store, profiles: dict[str, SeedProfile]) -> None:
+    def __init__(
+        self, store: Store, profiles: dict[str, SeedProfile], clock: Clock | None = None
+    ) -> None:
         self._store = store
         self._profiles = profiles
+        self._clock = clock or SystemClock()
 
     async def rule(self, story: StoryConfig, page: Page, fp: Fingerprint) -> Ruling:
         copy = await self._copy(story, page, fp)
@@ -199,7 +203,7 @@ class Judge:
         if decision.verdict == "related" and ruling.judgement is not None:
             writes.add(*self._growth(story, page, ruling.landmark))
         if story.revisit:
-            due = datetime.now(UTC).timestamp() + story.revisit[0]
+            due = self._clock.now() + story.revisit[0]
             writes.add(RevisitAt(Revisit(story.id, page.fetched.url, 0), due))
         return writes
 
@@ -231,7 +235,7 @@ class Judge:
                 judgement.seed.score,
                 judgement.grown.score if judgement.grown else 0.0,
                 _top_terms(judgement),
-                datetime.now(UTC).isoformat(),
+                utc(self._clock).isoformat(),
             )
             writes.add(NearMissAt(story.id, miss))
         return writes

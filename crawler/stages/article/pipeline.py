@@ -39,6 +39,7 @@ import time
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
+from crawler.clock import Clock, SystemClock, utc
 from crawler.config import Settings, StoryConfig
 from crawler.core.dedup import Fingerprint, fingerprint
 from crawler.core.extract import extract_article
@@ -75,13 +76,15 @@ def analyse(
     vocabulary: Vocabulary,
     fingerprinted: bool,
     places: frozenset[str] = frozenset(),
+    now: datetime | None = None,
 ) -> Page:
     """Everything CPU-heavy about one fetched page (pure; runs in a worker thread).
-    ``places``: the story's own places (its facts' scopes are read against them)."""
+    ``places``: the story's own places (its facts' scopes are read against them); ``now``:
+    when it was fetched (the clock's time; the system's when not given)."""
     started = time.perf_counter()
     article = extract_article(fetched.body, fetched.url, charset=fetched.charset)
     canonical = choose_canonical(fetched.url, article.canonical_url)
-    version = first_version(fetched, article, 1, vocabulary, places)
+    version = first_version(fetched, article, 1, vocabulary, places, now)
     found = fingerprint(article.text or article.title) if fingerprinted else None
     log.debug(
         "analysed %s (%d bytes) in %.1f ms",
@@ -94,7 +97,12 @@ def analyse(
 
 class ArticlePipeline:
     def __init__(
-        self, settings: Settings, store: Store, fetcher: Fetcher, profiles: dict[str, SeedProfile]
+        self,
+        settings: Settings,
+        store: Store,
+        fetcher: Fetcher,
+        profiles: dict[str, SeedProfile],
+        clock: Clock | None = None,
     ) -> None:
         self._settings = settings
         self._store = store
@@ -102,9 +110,10 @@ class ArticlePipeline:
         self._profiles = profiles
         self._vocabulary = settings.facts.vocabulary()
         policy = settings.facts.policy()
-        self._revisions = RevisionTracker(store, self._vocabulary, profiles, policy)
-        self._judge = Judge(store, profiles)
-        self._revisits = RevisitPlanner(store, settings.worker.retry_later)
+        self._clock = clock or SystemClock()
+        self._revisions = RevisionTracker(store, self._vocabulary, profiles, policy, self._clock)
+        self._judge = Judge(store, profiles, self._clock)
+        self._revisits = RevisitPlanner(store, settings.worker.retry_later, self._clock)
 
     async def process(self, job: ArticleJob) -> str:
         """Handle one job; returns a one-word outcome for logs and counters."""
@@ -175,7 +184,10 @@ class ArticlePipeline:
             return None
         fingerprinted = tracked is None or bool(tracked.cluster)  # copies: to see them diverge
         places = self._profiles[story].places if story in self._profiles else frozenset()
-        return await asyncio.to_thread(analyse, fetched, self._vocabulary, fingerprinted, places)
+        now = utc(self._clock)
+        return await asyncio.to_thread(
+            analyse, fetched, self._vocabulary, fingerprinted, places, now
+        )
 
     async def _tracked_rendering(
         self, story: str, link_doc: str, page: Page, tracked: TrackedArticle
@@ -252,7 +264,3 @@ class ArticlePipeline:
     ) -> None:
         """The next revisit (:mod:`.revisits`): the story's schedule, sooner on signals."""
         await self._revisits.after_fetch(story, job.url, job.revisit, outcome, tracked)
-
-
-def _now() -> datetime:
-    return datetime.now(UTC)

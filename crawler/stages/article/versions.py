@@ -26,6 +26,7 @@ from collections.abc import Mapping
 from dataclasses import replace
 from datetime import UTC, datetime
 
+from crawler.clock import Clock, SystemClock, utc
 from crawler.config import StoryConfig
 from crawler.core import events
 from crawler.core.diff import diff_text
@@ -51,18 +52,21 @@ class RevisionTracker:
         vocabulary: Vocabulary = DEFAULT_VOCABULARY,
         profiles: Mapping[str, SeedProfile] | None = None,
         policy: AlertPolicy | None = None,
+        clock: Clock | None = None,
     ) -> None:
         self._store = store
+        self._clock = clock or SystemClock()
         self._vocabulary = vocabulary
         self._profiles = dict(profiles or {})
-        self._facts = StoryFacts(store, policy or AlertPolicy(), self._profiles)
+        self._facts = StoryFacts(store, policy or AlertPolicy(), self._profiles, self._clock)
 
     def first_version(
         self, story: str, fetched: FetchResult, article: Article, number: int = 1
     ) -> Version:
         profile = self._profiles.get(story)
         places = profile.places if profile else frozenset()
-        return first_version(fetched, article, number, self._vocabulary, places)
+        now = utc(self._clock)
+        return first_version(fetched, article, number, self._vocabulary, places, now)
 
     async def revisit(
         self,
@@ -177,16 +181,19 @@ def first_version(
     number: int = 1,
     vocabulary: Vocabulary = DEFAULT_VOCABULARY,
     places: frozenset[str] = frozenset(),
+    now: datetime | None = None,
 ) -> Version:
-    """The :class:`Version` a fetched page makes (facts of headline and text read here)."""
-    year = (article.published or datetime.now(UTC)).year
+    """The :class:`Version` a fetched page makes (facts of headline and text read here),
+    fetched at ``now`` (the system's time when not given)."""
+    fetched_at = now or datetime.now(UTC)
+    year = (article.published or fetched_at).year
     return Version(
         number=number,
         content_hash=content_hash(f"{article.title}\n{article.text}"),
         title=article.title,
         text=article.text,
         facts=read_article(article.title, article.text, year, vocabulary, places),
-        fetched_at=_now(),
+        fetched_at=fetched_at,
         published=article.published,
         modified=article.modified,
         etag=fetched.etag,
@@ -202,7 +209,3 @@ def article_ref(tracked: TrackedArticle, version: int, title: str | None = None)
         source=tracked.source,
         version=version,
     )
-
-
-def _now() -> datetime:
-    return datetime.now(UTC)
