@@ -1,0 +1,190 @@
+"""Version records and their texts, each text stored once per content.
+
+Byte-identical copies of a page (and an article that returns to an earlier text) share one
+stored text. Per story ``s`` and document ``d``:
+
+    {p}v:{s}:{d}        hash n → the record of version n
+    {p}text:{s}         hash body id → zlib of a version text (body id: a 128-bit hash of
+                        the exact text, :func:`body_id`)
+    {p}text-refs:{s}    hash body id → how many version records point at that text
+
+A record is one of
+
+* a **pointer**: ``@`` + the body id (32 hex digits) + zlib JSON of the version without its
+  text — every version written now whose text is at least :data:`INLINE` characters long;
+* **inline**: zlib JSON of the whole version, text included (:func:`encode_version`) — the
+  short texts (a shared body would cost more than it saves) and every version stored before
+  texts were shared. Old stores are not migrated: their records are read as they are and go
+  when their article is archived.
+
+Writing a version (:meth:`VersionTexts.queue_put`, in the caller's MULTI/EXEC) adds its record,
+the text if it is not there yet (HSETNX) and one reference. Archiving an article
+(:meth:`VersionTexts.queue_release`, in the archive's MULTI/EXEC) runs one script that, for
+every pointer among the article's records, takes one reference away and deletes the text when
+none is left, then deletes the records: a text is deleted only when no version points at it.
+A reference is only ever taken away for a pointer that was counted when it was written, so a
+count can only be too high (a version number written twice — two writers numbering the same
+version, which the story lock prevents), which keeps a text longer, never too short.
+
+Reads return the records with their texts in one round trip (a script follows the pointers).
+"""
+
+from __future__ import annotations
+
+import json
+import zlib
+from datetime import datetime
+from typing import Any
+
+from redis.asyncio import Redis
+from redis.asyncio.client import Pipeline
+
+from crawler.core.text import stable_hash
+from crawler.errors import StoreError
+from crawler.models import Fact, Version
+from crawler.store.keys import Keys
+
+INLINE = 200  # texts shorter than this stay in their record
+POINTER = b"@"
+ID_SIZE = 32  # hex digits of a body id
+# KEYS[1] records, KEYS[2] texts; ARGV[1] version number → {record, text or false} | nil
+_GET = """
+local record = redis.call('HGET', KEYS[1], ARGV[1])
+if not record then return nil end
+if string.sub(record, 1, 1) == '@' then
+  return {record, redis.call('HGET', KEYS[2], string.sub(record, 2, 33))}
+end
+return {record, false}
+"""
+# KEYS[1] records, KEYS[2] texts → {record, text or false, record, text or false, …}
+_ALL = """
+local records = redis.call('HVALS', KEYS[1])
+local out = {}
+for _, record in ipairs(records) do
+  out[#out + 1] = record
+  if string.sub(record, 1, 1) == '@' then
+    out[#out + 1] = redis.call('HGET', KEYS[2], string.sub(record, 2, 33))
+  else
+    out[#out + 1] = false
+  end
+end
+return out
+"""
+# KEYS[1] records, KEYS[2] texts, KEYS[3] references → texts deleted
+_RELEASE = """
+local deleted = 0
+for _, record in ipairs(redis.call('HVALS', KEYS[1])) do
+  if string.sub(record, 1, 1) == '@' then
+    local id = string.sub(record, 2, 33)
+    if redis.call('HINCRBY', KEYS[3], id, -1) <= 0 then
+      redis.call('HDEL', KEYS[3], id)
+      deleted = deleted + redis.call('HDEL', KEYS[2], id)
+    end
+  end
+end
+redis.call('DEL', KEYS[1])
+return deleted
+"""
+
+
+def body_id(text: str) -> str:
+    """The id a text is stored under: a hash of its exact characters."""
+    return stable_hash(text, size=ID_SIZE // 2)
+
+
+class VersionTexts:
+    def __init__(self, redis: Redis, keys: Keys) -> None:
+        self._redis = redis
+        self._keys = keys
+        self._get = redis.register_script(_GET)
+        self._all = redis.register_script(_ALL)
+
+    def queue_put(self, pipe: Pipeline, story: str, doc: str, version: Version) -> None:
+        """Version ``version.number`` of ``doc``, its text stored once for the story."""
+        k = self._keys
+        if len(version.text) < INLINE:
+            pipe.hset(k.versions(story, doc), str(version.number), encode_version(version))
+            return
+        body = body_id(version.text)
+        record = POINTER + body.encode() + _compress(_fields(version, with_text=False))
+        pipe.hset(k.versions(story, doc), str(version.number), record)
+        pipe.hsetnx(k.texts(story), body, zlib.compress(version.text.encode("utf-8"), 6))
+        pipe.hincrby(k.text_refs(story), body, 1)
+
+    def queue_release(self, pipe: Pipeline, story: str, doc: str) -> None:
+        """Delete every record of ``doc`` and each text no other version points at (EVAL,
+        not EVALSHA: safe in MULTI)."""
+        k = self._keys
+        pipe.eval(_RELEASE, 3, k.versions(story, doc), k.texts(story), k.text_refs(story))
+
+    async def get(self, story: str, doc: str, number: int) -> Version | None:
+        keys = [self._keys.versions(story, doc), self._keys.texts(story)]
+        reply = await self._get(keys=keys, args=[str(number)])
+        return decode_record(reply[0], reply[1]) if reply else None
+
+    async def all(self, story: str, doc: str) -> list[Version]:
+        """Every version of ``doc``, in no particular order."""
+        reply = await self._all(keys=[self._keys.versions(story, doc), self._keys.texts(story)])
+        return [decode_record(r, t) for r, t in zip(reply[::2], reply[1::2], strict=True)]
+
+
+def encode_version(version: Version) -> bytes:
+    """A whole version in one record (zlib JSON, text included)."""
+    return _compress(_fields(version, with_text=True))
+
+
+def decode_version(raw: bytes) -> Version:
+    """A version from an inline record (:func:`encode_version`)."""
+    return _version(json.loads(zlib.decompress(raw)))
+
+
+def decode_record(record: bytes, text: bytes | None) -> Version:
+    """A version from its record and, for a pointer, the stored text it points at."""
+    if not record.startswith(POINTER):
+        return decode_version(record)
+    if text is None:
+        body = record[1 : 1 + ID_SIZE].decode()
+        raise StoreError(f"the text {body} of a stored version is missing")
+    data = json.loads(zlib.decompress(record[1 + ID_SIZE :]))
+    data["text"] = zlib.decompress(text).decode("utf-8")
+    return _version(data)
+
+
+def _fields(version: Version, with_text: bool) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "number": version.number,
+        "content_hash": version.content_hash,
+        "title": version.title,
+        "facts": [f.to_json() for f in version.facts],
+        "fetched_at": version.fetched_at.isoformat(),
+        "published": version.published.isoformat() if version.published else None,
+        "modified": version.modified.isoformat() if version.modified else None,
+        "etag": version.etag,
+        "last_modified": version.last_modified,
+    }
+    if with_text:
+        data["text"] = version.text
+    return data
+
+
+def _compress(data: dict[str, Any]) -> bytes:
+    return zlib.compress(json.dumps(data, ensure_ascii=False).encode("utf-8"), 6)
+
+
+def _version(data: dict[str, Any]) -> Version:
+    return Version(
+        number=int(data["number"]),
+        content_hash=data["content_hash"],
+        title=data["title"],
+        text=data["text"],
+        facts=tuple(Fact.from_json(f) for f in data["facts"]),
+        fetched_at=datetime.fromisoformat(data["fetched_at"]),
+        published=_when(data.get("published")),
+        modified=_when(data.get("modified")),
+        etag=data.get("etag", ""),
+        last_modified=data.get("last_modified", ""),
+    )
+
+
+def _when(value: str | None) -> datetime | None:
+    return datetime.fromisoformat(value) if value else None
