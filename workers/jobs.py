@@ -37,10 +37,15 @@ async def process_article(
     job = ArticleJob(story=story, url=url, revisit=revisit, reason=reason, retry=retry)
     started = time.perf_counter()
     try:
-        return await _process(runtime, job, ctx)
-    finally:  # every attempt's duration, for the /metrics job latency histogram
+        outcome = await _process(runtime, job, ctx)
+    except BaseException:  # every attempt's duration, for the /metrics job latency histogram
         with contextlib.suppress(RedisError):
             await runtime.store.readouts.record_job(time.perf_counter() - started)
+        raise
+    # the job's last step: its outcome counted with its duration, in one round trip
+    counter = {f"jobs_{outcome.replace('-', '_')}": 1}
+    await runtime.store.readouts.record_job(time.perf_counter() - started, counter)
+    return outcome
 
 
 async def _process(runtime: Runtime, job: ArticleJob, ctx: dict[str, Any]) -> str:
@@ -59,7 +64,6 @@ async def _process(runtime: Runtime, job: ArticleJob, ctx: dict[str, Any]) -> st
         with contextlib.suppress(RedisError):  # counted when the store answers again
             await runtime.store.count(store_errors=1)
         raise Retry(defer=_delay(ctx, tries, exc)) from exc
-    await runtime.store.count(**{f"jobs_{outcome.replace('-', '_')}": 1})
     return outcome
 
 
