@@ -4,12 +4,15 @@ A version is stored once per distinct content of the article (keyed by the hash 
 words), compressed (zlib JSON): title, content hash, facts, fetch/publication/modification
 times, the HTTP validators (ETag, Last-Modified) and its text — which is stored once per story
 for every version and copy that has it (:mod:`crawler.store.texts`; versions written before
-are read as they are). The article hash points at the current version
-(``version``) and counts the versions stored (``latest``: the next one is ``latest + 1``, no
-version is read to number it); returning to an earlier content moves the pointer back without
-a new version, so an A → B → A flip-flop is remembered but never alerts twice. Writers add
-their commands to a transaction (``queue_*``) so that the version, the article and its events
-land together or not at all.
+are read as they are). The article hash points at the current version (``version``), counts
+the versions stored (``latest``: the next one is ``latest + 1``, no version is read to number
+it) and maps each version's content hash to its number (``h:{hash}`` fields; the versions
+stored before have theirs in ``{p}vh:{s}:{d}``); returning to an earlier content moves the
+pointer back without a new version, so an A → B → A flip-flop is remembered but never alerts
+twice. A newly tracked article's hash leaves out what reads back the same (a canonical URL
+equal to the URL, an empty cluster or publication time). Writers add their commands to a
+transaction (``queue_*``) so that the version, the article and its events land together or
+not at all.
 
 Every judged document has a verdict (``seen``): ``related``/``duplicate`` (tracked) or
 ``unrelated``, the latter with the content hash it was judged on, so a publisher's signal can
@@ -32,9 +35,10 @@ from crawler.core.urls import canonical_url
 from crawler.models import Version
 from crawler.store.generations import old
 from crawler.store.keys import Keys, doc_id
-from crawler.store.texts import VersionTexts, decode_version, encode_version
+from crawler.store.texts import VersionTexts
 
-__all__ = ["ArticleStore", "RetryLater", "TrackedArticle", "decode_version", "encode_version"]
+HASH_FIELD = "h:"  # article hash field "h:{content hash}" → the version that had it
+OMITTED_WHEN_EMPTY = ("cluster", "published")
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,7 +106,7 @@ class ArticleStore:
             story=story,
             doc=doc,
             url=data["url"],
-            canonical_url=data["canonical_url"],
+            canonical_url=data.get("canonical_url") or data["url"],
             title=data.get("title", ""),
             source=data.get("source", ""),
             verdict=data.get("verdict", "related"),
@@ -159,7 +163,13 @@ class ArticleStore:
         return sorted(await self.texts.all(story, doc), key=lambda v: v.number)
 
     async def number_for_hash(self, story: str, doc: str, content_hash: str) -> int | None:
-        value = await self._redis.hget(self._keys.version_hashes(story, doc), content_hash)
+        """The version of ``doc`` that had this content (in the article hash; in
+        ``version_hashes`` for the versions stored before)."""
+        async with self._redis.pipeline(transaction=False) as pipe:
+            pipe.hget(self._keys.article(story, doc), HASH_FIELD + content_hash)
+            pipe.hget(self._keys.version_hashes(story, doc), content_hash)
+            found = await pipe.execute()
+        value = next((v for v in found if v), None)
         return int(value) if value else None
 
     async def tracked_docs(self, story: str) -> list[str]:
@@ -168,7 +178,7 @@ class ArticleStore:
     def queue_track(self, pipe: Pipeline, article: TrackedArticle, version: Version) -> None:
         """A newly tracked article with its first version."""
         k = self._keys
-        fields = article.fields() | _current(version)
+        fields = _stored(article.fields()) | _current(version)
         pipe.hset(k.article(article.story, article.doc), mapping=fields)
         since = _epoch(article.first_seen)
         pipe.zadd(k.tracked(article.story), {article.doc: since}, nx=True)
@@ -190,8 +200,6 @@ class ArticleStore:
 
     def _queue_record(self, pipe: Pipeline, story: str, doc: str, version: Version) -> None:
         self.texts.queue_put(pipe, story, doc, version)
-        hashes = self._keys.version_hashes(story, doc)
-        pipe.hset(hashes, version.content_hash, str(version.number))
 
     def queue_current(
         self, pipe: Pipeline, story: str, doc: str, number: int, content_hash: str, title: str
@@ -260,13 +268,26 @@ class ArticleStore:
 
 
 def _current(version: Version) -> dict[str, str]:
-    """The article fields a new version sets: it is the current one and the latest."""
+    """The article fields a new version sets: it is the current one and the latest, and its
+    content hash leads to its number."""
     number = str(version.number)
     return {
         "version": number,
         "content_hash": version.content_hash,
         "title": version.title,
         "latest": number,
+        HASH_FIELD + version.content_hash: number,
+    }
+
+
+def _stored(fields: dict[str, str]) -> dict[str, str]:
+    """The fields of a newly tracked article without those :meth:`ArticleStore.get` reads
+    back anyway: a canonical URL that is the URL, an empty cluster or publication time."""
+    return {
+        name: value
+        for name, value in fields.items()
+        if not (name in OMITTED_WHEN_EMPTY and not value)
+        and not (name == "canonical_url" and value == fields["url"])
     }
 
 

@@ -30,7 +30,9 @@ Per host (``host[:port]`` of a URL) and origin (``scheme://host[:port]``), share
     {p}robots-lock:{origin}  short lock: one process fetches robots.txt, the others wait
 Per story ``s`` and document ``d`` (a hash of the canonical URL):
     {p}a:{s}:{d}             hash: url, canonical_url, title, source, verdict, cluster, version…
-    {p}v:{s}:{d}             hash n → version record; {p}vh:{s}:{d} content hash → n
+                             and h:{content hash} → n
+    {p}v:{s}:{d}             hash n → version record; {p}vh:{s}:{d} content hash → n (the
+                             versions stored before the article hash held that)
     {p}text:{s}              hash body id → compressed version text, stored once per content;
                              {p}text-refs:{s} body id → versions pointing at it (see
                              :mod:`crawler.store.texts`)
