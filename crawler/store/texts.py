@@ -4,33 +4,36 @@ Byte-identical copies of a page (and an article that returns to an earlier text)
 stored text. Per story ``s`` and document ``d``:
 
     {p}v:{s}:{d}        hash n → the record of version n
-    {p}text:{s}         hash body id → zlib of a version text (body id: a 128-bit hash of
-                        the exact text, :func:`body_id`)
-    {p}text-refs:{s}    hash body id → how many version records point at that text
+    {p}text:{s}         hash body id → zlib of a version text (body id: the 16-byte blake2b
+                        digest of the exact text, :func:`body_id`)
+    {p}text-refs:{s}    hash body id → how many *more* version records point at that text
+                        than the first (no field while only one does)
 
 A record is one of
 
-* a **pointer**: ``@`` + the body id (32 hex digits) + zlib JSON of the version without its
-  text — every version written now whose text is at least :data:`INLINE` characters long;
+* a **pointer**: ``@`` + the body id + zlib JSON of the version without its text — every
+  version written now whose text is at least :data:`INLINE` characters long;
 * **inline**: zlib JSON of the whole version, text included (:func:`encode_version`) — the
   short texts (a shared body would cost more than it saves) and every version stored before
   texts were shared. Old stores are not migrated: their records are read as they are and go
   when their article is archived.
 
-Writing a version (:meth:`VersionTexts.queue_put`, in the caller's MULTI/EXEC) adds its record,
-the text if it is not there yet (HSETNX) and one reference. Archiving an article
-(:meth:`VersionTexts.queue_release`, in the archive's MULTI/EXEC) runs one script that, for
-every pointer among the article's records, takes one reference away and deletes the text when
-none is left, then deletes the records: a text is deleted only when no version points at it.
-A reference is only ever taken away for a pointer that was counted when it was written, so a
-count can only be too high (a version number written twice — two writers numbering the same
-version, which the story lock prevents), which keeps a text longer, never too short.
+Writing a version (:meth:`VersionTexts.queue_put`, one script in the caller's MULTI/EXEC)
+adds its record and its text, or, when the text is there already, one more reference.
+Archiving an article (:meth:`VersionTexts.queue_release`, in the archive's MULTI/EXEC) runs
+one script that, for every pointer among the article's records, takes one reference away —
+the text goes with its last pointer — then deletes the records: a text is deleted only when
+no version points at it. A reference is only ever taken away for a pointer that was counted
+when it was written, so a count can only be too high (a version number written twice — two
+writers numbering the same version, which the story lock prevents), which keeps a text
+longer, never too short.
 
 Reads return the records with their texts in one round trip (a script follows the pointers).
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import zlib
 from datetime import datetime
@@ -39,47 +42,53 @@ from typing import Any
 from redis.asyncio import Redis
 from redis.asyncio.client import Pipeline
 
-from crawler.core.text import stable_hash
 from crawler.errors import StoreError
 from crawler.models import Fact, Version
 from crawler.store.keys import Keys
 
 INLINE = 200  # texts shorter than this stay in their record
 POINTER = b"@"
-ID_SIZE = 32  # hex digits of a body id
+ID_SIZE = 16  # bytes of a body id
+_ID = "string.sub(record, 2, 17)"  # a pointer record's body id, in Lua
 # KEYS[1] records, KEYS[2] texts; ARGV[1] version number → {record, text or false} | nil
-_GET = """
+_GET = f"""
 local record = redis.call('HGET', KEYS[1], ARGV[1])
 if not record then return nil end
 if string.sub(record, 1, 1) == '@' then
-  return {record, redis.call('HGET', KEYS[2], string.sub(record, 2, 33))}
+  return {{record, redis.call('HGET', KEYS[2], {_ID})}}
 end
-return {record, false}
+return {{record, false}}
 """
 # KEYS[1] records, KEYS[2] texts → {record, text or false, record, text or false, …}
-_ALL = """
-local records = redis.call('HVALS', KEYS[1])
-local out = {}
-for _, record in ipairs(records) do
+_ALL = f"""
+local out = {{}}
+for _, record in ipairs(redis.call('HVALS', KEYS[1])) do
   out[#out + 1] = record
   if string.sub(record, 1, 1) == '@' then
-    out[#out + 1] = redis.call('HGET', KEYS[2], string.sub(record, 2, 33))
+    out[#out + 1] = redis.call('HGET', KEYS[2], {_ID})
   else
     out[#out + 1] = false
   end
 end
 return out
 """
+# KEYS[1] records, KEYS[2] texts, KEYS[3] references; ARGV: number, record, body id, text
+_PUT = """
+redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
+if redis.call('HSETNX', KEYS[2], ARGV[3], ARGV[4]) == 0 then
+  redis.call('HINCRBY', KEYS[3], ARGV[3], 1)
+end
+return 0
+"""
 # KEYS[1] records, KEYS[2] texts, KEYS[3] references → texts deleted
-_RELEASE = """
+_RELEASE = f"""
 local deleted = 0
 for _, record in ipairs(redis.call('HVALS', KEYS[1])) do
   if string.sub(record, 1, 1) == '@' then
-    local id = string.sub(record, 2, 33)
-    if redis.call('HINCRBY', KEYS[3], id, -1) <= 0 then
-      redis.call('HDEL', KEYS[3], id)
-      deleted = deleted + redis.call('HDEL', KEYS[2], id)
-    end
+    local id = {_ID}
+    local more = redis.call('HINCRBY', KEYS[3], id, -1)
+    if more <= 0 then redis.call('HDEL', KEYS[3], id) end
+    if more < 0 then deleted = deleted + redis.call('HDEL', KEYS[2], id) end
   end
 end
 redis.call('DEL', KEYS[1])
@@ -87,9 +96,9 @@ return deleted
 """
 
 
-def body_id(text: str) -> str:
-    """The id a text is stored under: a hash of its exact characters."""
-    return stable_hash(text, size=ID_SIZE // 2)
+def body_id(text: str) -> bytes:
+    """The id a text is stored under: a digest of its exact characters."""
+    return hashlib.blake2b(text.encode("utf-8"), digest_size=ID_SIZE).digest()
 
 
 class VersionTexts:
@@ -100,16 +109,17 @@ class VersionTexts:
         self._all = redis.register_script(_ALL)
 
     def queue_put(self, pipe: Pipeline, story: str, doc: str, version: Version) -> None:
-        """Version ``version.number`` of ``doc``, its text stored once for the story."""
+        """Version ``version.number`` of ``doc``, its text stored once for the story (EVAL,
+        not EVALSHA: safe in MULTI)."""
         k = self._keys
+        records, number = k.versions(story, doc), str(version.number)
         if len(version.text) < INLINE:
-            pipe.hset(k.versions(story, doc), str(version.number), encode_version(version))
+            pipe.hset(records, number, encode_version(version))
             return
         body = body_id(version.text)
-        record = POINTER + body.encode() + _compress(_fields(version, with_text=False))
-        pipe.hset(k.versions(story, doc), str(version.number), record)
-        pipe.hsetnx(k.texts(story), body, zlib.compress(version.text.encode("utf-8"), 6))
-        pipe.hincrby(k.text_refs(story), body, 1)
+        record = POINTER + body + _compress(_fields(version, with_text=False))
+        text = zlib.compress(version.text.encode("utf-8"), 6)
+        pipe.eval(_PUT, 3, records, k.texts(story), k.text_refs(story), number, record, body, text)
 
     def queue_release(self, pipe: Pipeline, story: str, doc: str) -> None:
         """Delete every record of ``doc`` and each text no other version points at (EVAL,
@@ -143,7 +153,7 @@ def decode_record(record: bytes, text: bytes | None) -> Version:
     if not record.startswith(POINTER):
         return decode_version(record)
     if text is None:
-        body = record[1 : 1 + ID_SIZE].decode()
+        body = record[1 : 1 + ID_SIZE].hex()
         raise StoreError(f"the text {body} of a stored version is missing")
     data = json.loads(zlib.decompress(record[1 + ID_SIZE :]))
     data["text"] = zlib.decompress(text).decode("utf-8")
