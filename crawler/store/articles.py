@@ -183,7 +183,7 @@ class ArticleStore:
         since = _epoch(article.first_seen)
         pipe.zadd(k.tracked(article.story), {article.doc: since}, nx=True)
         pipe.hset(k.seen(article.story), article.doc, article.verdict)
-        self._queue_record(pipe, article.story, article.doc, version)
+        self.texts.queue_put(pipe, article.story, article.doc, version)
 
     def queue_cluster(
         self, pipe: Pipeline, story: str, doc: str, cluster: str, verdict: str
@@ -195,11 +195,8 @@ class ArticleStore:
 
     def queue_version(self, pipe: Pipeline, story: str, doc: str, version: Version) -> None:
         """A new version, made the current one (and the latest)."""
-        self._queue_record(pipe, story, doc, version)
-        pipe.hset(self._keys.article(story, doc), mapping=_current(version))
-
-    def _queue_record(self, pipe: Pipeline, story: str, doc: str, version: Version) -> None:
         self.texts.queue_put(pipe, story, doc, version)
+        pipe.hset(self._keys.article(story, doc), mapping=_current(version))
 
     def queue_current(
         self, pipe: Pipeline, story: str, doc: str, number: int, content_hash: str, title: str
