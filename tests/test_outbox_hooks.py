@@ -49,6 +49,16 @@ async def test_adding_the_same_event_twice_keeps_one(store: Store) -> None:
     ]
 
 
+async def test_an_event_is_stored_as_compact_json_and_read_as_it_was(store: Store) -> None:
+    event = _event(1)
+    await store.outbox.add([event])
+    ((_, fields),) = await store.redis.xrange(store.keys.events)
+    assert b", " not in fields[b"event"] and b'": ' not in fields[b"event"]
+    assert json.loads(fields[b"event"]) == event.to_json()
+    assert await store.outbox.all_events() == [event.to_json()]
+    assert await store.readouts.events_by_type() == {"article.related": 1}
+
+
 async def test_jsonl_hook_gets_each_event_once_across_restarts(
     store: Store, tmp_path: Path
 ) -> None:

@@ -15,7 +15,7 @@ from crawler.fetch import FetchResult
 from crawler.models import Article
 from crawler.stages.article.versions import RevisionTracker, first_version
 from crawler.store import Store, TrackedArticle
-from crawler.store.articles import decode_version, encode_version
+from crawler.store.texts import decode_version, encode_version
 
 LEAD = "At least 164 people were killed in the unrest, the health ministry said on Sunday."
 BODY = [

@@ -66,20 +66,27 @@ class Tally:
 
 
 async def _attempt(runtime: Runtime, job: ArticleJob, ctx: dict[str, Any]) -> str:
-    """One attempt at one job, within ``[worker] job_timeout``."""
+    """One attempt at one job, within ``[worker] job_timeout``; its duration goes to the
+    /metrics job latency histogram, with its outcome counted in the same round trip."""
     started = time.perf_counter()
-    ended = True
     try:
         async with asyncio.timeout(runtime.settings.worker.job_timeout):
-            return await _process(runtime, job, ctx)
-    except (Retry, asyncio.CancelledError):
-        ended = False  # it runs again
-        raise
-    finally:  # every attempt's duration, for the /metrics job latency histogram
-        if ended and "tally" in ctx:
-            ctx["tally"].ended += 1
+            outcome = await _process(runtime, job, ctx)
+    except BaseException as exc:
+        if not isinstance(exc, Retry | asyncio.CancelledError):  # else it runs again
+            _ended(ctx)
         with contextlib.suppress(RedisError):
             await runtime.store.readouts.record_job(time.perf_counter() - started)
+        raise
+    _ended(ctx)
+    counter = {f"jobs_{outcome.replace('-', '_')}": 1}
+    await runtime.store.readouts.record_job(time.perf_counter() - started, counter)
+    return outcome
+
+
+def _ended(ctx: dict[str, Any]) -> None:
+    if "tally" in ctx:
+        ctx["tally"].ended += 1
 
 
 async def _batch(runtime: Runtime, entries: list[Waiting], ctx: dict[str, Any]) -> str:
@@ -135,7 +142,6 @@ async def _process(runtime: Runtime, job: ArticleJob, ctx: dict[str, Any]) -> st
         with contextlib.suppress(RedisError):  # counted when the store answers again
             await runtime.store.count(store_errors=1)
         raise Retry(defer=_delay(ctx, tries, exc)) from exc
-    await runtime.store.count(**{f"jobs_{outcome.replace('-', '_')}": 1})
     return outcome
 
 

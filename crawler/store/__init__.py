@@ -31,7 +31,7 @@ from crawler.store.index import CopyIndex, CopyMatch
 from crawler.store.keys import Keys, doc_id, url_doc
 from crawler.store.liveness import Liveness
 from crawler.store.outbox import Delivery, Outbox
-from crawler.store.readouts import Readouts
+from crawler.store.readouts import Readouts, queue_counts
 from crawler.store.schedule import FeedState, Revisit, Schedule
 from crawler.store.terms import TermStore
 from crawler.store.timeline import TimelineStore
@@ -116,9 +116,7 @@ class Store:
 
     async def count(self, **counters: int) -> None:
         async with self.redis.pipeline(transaction=False) as pipe:
-            for name, amount in counters.items():
-                if amount:
-                    pipe.hincrby(self.keys.stats, name, amount)
+            queue_counts(pipe, self.keys.stats, counters)
             await pipe.execute()
 
     async def stats(self) -> dict[str, int]:

@@ -1,13 +1,15 @@
 """Archived articles: the compact form a tracked article takes when retention retires it.
 
 ``{p}archive:{s}`` hash doc → zlib JSON of the article record, its **last version** (text
-included) and the **history** of every version without its text (number, time, content
-hash, title, facts — what its ``article.updated`` / ``fact.revised`` events reported);
-``{p}archived:{s}`` zset doc → when it was archived. Archiving deletes the article hash, its
-versions and version hashes, its place in ``tracked`` and in its cluster's member list, and
-its copy-index entries (:meth:`crawler.store.index.CopyIndex.queue_forget`); its verdict
-stays in ``seen``, so the same link is never judged (nor alerted) again while the archive is
-kept. Dropping the archive deletes the verdict too: the link is then unknown.
+included: an archive holds its own copy) and the **history** of every version without its
+text (number, time, content hash, title, facts — what its ``article.updated`` /
+``fact.revised`` events reported); ``{p}archived:{s}`` zset doc → when it was archived.
+Archiving deletes the article hash, its versions (and every shared version text no other
+version points at, :meth:`crawler.store.texts.VersionTexts.queue_release`), version hashes,
+its place in ``tracked`` and in its cluster's member list, and its copy-index entries
+(:meth:`crawler.store.index.CopyIndex.queue_forget`); its verdict stays in ``seen``, so the
+same link is never judged (nor alerted) again while the archive is kept. Dropping the archive
+deletes the verdict too: the link is then unknown.
 """
 
 from __future__ import annotations
@@ -20,8 +22,9 @@ from redis.asyncio import Redis
 from redis.asyncio.client import Pipeline
 
 from crawler.models import Version
-from crawler.store.articles import TrackedArticle, encode_version
+from crawler.store.articles import TrackedArticle
 from crawler.store.keys import Keys
+from crawler.store.texts import VersionTexts, encode_version
 
 
 def compact(article: TrackedArticle, versions: list[Version]) -> bytes:
@@ -54,6 +57,7 @@ class ArchiveStore:
     def __init__(self, redis: Redis, keys: Keys) -> None:
         self._redis = redis
         self._keys = keys
+        self._texts = VersionTexts(redis, keys)
 
     def queue_archive(
         self, pipe: Pipeline, article: TrackedArticle, versions: list[Version], now: float
@@ -61,7 +65,8 @@ class ArchiveStore:
         k, story, doc = self._keys, article.story, article.doc
         pipe.hset(k.archive(story), doc, compact(article, versions))
         pipe.zadd(k.archived(story), {doc: now})
-        pipe.delete(k.article(story, doc), k.versions(story, doc), k.version_hashes(story, doc))
+        pipe.delete(k.article(story, doc), k.version_hashes(story, doc))
+        self._texts.queue_release(pipe, story, doc)  # the versions, and texts none points at
         pipe.zrem(k.tracked(story), doc)
         if article.cluster:
             pipe.lrem(k.members(story, article.cluster), 0, doc)

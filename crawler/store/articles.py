@@ -1,13 +1,18 @@
 """Tracked articles and their versions.
 
-A version is stored once per distinct content (keyed by the hash of its words), compressed
-(zlib JSON): text, title, content hash, facts, fetch/publication/modification times and the HTTP
-validators (ETag, Last-Modified). The article hash points at the current version
-(``version``) and counts the versions stored (``latest``: the next one is ``latest + 1``, no
-version is read to number it); returning to an earlier content moves the pointer back without
-a new version, so an A → B → A flip-flop is remembered but never alerts twice. Writers add
-their commands to a transaction (``queue_*``) so that the version, the article and its events
-land together or not at all.
+A version is stored once per distinct content of the article (keyed by the hash of its
+words), compressed (zlib JSON): title, content hash, facts, fetch/publication/modification
+times, the HTTP validators (ETag, Last-Modified) and its text — which is stored once per story
+for every version and copy that has it (:mod:`crawler.store.texts`; versions written before
+are read as they are). The article hash points at the current version (``version``), counts
+the versions stored (``latest``: the next one is ``latest + 1``, no version is read to number
+it) and maps each version's content hash to its number (``h:{hash}`` fields; the versions
+stored before have theirs in ``{p}vh:{s}:{d}``); returning to an earlier content moves the
+pointer back without a new version, so an A → B → A flip-flop is remembered but never alerts
+twice. A newly tracked article's hash leaves out what reads back the same (a canonical URL
+equal to the URL, an empty cluster or publication time). Writers add their commands to a
+transaction (``queue_*``) so that the version, the article and its events land together or
+not at all.
 
 Every judged document has a verdict (``seen``): ``related``/``duplicate`` (tracked) or
 ``unrelated``, the latter with the content hash it was judged on, so a publisher's signal can
@@ -20,17 +25,19 @@ due time) until :func:`crawler.stages.article.revisits.release_retries` enqueues
 from __future__ import annotations
 
 import json
-import zlib
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
 from redis.asyncio import Redis
 from redis.asyncio.client import Pipeline
 
-from crawler.models import Fact, Version
+from crawler.models import Version
 from crawler.store.generations import old
 from crawler.store.keys import Keys, url_doc
+from crawler.store.texts import VersionTexts
+
+HASH_FIELD = "h:"  # article hash field "h:{content hash}" → the version that had it
+OMITTED_WHEN_EMPTY = ("cluster", "published")
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,6 +94,7 @@ class ArticleStore:
     def __init__(self, redis: Redis, keys: Keys) -> None:
         self._redis = redis
         self._keys = keys
+        self.texts = VersionTexts(redis, keys)
 
     async def get(self, story: str, doc: str) -> TrackedArticle | None:
         raw = await self._redis.hgetall(self._keys.article(story, doc))
@@ -97,7 +105,7 @@ class ArticleStore:
             story=story,
             doc=doc,
             url=data["url"],
-            canonical_url=data["canonical_url"],
+            canonical_url=data.get("canonical_url") or data["url"],
             title=data.get("title", ""),
             source=data.get("source", ""),
             verdict=data.get("verdict", "related"),
@@ -117,11 +125,13 @@ class ArticleStore:
 
     async def doc_for_link(self, story: str, link_hash: str) -> str | None:
         key = self._keys.alias(story)
-        value = await self._redis.hget(key, link_hash)
-        if value is None:
-            value = await self._redis.hget(old(key), link_hash)
-            if value is not None:  # in use: carried over to the current generation
-                await self._redis.hset(key, link_hash, value)
+        async with self._redis.pipeline(transaction=False) as pipe:
+            pipe.hget(key, link_hash)
+            pipe.hget(old(key), link_hash)
+            value, older = await pipe.execute()
+        if value is None and older is not None:  # in use: carried over to this generation
+            await self._redis.hset(key, link_hash, older)
+            value = older
         return value.decode() if value else None
 
     async def verdict(self, story: str, doc: str) -> str | None:
@@ -142,19 +152,23 @@ class ArticleStore:
         return verdict, content
 
     async def version(self, story: str, doc: str, number: int) -> Version | None:
-        raw = await self._redis.hget(self._keys.versions(story, doc), str(number))
-        return decode_version(raw) if raw else None
+        return await self.texts.get(story, doc, number)
 
     async def count_versions(self, story: str, doc: str) -> int:
         """How many versions ``doc`` has (numbered 1…n); for articles stored before ``latest``."""
         return int(await self._redis.hlen(self._keys.versions(story, doc)))
 
     async def versions(self, story: str, doc: str) -> list[Version]:
-        raw = await self._redis.hgetall(self._keys.versions(story, doc))
-        return sorted((decode_version(v) for v in raw.values()), key=lambda v: v.number)
+        return sorted(await self.texts.all(story, doc), key=lambda v: v.number)
 
     async def number_for_hash(self, story: str, doc: str, content_hash: str) -> int | None:
-        value = await self._redis.hget(self._keys.version_hashes(story, doc), content_hash)
+        """The version of ``doc`` that had this content (in the article hash; in
+        ``version_hashes`` for the versions stored before)."""
+        async with self._redis.pipeline(transaction=False) as pipe:
+            pipe.hget(self._keys.article(story, doc), HASH_FIELD + content_hash)
+            pipe.hget(self._keys.version_hashes(story, doc), content_hash)
+            found = await pipe.execute()
+        value = next((v for v in found if v), None)
         return int(value) if value else None
 
     async def tracked_docs(self, story: str) -> list[str]:
@@ -169,11 +183,12 @@ class ArticleStore:
     def queue_track(self, pipe: Pipeline, article: TrackedArticle, version: Version) -> None:
         """A newly tracked article with its first version."""
         k = self._keys
-        pipe.hset(k.article(article.story, article.doc), mapping=article.fields())
+        fields = _stored(article.fields()) | _current(version)
+        pipe.hset(k.article(article.story, article.doc), mapping=fields)
         since = _epoch(article.first_seen)
         pipe.zadd(k.tracked(article.story), {article.doc: since}, nx=True)
         pipe.hset(k.seen(article.story), article.doc, article.verdict)
-        self.queue_version(pipe, article.story, article.doc, version)
+        self.texts.queue_put(pipe, article.story, article.doc, version)
 
     def queue_cluster(
         self, pipe: Pipeline, story: str, doc: str, cluster: str, verdict: str
@@ -184,11 +199,9 @@ class ArticleStore:
         pipe.hset(self._keys.seen(story), doc, verdict)
 
     def queue_version(self, pipe: Pipeline, story: str, doc: str, version: Version) -> None:
-        k = self._keys
-        pipe.hset(k.versions(story, doc), str(version.number), encode_version(version))
-        pipe.hset(k.version_hashes(story, doc), version.content_hash, str(version.number))
-        pipe.hset(k.article(story, doc), "latest", str(version.number))
-        self.queue_current(pipe, story, doc, version.number, version.content_hash, version.title)
+        """A new version, made the current one (and the latest)."""
+        self.texts.queue_put(pipe, story, doc, version)
+        pipe.hset(self._keys.article(story, doc), mapping=_current(version))
 
     def queue_current(
         self, pipe: Pipeline, story: str, doc: str, number: int, content_hash: str, title: str
@@ -256,36 +269,28 @@ class ArticleStore:
         pipe.hset(self._keys.alias(story), link_hash, doc)
 
 
-def encode_version(version: Version) -> bytes:
-    data: dict[str, Any] = {
-        "number": version.number,
+def _current(version: Version) -> dict[str, str]:
+    """The article fields a new version sets: it is the current one and the latest, and its
+    content hash leads to its number."""
+    number = str(version.number)
+    return {
+        "version": number,
         "content_hash": version.content_hash,
         "title": version.title,
-        "text": version.text,
-        "facts": [f.to_json() for f in version.facts],
-        "fetched_at": version.fetched_at.isoformat(),
-        "published": version.published.isoformat() if version.published else None,
-        "modified": version.modified.isoformat() if version.modified else None,
-        "etag": version.etag,
-        "last_modified": version.last_modified,
+        "latest": number,
+        HASH_FIELD + version.content_hash: number,
     }
-    return zlib.compress(json.dumps(data, ensure_ascii=False).encode("utf-8"), 6)
 
 
-def decode_version(raw: bytes) -> Version:
-    data = json.loads(zlib.decompress(raw))
-    return Version(
-        number=int(data["number"]),
-        content_hash=data["content_hash"],
-        title=data["title"],
-        text=data["text"],
-        facts=tuple(Fact.from_json(f) for f in data["facts"]),
-        fetched_at=datetime.fromisoformat(data["fetched_at"]),
-        published=_when(data.get("published")),
-        modified=_when(data.get("modified")),
-        etag=data.get("etag", ""),
-        last_modified=data.get("last_modified", ""),
-    )
+def _stored(fields: dict[str, str]) -> dict[str, str]:
+    """The fields of a newly tracked article without those :meth:`ArticleStore.get` reads
+    back anyway: a canonical URL that is the URL, an empty cluster or publication time."""
+    return {
+        name: value
+        for name, value in fields.items()
+        if not (name in OMITTED_WHEN_EMPTY and not value)
+        and not (name == "canonical_url" and value == fields["url"])
+    }
 
 
 def _epoch(iso: str) -> float:
@@ -294,7 +299,3 @@ def _epoch(iso: str) -> float:
         return datetime.fromisoformat(iso).timestamp()
     except ValueError:
         return datetime.now().timestamp()
-
-
-def _when(value: str | None) -> datetime | None:
-    return datetime.fromisoformat(value) if value else None

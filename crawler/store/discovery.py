@@ -5,9 +5,10 @@ near misses.
 * The grown profile (:mod:`crawler.core.profile`) is a hash stem → weight and a hash name →
   weight, added to (in the judging transaction) by every article judged related with
   forward-decayed weights, plus the landmark those weights count from and their total
-  (``mass``). Only ratios are read, so nothing is ever rewritten as time passes; when the term
-  hash outgrows ``MAX_GROWN`` fields its weakest half is dropped (they weigh nothing next to
-  the story's recent reporting).
+  (``mass``) — one script call per article for all its weights (:mod:`crawler.store.sums`).
+  Only ratios are read, so nothing is ever rewritten as time passes; when the term hash
+  outgrows ``MAX_GROWN`` fields its weakest half is dropped (they weigh nothing next to the
+  story's recent reporting).
 * Near misses: the latest articles judged unrelated whose score came closest (capped).
 * Skipped entries are not forgotten: each one is kept (link, title, summary, feed, when) in
   a capped stream, so it can be listed (``newswatch story``) and re-checked against the
@@ -25,6 +26,7 @@ from redis.asyncio.client import Pipeline
 from crawler.core.profile import Contribution, StoryProfile, strongest
 from crawler.models import FeedEntry
 from crawler.store.keys import Keys
+from crawler.store.sums import queue_add
 
 MAX_SKIPPED = 20_000  # per story; the oldest are dropped beyond this
 MAX_GROWN = 4_000  # grown-profile terms (and names) kept per story
@@ -66,12 +68,12 @@ class DiscoveryStore:
         k = self._keys
         if landmark is not None:
             pipe.hsetnx(k.profile(story), "landmark", repr(landmark))
-        if part.terms:
-            pipe.hincrbyfloat(k.profile(story), "mass", part.mass)
-        for term, weight in part.terms.items():
-            pipe.hincrbyfloat(k.grown(story), term, weight)
-        for name, weight in part.names.items():
-            pipe.hincrbyfloat(k.grown_names(story), name, weight)
+        amounts = {
+            k.profile(story): {"mass": part.mass} if part.terms else {},
+            k.grown(story): part.terms,
+            k.grown_names(story): part.names,
+        }
+        queue_add(pipe, amounts)  # one script call for every weight
 
     async def grown(self, story: str) -> dict[str, float]:
         raw = await self._redis.hgetall(self._keys.grown(story))

@@ -30,7 +30,12 @@ Per host (``host[:port]`` of a URL) and origin (``scheme://host[:port]``), share
     {p}robots-lock:{origin}  short lock: one process fetches robots.txt, the others wait
 Per story ``s`` and document ``d`` (a hash of the canonical URL):
     {p}a:{s}:{d}             hash: url, canonical_url, title, source, verdict, cluster, version…
-    {p}v:{s}:{d}             hash n → compressed version; {p}vh:{s}:{d} content hash → n
+                             and h:{content hash} → n
+    {p}v:{s}:{d}             hash n → version record; {p}vh:{s}:{d} content hash → n (the
+                             versions stored before the article hash held that)
+    {p}text:{s}              hash body id → compressed version text, stored once per content;
+                             {p}text-refs:{s} body id → versions pointing at it (see
+                             :mod:`crawler.store.texts`)
     {p}tracked:{s}           zset d → first seen
     {p}seen:{s}              hash d → verdict of every tracked document (and, before
                              retention existed, of unrelated ones)
@@ -152,6 +157,12 @@ class Keys:
 
     def version_hashes(self, story: str, doc: str) -> str:
         return f"{self.prefix}vh:{story}:{doc}"
+
+    def texts(self, story: str) -> str:
+        return f"{self.prefix}text:{story}"
+
+    def text_refs(self, story: str) -> str:
+        return f"{self.prefix}text-refs:{story}"
 
     def tracked(self, story: str) -> str:
         return f"{self.prefix}tracked:{story}"

@@ -9,6 +9,7 @@
   acknowledged only after the hook delivered it (or it was filtered out or dead-lettered).
   A hook's group is created when a process first starts with that hook, at the stream's end: a
   hook added later receives events from then on.
+* An event is stored as compact JSON (one ``event`` field per stream entry).
 * The stream is capped at about ``MAX_EVENTS`` entries (oldest dropped), and the retention
   sweep trims what every hook delivered once it is ``[retention] events`` old
   (:meth:`Outbox.trim_delivered`); ids are remembered by generations of that length.
@@ -66,7 +67,7 @@ class Outbox:
             return
         args: list[str | int] = [MAX_EVENTS]
         for event in events:
-            args += [event.id, json.dumps(event.to_json(), ensure_ascii=False)]
+            args += [event.id, _compact(event.to_json())]
         ids = self._keys.event_ids
         pipe.eval(_ADD, 3, ids, self._keys.events, old(ids), *args)
 
@@ -165,6 +166,11 @@ class Outbox:
         entries = await self._redis.xrange(self._keys.events, min=f"{int(when * 1000)}-0")
         out = _deliveries(entries)
         return out if count is None else out[:count]
+
+
+def _compact(data: dict[str, Any]) -> str:
+    """An event as stored: JSON without the spaces after separators (it reads the same)."""
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
 
 
 def _deliveries(entries: list[Any]) -> list[Delivery]:

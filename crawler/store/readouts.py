@@ -3,8 +3,9 @@ only they need (job latency buckets, events by type).
 
 * Outlet names: ``{p}outlets`` host → name (written by the scheduler, see
   :mod:`crawler.core.outlets`).
-* Job latency: the worker adds each job's duration to ``{p}job-latency`` (one pipeline per
-  job: its bucket, the sum, the count); :meth:`Readouts.job_latency` reads it back.
+* Job latency: the worker adds each job's duration to ``{p}job-latency`` (its bucket and the
+  sum), in the same pipeline as the job's outcome counter (``{p}stats``, :func:`queue_counts`);
+  :meth:`Readouts.job_latency` reads it back.
 * Events by type: counted at scrape time from the outbox stream by one script that
   remembers the last stream id it counted (``{p}event-tally``), so the outbox stays as it is
   and two scrapers never count an event twice. Events trimmed from the stream before a
@@ -16,10 +17,12 @@ only they need (job latency buckets, events by type).
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from redis.asyncio import Redis
+from redis.asyncio.client import Pipeline
 
 from crawler.store.keys import Keys
 
@@ -62,21 +65,25 @@ class Readouts:
         raw = await self._redis.hgetall(self._keys.outlets)
         return {k.decode(): v.decode() for k, v in raw.items()}
 
-    async def record_job(self, seconds: float) -> None:
+    async def record_job(self, seconds: float, counters: Mapping[str, int] | None = None) -> None:
+        """A job attempt's duration, and the ``counters`` it adds to ``{p}stats`` (its
+        outcome): one round trip."""
         bucket = next((b for b in JOB_BUCKETS if seconds <= b), float("inf"))
         async with self._redis.pipeline(transaction=False) as pipe:
+            queue_counts(pipe, self._keys.stats, counters or {})
             pipe.hincrby(self._keys.job_latency, f"le:{bucket}", 1)
             pipe.hincrbyfloat(self._keys.job_latency, "sum", seconds)
-            pipe.hincrby(self._keys.job_latency, "count", 1)
             await pipe.execute()
 
     async def job_latency(self) -> Latency:
+        """The histogram; its count is the buckets' total (a ``count`` field that stores from
+        before kept beside them is not read: it always equalled that total)."""
         raw = {
             k.decode(): v for k, v in (await self._redis.hgetall(self._keys.job_latency)).items()
         }
         bounds = (*JOB_BUCKETS, float("inf"))
         buckets = tuple((b, int(raw.get(f"le:{b}", 0))) for b in bounds)
-        return Latency(buckets, float(raw.get("sum", 0)), int(raw.get("count", 0)))
+        return Latency(buckets, float(raw.get("sum", 0)), sum(n for _, n in buckets))
 
     async def events_by_type(self) -> dict[str, int]:
         raw = await self._tally(keys=[self._keys.events, self._keys.event_tally], args=[SCAN_MAX])
@@ -120,6 +127,13 @@ class Readouts:
             if len(entries) < SCAN_BATCH:
                 break
         return found, cursor
+
+
+def queue_counts(pipe: Pipeline, key: str, counters: Mapping[str, int]) -> None:
+    """Add ``counters`` (name → amount; zeros skipped) to the counter hash ``key``."""
+    for name, amount in counters.items():
+        if amount:
+            pipe.hincrby(key, name, amount)
 
 
 def _decoded(entries: list[Any]) -> list[tuple[str, dict[str, Any]]]:

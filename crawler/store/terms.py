@@ -1,7 +1,13 @@
-"""Document frequencies learned online from every feed entry (for relevance idf)."""
+"""Document frequencies learned online from every feed entry (for relevance idf).
+
+``{p}df`` hash term → documents containing it, ``{p}df:docs`` documents counted. A poll's
+entries are counted together: one script call for all their terms
+(:func:`crawler.store.sums.queue_add`), one INCRBY for the documents.
+"""
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Collection, Iterable
 
 from redis.asyncio import Redis
@@ -9,6 +15,7 @@ from redis.asyncio.client import Pipeline
 
 from crawler.core.relevance import TermStats
 from crawler.store.keys import Keys
+from crawler.store.sums import queue_add
 
 
 class TermStore:
@@ -30,10 +37,11 @@ class TermStore:
 
     def queue_learn(self, pipe: Pipeline, documents: Iterable[Collection[str]]) -> None:
         """Count each document's distinct terms once."""
+        counts: Counter[str] = Counter()
         docs = 0
         for terms in documents:
             docs += 1
-            for term in terms:
-                pipe.hincrby(self._keys.df, term, 1)
+            counts.update(terms)
+        queue_add(pipe, {self._keys.df: counts}, integer=True)
         if docs:
             pipe.incrby(self._keys.df_docs, docs)
