@@ -38,7 +38,7 @@ def build_worker(
     if runtime.worker_parts is None:  # fail here, not in every job
         raise RoleError("build_worker: the runtime has no worker role")
     settings = runtime.settings
-    return Worker(
+    return NewswatchWorker(
         functions=functions(settings),
         queue_name=runtime.store.keys.queue,
         redis_pool=runtime.address.arq(runtime.store.keys.queue),  # its own pool; follows restarts
@@ -57,6 +57,17 @@ def build_worker(
         handle_signals=False,
         keep_result=0,  # results are never read: keeping them only filled Redis
     )
+
+
+class NewswatchWorker(Worker):
+    """arq's worker, minus one waste: each poll, arq looks at every due job id — those it is
+    running itself included, since a job leaves the queue only when it ends — and spends a
+    WATCH/EXISTS/ZSCORE round trip on each to find it already in progress. Ids of jobs this
+    worker is running are left out before that (others' running jobs are still checked)."""
+
+    async def start_jobs(self, job_ids: list[bytes]) -> None:
+        mine = self.tasks
+        await super().start_jobs([j for j in job_ids if j.decode() not in mine])
 
 
 def ended(worker: Worker) -> int:

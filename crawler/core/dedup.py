@@ -25,6 +25,7 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 import numpy as np
@@ -38,6 +39,7 @@ from crawler.core.text import stable_hash, words
 SHINGLE_WORDS = 3
 NUM_PERM = 128
 BANDS = 32
+FINGERPRINT_CACHE = 256  # texts whose fingerprint is remembered (~10 KB each)
 ROWS = NUM_PERM // BANDS
 ANCHOR_EVERY = 16
 MIN_SHINGLES = 8
@@ -132,9 +134,14 @@ def minhash(hashed: Hashes) -> Signature:
     return signature
 
 
+@functools.lru_cache(maxsize=FINGERPRINT_CACHE)
 def fingerprint(text: str) -> Fingerprint:
     """Exact hash, MinHash signature, shingle count, anchors and sentence sketch of the
-    *reporting* of ``text`` (datelines, bylines, credits and read-more lines dropped)."""
+    *reporting* of ``text`` (datelines, bylines, credits and read-more lines dropped).
+
+    Remembered for the latest ``FINGERPRINT_CACHE`` texts (thread-safe; a fingerprint is
+    never modified): a wire story republished verbatim on many sites is fingerprinted once
+    per process, not once per copy."""
     body = reporting(text)
     tokens = words(body)
     hashed = _shingles(tokens)

@@ -20,7 +20,7 @@ from crawler.errors import StoreError
 from crawler.redact import redact_url
 from crawler.store.address import StoreAddress
 from crawler.store.archive import ArchiveStore
-from crawler.store.articles import ArticleStore, TrackedArticle
+from crawler.store.articles import ArticleStore
 from crawler.store.commit import Decision, commit, decide
 from crawler.store.deliveries import DeadLetter, DeliveryLog, HookState
 from crawler.store.discovery import DiscoveryStore
@@ -35,6 +35,7 @@ from crawler.store.readouts import Readouts, queue_counts
 from crawler.store.schedule import FeedState, Revisit, Schedule
 from crawler.store.terms import TermStore
 from crawler.store.timeline import TimelineStore
+from crawler.store.tracked import TrackedArticle
 from crawler.store.usage import Usage
 from crawler.store.waiting import WaitingRoom
 from crawler.store.writes import WriteSet

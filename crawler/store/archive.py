@@ -22,9 +22,9 @@ from redis.asyncio import Redis
 from redis.asyncio.client import Pipeline
 
 from crawler.models import Version
-from crawler.store.articles import TrackedArticle
 from crawler.store.keys import Keys
 from crawler.store.texts import VersionTexts, encode_version
+from crawler.store.tracked import TrackedArticle
 
 
 def compact(article: TrackedArticle, versions: list[Version]) -> bytes:

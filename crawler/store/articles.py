@@ -35,43 +35,9 @@ from crawler.models import Version
 from crawler.store.generations import old
 from crawler.store.keys import Keys, url_doc
 from crawler.store.texts import VersionTexts
+from crawler.store.tracked import TrackedArticle, stored_fields
 
 HASH_FIELD = "h:"  # article hash field "h:{content hash}" → the version that had it
-OMITTED_WHEN_EMPTY = ("cluster", "published")
-
-
-@dataclass(frozen=True, slots=True)
-class TrackedArticle:
-    story: str
-    doc: str
-    url: str
-    canonical_url: str
-    title: str
-    source: str
-    verdict: str  # "related" | "duplicate"
-    cluster: str  # representative doc id, SEED_DOC ("seed"), or "" when it is its own
-    version: int
-    content_hash: str
-    first_seen: str
-    relevance: float = 0.0
-    latest: int = 0  # highest version number stored (0: unknown, an article stored before)
-    published: str = ""  # the publisher's time of the first version ("" when it gave none)
-
-    def fields(self) -> dict[str, str]:
-        return {
-            "url": self.url,
-            "canonical_url": self.canonical_url,
-            "title": self.title,
-            "source": self.source,
-            "verdict": self.verdict,
-            "cluster": self.cluster,
-            "version": str(self.version),
-            "content_hash": self.content_hash,
-            "first_seen": self.first_seen,
-            "relevance": str(self.relevance),
-            "latest": str(self.latest or self.version),
-            "published": self.published,
-        }
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,26 +63,17 @@ class ArticleStore:
         self.texts = VersionTexts(redis, keys)
 
     async def get(self, story: str, doc: str) -> TrackedArticle | None:
-        raw = await self._redis.hgetall(self._keys.article(story, doc))
-        if not raw:
-            return None
-        data = {k.decode(): v.decode() for k, v in raw.items()}
-        return TrackedArticle(
-            story=story,
-            doc=doc,
-            url=data["url"],
-            canonical_url=data.get("canonical_url") or data["url"],
-            title=data.get("title", ""),
-            source=data.get("source", ""),
-            verdict=data.get("verdict", "related"),
-            cluster=data.get("cluster", ""),
-            version=int(data.get("version", "1")),
-            content_hash=data.get("content_hash", ""),
-            first_seen=data.get("first_seen", ""),
-            relevance=float(data.get("relevance", "0") or 0),
-            latest=int(data.get("latest", "0") or 0),
-            published=data.get("published", ""),
+        return TrackedArticle.parse(
+            story, doc, await self._redis.hgetall(self._keys.article(story, doc))
         )
+
+    async def state(self, story: str, doc: str) -> tuple[TrackedArticle | None, str | None]:
+        """The tracked article and its verdict (None: never judged), in one round trip."""
+        async with self._redis.pipeline(transaction=False) as pipe:
+            pipe.hgetall(self._keys.article(story, doc))
+            self._queue_judgement(pipe, story, doc)
+            raw, *found = await pipe.execute()
+        return TrackedArticle.parse(story, doc, raw), _judged(found)[0]
 
     async def doc_for_url(self, story: str, url: str) -> str:
         """The document a URL a user names is tracked as (through the link alias)."""
@@ -141,15 +98,13 @@ class ArticleStore:
     async def judgement(self, story: str, doc: str) -> tuple[str | None, str]:
         """(verdict, content hash it was judged on — "" when not recorded)."""
         async with self._redis.pipeline(transaction=False) as pipe:
-            pipe.hget(self._keys.seen(story), doc)
-            pipe.hget(self._keys.unrelated(story), doc)
-            pipe.hget(old(self._keys.unrelated(story)), doc)
-            found = await pipe.execute()
-        value = next((v for v in found if v), None)
-        if not value:
-            return None, ""
-        verdict, _, content = value.decode().partition(" ")
-        return verdict, content
+            self._queue_judgement(pipe, story, doc)
+            return _judged(await pipe.execute())
+
+    def _queue_judgement(self, pipe: Pipeline, story: str, doc: str) -> None:
+        pipe.hget(self._keys.seen(story), doc)
+        pipe.hget(self._keys.unrelated(story), doc)
+        pipe.hget(old(self._keys.unrelated(story)), doc)
 
     async def version(self, story: str, doc: str, number: int) -> Version | None:
         return await self.texts.get(story, doc, number)
@@ -183,7 +138,7 @@ class ArticleStore:
     def queue_track(self, pipe: Pipeline, article: TrackedArticle, version: Version) -> None:
         """A newly tracked article with its first version."""
         k = self._keys
-        fields = _stored(article.fields()) | _current(version)
+        fields = stored_fields(article.fields()) | _current(version)
         pipe.hset(k.article(article.story, article.doc), mapping=fields)
         since = _epoch(article.first_seen)
         pipe.zadd(k.tracked(article.story), {article.doc: since}, nx=True)
@@ -282,20 +237,17 @@ def _current(version: Version) -> dict[str, str]:
     }
 
 
-def _stored(fields: dict[str, str]) -> dict[str, str]:
-    """The fields of a newly tracked article without those :meth:`ArticleStore.get` reads
-    back anyway: a canonical URL that is the URL, an empty cluster or publication time."""
-    return {
-        name: value
-        for name, value in fields.items()
-        if not (name in OMITTED_WHEN_EMPTY and not value)
-        and not (name == "canonical_url" and value == fields["url"])
-    }
-
-
 def _epoch(iso: str) -> float:
     """Epoch seconds of an ISO time (now when it is missing or unreadable)."""
     try:
         return datetime.fromisoformat(iso).timestamp()
     except ValueError:
         return datetime.now().timestamp()
+
+
+def _judged(found: list[bytes | None]) -> tuple[str | None, str]:
+    value = next((v for v in found if v), None)
+    if not value:
+        return None, ""
+    verdict, _, content = value.decode().partition(" ")
+    return verdict, content

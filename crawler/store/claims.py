@@ -18,8 +18,9 @@ a racing job could change — and commits optimistically:
 
 Claims hash into :data:`SHARDS` keys per story, so the keys are bounded whatever the story's
 size; a collision of unrelated claims only costs a second decision. The keys expire
-(:data:`TTL_MS`): a claim only has to outlive the decisions that started reading before it
-was bumped (an expiry while watched also refuses the commit: safe).
+(:data:`TTL_MS`); the guard does not rest on their lifetime: a bump writes the key whether
+it expired or not, so every decision watching it is refused (an expiry while watched may
+refuse one too: safe).
 
 What a first visit claims (:func:`copy_claims`): its own document, its exact text hash, every
 LSH band bucket of its signature, and a consistent sample (the smallest hashes) of its
@@ -41,7 +42,7 @@ from crawler.models import Version
 
 SHARDS = 1 << 16
 SAMPLE = 8  # anchors and sentence keys claimed per page (the smallest hashes)
-TTL_MS = 60_000
+TTL_MS = 5_000
 MAX_ATTEMPTS = 16
 # KEYS: the claims' keys; ARGV[1]: their TTL in ms
 BUMP = """

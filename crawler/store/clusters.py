@@ -15,7 +15,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from crawler.core.facts.story import SEED_DOC
-from crawler.store.articles import ArticleStore, TrackedArticle
+from crawler.store.articles import ArticleStore
+from crawler.store.tracked import TrackedArticle
 
 __all__ = ["SEED_DOC", "Cluster", "Member", "read_clusters"]
 

@@ -22,9 +22,9 @@ from crawler.core.facts.ledger import Standing
 from crawler.core.facts.story import Report
 from crawler.core.profile import Contribution
 from crawler.models import Event, Version
-from crawler.store.articles import TrackedArticle
 from crawler.store.discovery import NearMiss
 from crawler.store.schedule import Revisit
+from crawler.store.tracked import TrackedArticle
 
 
 @dataclass(frozen=True, slots=True)

@@ -29,6 +29,7 @@ class StoryFacts:
     ) -> None:
         self._store = store
         self._clock = clock or SystemClock()
+        self._seeded: set[str] = set()  # stories whose seed readings are stored
         self._policy = policy
         self._profiles = profiles
 
@@ -45,14 +46,17 @@ class StoryFacts:
         return writes.add(*(StandingIs(story, standing) for standing in changes.standings))
 
     async def seed_writes(self, story: str) -> WriteSet:
-        """The seed's readings open the timeline (written once)."""
+        """The seed's readings open the timeline (written once; once they are seen stored,
+        this process does not look again)."""
         profile = self._profiles.get(story)
-        if profile is None:
+        if profile is None or story in self._seeded:
             return WriteSet()
         ref = ArticleRef(profile.source_url, profile.source_url, profile.title, SEED_DOC, 1)
         reports = seed_entries(Origin(ref, SEED_DOC), profile.facts, utc(self._clock))
         present = await self._store.timeline.has_entries(story, reports)
         missing = [r for r, there in zip(reports, present, strict=True) if not there]
+        if not missing:
+            self._seeded.add(story)
         return WriteSet().add(*(Reading(story, report) for report in missing))
 
 

@@ -120,8 +120,8 @@ class ArticlePipeline:
         story = self._settings.story_by_id(job.story)
         link_doc = url_doc(job.url)
         doc = await self._store.articles.doc_for_link(story.id, link_doc) or link_doc
-        tracked = await self._store.articles.get(story.id, doc)
-        if tracked is None and not await self._may_judge(story.id, doc, job):
+        tracked, verdict = await self._store.articles.state(story.id, doc)
+        if tracked is None and not _may_judge(verdict, job):
             return "already-judged"
         outcome = ""
         try:
@@ -165,11 +165,6 @@ class ArticlePipeline:
         when = datetime.fromtimestamp(due, UTC)
         log.warning("%s: will try %s again at %s", job.story, job.url, f"{when:%Y-%m-%d %H:%M}Z")
         return "retry-later"
-
-    async def _may_judge(self, story: str, doc: str, job: ArticleJob) -> bool:
-        """Never judged, or judged unrelated and the publisher signals a change."""
-        verdict = await self._store.articles.verdict(story, doc)
-        return verdict is None or (verdict == "unrelated" and job.reason == "signal")
 
     async def _fetch(self, story: str, url: str, tracked: TrackedArticle | None) -> Page | None:
         etag = last_modified = ""
@@ -264,3 +259,8 @@ class ArticlePipeline:
     ) -> None:
         """The next revisit (:mod:`.revisits`): the story's schedule, sooner on signals."""
         await self._revisits.after_fetch(story, job.url, job.revisit, outcome, tracked)
+
+
+def _may_judge(verdict: str | None, job: ArticleJob) -> bool:
+    """Never judged, or judged unrelated and the publisher signals a change."""
+    return verdict is None or (verdict == "unrelated" and job.reason == "signal")
