@@ -6,6 +6,11 @@ import asyncio
 import sys
 from pathlib import Path
 
+from arq import Worker
+
+from crawler.runtime import Runtime
+from workers.worker import build_worker
+
 
 async def burst_workers(configs: list[str], cwd: Path | None = None) -> None:
     """Run one ``newswatch -q worker --burst`` per config file at once; each must exit 0."""
@@ -44,3 +49,14 @@ async def run_cli(*args: str, cwd: Path, stdin: bytes | None = None) -> tuple[in
     )
     out, err = await asyncio.wait_for(process.communicate(stdin), 120)
     return process.returncode or 0, out.decode(), err.decode()
+
+
+async def run_burst(runtime: Runtime, poll_delay: float = 0.02, within: float = 30) -> Worker:
+    """An in-process burst worker on ``runtime`` run until the queue is empty (then closed;
+    at most ``within`` seconds)."""
+    worker = build_worker(runtime, burst=True, poll_delay=poll_delay)
+    try:
+        await asyncio.wait_for(worker.async_run(), timeout=within)
+    finally:
+        await worker.close()
+    return worker

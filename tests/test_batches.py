@@ -20,9 +20,10 @@ from crawler.runtime.roles import once
 from crawler.store.queue import job_id
 from crawler.store.waiting import Waiting
 from tests.conftest import LocalSite
+from tests.processes import run_burst
 from tests.test_politeness import article
 from workers.jobs import Tally, process_article
-from workers.worker import build_worker, ended
+from workers.worker import ended
 
 FEED = "https://feeds.example/world.xml"
 
@@ -57,12 +58,7 @@ async def _held(runtime: Runtime) -> int:
 
 
 async def _burst(runtime: Runtime) -> int:
-    worker = build_worker(runtime, burst=True, poll_delay=0.02)
-    try:
-        await asyncio.wait_for(worker.async_run(), timeout=30)
-    finally:
-        await worker.close()
-    return ended(worker)
+    return ended(await run_burst(runtime))
 
 
 async def test_each_entry_of_a_batch_has_its_own_outcome_and_retries(

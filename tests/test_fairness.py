@@ -24,7 +24,7 @@ from crawler.store import Store, url_doc
 from crawler.store.queue import BATCH
 from tests.drills.crawl import Crawl
 from tests.localsite import LocalSite
-from workers.worker import build_worker
+from tests.processes import run_burst
 
 FLOOD = 10_000
 CAP = 500  # per feed and per host, small beside the flood
@@ -74,11 +74,7 @@ async def _held(store: Store, feed: str) -> int:
 
 async def _round(runtime: Runtime) -> None:
     """One round of work: a burst worker runs every queued job."""
-    worker = build_worker(runtime, burst=True, poll_delay=0.01)
-    try:
-        await worker.async_run()
-    finally:
-        await worker.close()
+    await run_burst(runtime, poll_delay=0.01, within=300)
 
 
 @pytest.mark.timeout(300)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Callable
 
 import pytest
@@ -15,9 +14,9 @@ from crawler.runtime import open_runtime
 from crawler.store import Keys, url_doc
 from crawler.store.queue import PROCESS_ARTICLE, job_id
 from tests.conftest import LocalSite
+from tests.processes import run_burst
 from tests.test_politeness import article
 from workers.jobs import job_of
-from workers.worker import build_worker
 
 URL = "https://news.example/world/report.html?utm_source=rss"
 
@@ -92,11 +91,7 @@ async def test_old_and_new_jobs_run_and_one_job_is_queued_once(
                 )
         finally:
             await pool.aclose()
-        worker = build_worker(runtime, burst=True, poll_delay=0.02)
-        try:
-            await asyncio.wait_for(worker.async_run(), timeout=30)
-        finally:
-            await worker.close()
+        worker = await run_burst(runtime)
         stats = await runtime.store.stats()
     assert worker.jobs_complete == 3 and worker.jobs_failed == 0
     assert sum(v for k, v in stats.items() if k.startswith("articles_")) == 3, stats

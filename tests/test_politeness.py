@@ -28,8 +28,7 @@ from crawler.models import ArticleJob
 from crawler.runtime import open_runtime
 from crawler.store import Store
 from tests.conftest import SEED_FILE, LocalSite
-from tests.processes import burst_workers
-from workers.worker import build_worker
+from tests.processes import burst_workers, run_burst
 
 LIMIT, DELAY, SLOW = 2, 0.15, 0.4
 PAGES = 8
@@ -223,11 +222,7 @@ async def test_retryable_fetch_errors_go_back_to_arq_with_retry_after(
     settings = make_settings(worker={"max_tries": 3, "retry_delay": "0.1s"})
     async with open_runtime(settings) as runtime:
         assert await runtime.queue.enqueue(ArticleJob("story", url))
-        worker = build_worker(runtime, burst=True, poll_delay=0.02)
-        try:
-            await asyncio.wait_for(worker.async_run(), timeout=30)
-        finally:
-            await worker.close()
+        worker = await run_burst(runtime)
         stats = await runtime.store.stats()
     assert len(times) == 2 and times[1] - times[0] >= 0.95
     assert worker.jobs_retried == 1 and worker.jobs_complete == 1
