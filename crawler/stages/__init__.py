@@ -6,8 +6,9 @@
   entries into article jobs (``intake``, capped per feed and host by ``fairness``), reports
   failed polls (``feedlog``) and keeps the story's news-search feeds (``searches``).
 * :mod:`crawler.stages.article` — one job: fetch, extract and judge a page (``pipeline``,
-  ``judging``: copy, related or unrelated), store its versions and what their changes tell
-  (``versions``, with the story's facts in ``facts``), and plan its next visit (``revisits``).
+  ``judging`` with its pure ``rulings``: copy, related or unrelated), store its versions and
+  what their changes tell (``versions``, with the story's facts in ``facts``), and plan its
+  next visit (``revisits``).
 * :mod:`crawler.stages.deliver` — the outbox's events to every hook, once.
 
 Stages compute; the store (:mod:`crawler.store`) alone speaks Redis.

@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from crawler.clock import Clock, SystemClock, utc
@@ -38,8 +37,16 @@ from crawler.core.dedup import Fingerprint
 from crawler.core.facts.story import SEED_DOC
 from crawler.core.profile import NEAR_MISS, SEED_WEIGHT, Judgement, contribution, judge
 from crawler.core.profile import wanted_terms as profile_terms
-from crawler.core.urls import source_of
 from crawler.models import Decision, SeedProfile
+from crawler.stages.article.rulings import (
+    duplicate,
+    earliest,
+    explain,
+    published_at,
+    related,
+    top_terms,
+    tracked_article,
+)
 from crawler.stages.article.versions import article_ref
 from crawler.store import Revisit, Store, TrackedArticle, WriteSet
 from crawler.store.commit import Watch
@@ -92,7 +99,7 @@ class Judge:
         stats = await self._store.terms.stats(needed)
         judgement = judge(seed.terms, seed.entities, profile, title, text, stats)
         verdict = "related" if judgement.related(story.min_relevance) else "unrelated"
-        return Ruling(_related(judgement, verdict), "", (), (), judgement, landmark)
+        return Ruling(related(judgement, verdict), "", (), (), judgement, landmark)
 
     async def separate(self, story: StoryConfig, tracked: TrackedArticle, fp: Fingerprint) -> bool:
         """A tracked copy whose new version (``fp``) no longer copies its representative is
@@ -139,13 +146,13 @@ class Judge:
         for match in matches:
             rep, found = await self._representative(story.id, match.doc)
             clusters.setdefault(rep, found)
-        winner = _earliest(clusters, page)
+        winner = earliest(clusters, page)
         like = await self._likeness(story.id, fp, joined, best.doc, best.likeness)
         url = SEED_DOC if joined == SEED_DOC else (head.url if head else joined)
         merged = {rep: h for rep, h in clusters.items() if rep != winner}
         displaced = await self._displace(story, merged, winner)
         cluster = "" if winner == page.doc else winner
-        return Ruling(_duplicate(url, like), cluster, displaced, tuple(merged))
+        return Ruling(duplicate(url, like), cluster, displaced, tuple(merged))
 
     async def _displace(
         self, story: StoryConfig, clusters: dict[str, TrackedArticle | None], winner: str
@@ -187,7 +194,7 @@ class Judge:
         decision = ruling.decision
         if decision.verdict == "unrelated":
             return self._unrelated(story, page, ruling)
-        tracked = _tracked(story, page, decision, ruling.cluster)
+        tracked = tracked_article(story, page, decision, ruling.cluster)
         writes = WriteSet().add(Track(tracked, page.version), IndexAdd(story.id, page.doc, fp))
         if ruling.cluster:
             writes.add(Member(story.id, ruling.cluster, page.doc))
@@ -225,7 +232,7 @@ class Judge:
         judgement = ruling.judgement
         if judgement is None:
             return writes
-        explained = _explain(judgement)
+        explained = explain(judgement)
         log.debug("%s: unrelated %s: %s", story.id, page.fetched.url, explained)
         if judgement.best >= NEAR_MISS * story.min_relevance:
             miss = NearMiss(
@@ -234,99 +241,8 @@ class Judge:
                 judgement.best,
                 judgement.seed.score,
                 judgement.grown.score if judgement.grown else 0.0,
-                _top_terms(judgement),
+                top_terms(judgement),
                 utc(self._clock).isoformat(),
             )
             writes.add(NearMissAt(story.id, miss))
         return writes
-
-
-def published_at(page: Page) -> datetime:
-    """The page's own publication time, never later than when we fetched it; else that."""
-    fetched = page.version.fetched_at
-    published = page.article.published
-    if published is None:
-        return fetched
-    if published.tzinfo is None:
-        published = published.replace(tzinfo=UTC)
-    return min(published, fetched)
-
-
-def _earliest(clusters: dict[str, TrackedArticle | None], page: Page) -> str:
-    """The representative-to-be: the seed, else the earliest published (ties: first seen).
-
-    A newcomer displaces a representative only when its own publication time is earlier:
-    a page without one, or published at the same time, never does — its fetch time only
-    says when a worker happened to get to it, and workers racing on copies fetch them
-    milliseconds apart in any order, so the first judged stays the representative.
-    """
-    if SEED_DOC in clusters:
-        return SEED_DOC
-    times = {rep: _time_of(head) for rep, head in clusters.items() if head is not None}
-    published = published_at(page).isoformat() if page.article.published else LAST
-    times[page.doc] = (published, LAST)
-    return min(times, key=lambda d: (times[d], d))
-
-
-LAST = "~"  # sorts after every ISO time
-
-
-def _time_of(article: TrackedArticle) -> tuple[str, str]:
-    return (article.published or article.first_seen, article.first_seen)
-
-
-def _tracked(story: StoryConfig, page: Page, decision: Decision, cluster: str) -> TrackedArticle:
-    version = page.version
-    return TrackedArticle(
-        story=story.id,
-        doc=page.doc,
-        url=page.fetched.url,
-        canonical_url=page.canonical,
-        title=page.article.title,
-        source=source_of(page.fetched.url),
-        verdict=decision.verdict,
-        cluster=cluster,
-        version=1,
-        content_hash=version.content_hash,
-        first_seen=version.fetched_at.isoformat(),
-        relevance=decision.relevance,
-        published=published_at(page).isoformat() if page.article.published else "",
-    )
-
-
-def _duplicate(url: str, like: Likeness | None) -> Decision:
-    if like is None:
-        return Decision("duplicate", duplicate_of=url)
-    return Decision(
-        "duplicate",
-        duplicate_of=url,
-        similarity=round(like.similarity, 4),
-        containment=round(like.containment, 4),
-        changed_sentences=like.changed,
-    )
-
-
-def _related(judgement: Judgement, verdict: str) -> Decision:
-    return Decision(
-        "related" if verdict == "related" else "unrelated",
-        relevance=judgement.score,
-        shared_terms=judgement.shared_terms,
-        seed_relevance=judgement.seed.score,
-        profile_relevance=judgement.grown.score if judgement.grown else 0.0,
-    )
-
-
-def _top_terms(judgement: Judgement) -> tuple[str, ...]:
-    best = judgement.seed
-    if judgement.grown is not None and judgement.grown.score > best.score:
-        best = judgement.grown
-    return best.shared_terms
-
-
-def _explain(judgement: Judgement) -> str:
-    grown = judgement.grown.score if judgement.grown else 0.0
-    anchors = ", ".join(judgement.anchors) or "none"
-    return (
-        f"score {judgement.best:.3f} (seed {judgement.seed.score:.3f}, profile {grown:.3f}; "
-        f"story names in the lead: {anchors}); top terms {', '.join(_top_terms(judgement))}"
-    )
