@@ -200,12 +200,13 @@ class Story:
 
     def join(self, aid: str, fp: Fingerprint, matches: list[str], published: float) -> None:
         """As crawler/stages/article/judging.py: one duplicate event naming the joined cluster's
-        representative; the earliest published representative wins; bridged clusters merge."""
+        representative; the earliest published representative wins (a newcomer published at
+        the same time does not displace it); bridged clusters merge."""
         joined = self.tracked[matches[0]][1]
         reps = {joined} | {self.tracked[m][1] for m in matches}
         times = {r: self.tracked[r][2] for r in reps if r != SEED}
         times[aid] = published
-        winner = SEED if SEED in reps else min(times, key=lambda r: (times[r], r))
+        winner = SEED if SEED in reps else min(times, key=lambda r: (times[r], r == aid, r))
         for d, (f, r, p) in list(self.tracked.items()):
             if r in reps and r != winner:
                 self.tracked[d] = (f, winner, p)
