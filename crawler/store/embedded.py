@@ -246,12 +246,21 @@ class EmbeddedValkey:
         log.info("stopped the embedded Valkey server (pid %d)", recorded.pid)
 
 
+HASH_LISTPACK_VALUE = 512
+
+
 def server_args(port: int, data_dir: Path) -> list[str]:
-    """The bundled valkey-server's command line: loopback only, AOF fsynced every second."""
+    """The bundled valkey-server's command line: loopback only, AOF fsynced every second.
+
+    Small hashes stay in the compact listpack encoding up to 512-byte values (the default,
+    64, sends every tracked article's hash — its URL and title are longer — and every
+    version record to the hashtable encoding, about twice the memory). Entries stay at the
+    default 128, so a lookup in a listpack never scans more than that."""
     return [
         str(binary()),
         *("--port", str(port), "--bind", "127.0.0.1", "--dir", str(data_dir)),
         *("--appendonly", "yes", "--appendfsync", "everysec", "--save", ""),
+        *("--hash-max-listpack-value", str(HASH_LISTPACK_VALUE)),
         *("--daemonize", "no", "--protected-mode", "yes"),
         *("--pidfile", str(data_dir / "valkey.pid"), "--logfile", str(data_dir / "valkey.log")),
     ]
