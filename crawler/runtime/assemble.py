@@ -40,9 +40,10 @@ from crawler.stages.deliver.dispatcher import Dispatcher
 from crawler.stages.poll.scheduler import Scheduler
 from crawler.stages.poll.searches import Discovery
 from crawler.stages.seed.load import load_seed
-from crawler.store import Store, StoreAddress
+from crawler.store import Store, StoreAddress, WriteSet
 from crawler.store.embedded import EmbeddedValkey
 from crawler.store.queue import JobQueue
+from crawler.store.writes import IndexAdd
 
 log = logging.getLogger(__name__)
 
@@ -192,7 +193,5 @@ async def _with_worker(runtime: Runtime, stack: contextlib.AsyncExitStack) -> Ru
 
 async def _index_seeds(store: Store, profiles: dict[str, SeedProfile]) -> None:
     """The seed is document ``seed`` of its story's copy index (idempotent)."""
-    async with store.transaction() as pipe:
-        for story, profile in profiles.items():
-            store.index.queue_add(pipe, story, SEED_DOC, fingerprint(profile.text))
-        await pipe.execute()
+    seeds = (IndexAdd(story, SEED_DOC, fingerprint(p.text)) for story, p in profiles.items())
+    await store.commit(WriteSet().add(*seeds))

@@ -37,7 +37,8 @@ from crawler.config import Settings, StoryConfig
 from crawler.core.dedup import fingerprint
 from crawler.models import Version
 from crawler.outage import Outage
-from crawler.store import Revisit, Store, TrackedArticle
+from crawler.store import Revisit, Store, TrackedArticle, WriteSet
+from crawler.store.writes import Archive, DropArchive, IndexForget
 
 log = logging.getLogger(__name__)
 
@@ -104,10 +105,8 @@ class Retention:
             return 0
         first = min(versions, key=lambda v: v.number)
         fp = await asyncio.to_thread(fingerprint, first.text or first.title)
-        async with self._store.transaction() as pipe:
-            self._store.archive.queue_archive(pipe, article, versions, now)
-            self._store.index.queue_forget(pipe, story.id, doc, fp)
-            await pipe.execute()
+        archived = Archive(article, tuple(versions), now)
+        await self._store.commit(WriteSet().add(archived, IndexForget(story.id, doc, fp)))
         return 1
 
     async def _pending(self, article: TrackedArticle) -> bool:
@@ -118,11 +117,7 @@ class Retention:
 
     async def _drop_archives(self, story: str, now: float) -> int:
         docs = await self._store.archive.expired(story, now - self._policy.archive, PAGE)
-        if docs:
-            async with self._store.transaction() as pipe:
-                for doc in docs:
-                    self._store.archive.queue_drop(pipe, story, doc)
-                await pipe.execute()
+        await self._store.commit(WriteSet().add(*(DropArchive(story, doc) for doc in docs)))
         return len(docs)
 
     async def run(self, stop: asyncio.Event) -> None:

@@ -149,6 +149,26 @@ def _standing(store: Store, pipe: Pipeline, write: w.StandingIs) -> None:
     store.timeline.queue_standing(pipe, write.story, write.standing)
 
 
+def _pending(store: Store, pipe: Pipeline, write: w.PendingRevisit) -> None:
+    store.articles.queue_pending_revisit(pipe, write.story, write.doc, write.number)
+
+
+def _retry_later(store: Store, pipe: Pipeline, write: w.RetryLaterAt) -> None:
+    store.articles.queue_retry_later(pipe, write.story, write.retry, write.due, write.cap)
+
+
+def _archive(store: Store, pipe: Pipeline, write: w.Archive) -> None:
+    store.archive.queue_archive(pipe, write.article, list(write.versions), write.now)
+
+
+def _forget(store: Store, pipe: Pipeline, write: w.IndexForget) -> None:
+    store.index.queue_forget(pipe, write.story, write.doc, write.fingerprint)
+
+
+def _drop(store: Store, pipe: Pipeline, write: w.DropArchive) -> None:
+    store.archive.queue_drop(pipe, write.story, write.doc)
+
+
 def _emit(store: Store, pipe: Pipeline, write: w.Emit) -> None:
     store.outbox.queue_add(pipe, list(write.events))
 
@@ -169,5 +189,10 @@ _APPLY: dict[type, Callable[[Store, Pipeline, Any], None]] = {
     w.Stamps: _stamps,
     w.Reading: _reading,
     w.StandingIs: _standing,
+    w.PendingRevisit: _pending,
+    w.RetryLaterAt: _retry_later,
+    w.Archive: _archive,
+    w.IndexForget: _forget,
+    w.DropArchive: _drop,
     w.Emit: _emit,
 }

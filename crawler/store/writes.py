@@ -22,6 +22,7 @@ from crawler.core.facts.ledger import Standing
 from crawler.core.facts.story import Report
 from crawler.core.profile import Contribution
 from crawler.models import Event, Version
+from crawler.store.articles import RetryLater
 from crawler.store.discovery import NearMiss
 from crawler.store.schedule import Revisit
 from crawler.store.tracked import TrackedArticle
@@ -158,6 +159,49 @@ class StandingIs:
 
 
 @dataclass(frozen=True, slots=True)
+class PendingRevisit:
+    """The revisit number the article's next scheduled fetch has."""
+
+    story: str
+    doc: str
+    number: int
+
+
+@dataclass(frozen=True, slots=True)
+class RetryLaterAt:
+    """A failed first visit kept for a later round (the story keeps at most ``cap``)."""
+
+    story: str
+    retry: RetryLater
+    due: float
+    cap: int
+
+
+@dataclass(frozen=True, slots=True)
+class Archive:
+    """A quiet article moves to the archive (its last version kept, the rest dropped)."""
+
+    article: TrackedArticle
+    versions: tuple[Version, ...]
+    now: float
+
+
+@dataclass(frozen=True, slots=True)
+class IndexForget:
+    """An archived article leaves the copy index (``fingerprint``: what it was indexed with)."""
+
+    story: str
+    doc: str
+    fingerprint: Fingerprint
+
+
+@dataclass(frozen=True, slots=True)
+class DropArchive:
+    story: str
+    doc: str
+
+
+@dataclass(frozen=True, slots=True)
 class Emit:
     events: tuple[Event, ...]
 
@@ -178,6 +222,11 @@ Write = (
     | Stamps
     | Reading
     | StandingIs
+    | PendingRevisit
+    | RetryLaterAt
+    | Archive
+    | IndexForget
+    | DropArchive
     | Emit
 )
 

@@ -35,9 +35,10 @@ from email.utils import parsedate_to_datetime
 from crawler.clock import Clock, SystemClock
 from crawler.config import StoryConfig
 from crawler.models import ArticleJob, JobReason
-from crawler.store import Revisit, Store, TrackedArticle
+from crawler.store import Revisit, Store, TrackedArticle, WriteSet
 from crawler.store.articles import RetryLater
 from crawler.store.queue import JobQueue
+from crawler.store.writes import PendingRevisit, RetryLaterAt, RevisitAt
 
 SLACK = 1.0  # seconds: an offset this close to now counts as done
 SUBSTANTIVE = frozenset({"updated"})
@@ -92,15 +93,15 @@ class RevisitPlanner:
         due = next_revisit(story.revisit, _epoch(tracked.first_seen, now), now, outcome)
         if due is None:
             return
-        articles, schedule = self._store.articles, self._store.schedule
-        async with self._store.transaction() as pipe:
-            if number is not None:
-                schedule.queue_revisit(pipe, Revisit(story.id, url, number + 1), due)
-                articles.queue_pending_revisit(pipe, story.id, tracked.doc, number + 1)
-            else:
-                pending = await articles.pending_revisit(story.id, tracked.doc)
-                schedule.queue_revisit_sooner(pipe, Revisit(story.id, tracked.url, pending), due)
-            await pipe.execute()
+        if number is not None:
+            writes = WriteSet().add(
+                RevisitAt(Revisit(story.id, url, number + 1), due),
+                PendingRevisit(story.id, tracked.doc, number + 1),
+            )
+        else:
+            pending = await self._store.articles.pending_revisit(story.id, tracked.doc)
+            writes = WriteSet().add(RevisitAt(Revisit(story.id, tracked.url, pending), due, True))
+        await self._store.commit(writes)
 
     async def retry_later(self, story: str, url: str, rounds_done: int) -> float | None:
         """Keep a failed first visit for the next round; its due time, or None when every
@@ -109,9 +110,7 @@ class RevisitPlanner:
             return None
         due = self._clock.now() + self._retry_later[rounds_done]
         retry = RetryLater(url, rounds_done + 1)
-        async with self._store.transaction() as pipe:
-            self._store.articles.queue_retry_later(pipe, story, retry, due, RETRY_LATER_CAP)
-            await pipe.execute()
+        await self._store.commit(WriteSet().add(RetryLaterAt(story, retry, due, RETRY_LATER_CAP)))
         return due
 
     async def _tracked(self, story: str, url: str) -> TrackedArticle | None:
