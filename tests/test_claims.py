@@ -121,3 +121,43 @@ async def test_a_copy_joining_while_an_earlier_one_takes_over_is_not_left_behind
     (cluster,) = clusters
     assert cluster.representative.url == earliest
     assert sorted(c.url for c in cluster.copies) == sorted([first, joining])
+
+
+async def test_a_copy_joining_a_cluster_that_is_taken_over_meanwhile_follows_it(
+    make_settings: Callable[..., Settings], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A copy rules "join the wire's cluster"; before it commits, an earlier-published copy
+    takes that cluster over. The first copy's commit is refused and it joins the new one."""
+    room = Newsroom("Steppe Wire")
+    await room.start()
+    room.publish("/wire/a", WIRE_TITLE, WIRE, "2022-01-08T10:00:00Z")
+    room.publish("/digest/c", "Kazakh ex-spy chief held", [SYNDICATION_INTRO, *WIRE],
+                 "2022-01-08T11:00:00Z")  # fmt: skip
+    room.publish("/flash/b", WIRE_TITLE, WIRE, "2022-01-08T08:00:00Z")
+    first, joining, earliest = (room.url(p) for p in ("/wire/a", "/digest/c", "/flash/b"))
+    try:
+        async with open_runtime(make_settings()) as runtime:
+            pipeline = runtime.pipeline
+            assert await pipeline.process(ArticleJob("story", first)) == "related"
+            judge = pipeline._judge
+            rule = judge.rule
+            raced: list[str] = []
+
+            async def racing_rule(*args: Any) -> Ruling:
+                ruling = await rule(*args)
+                if ruling.cluster and not raced:  # the earliest copy takes the cluster now
+                    monkeypatch.setattr(judge, "rule", rule)
+                    raced.append(await pipeline.process(ArticleJob("story", earliest)))
+                    monkeypatch.setattr(judge, "rule", racing_rule)
+                return ruling
+
+            monkeypatch.setattr(judge, "rule", racing_rule)
+            assert await pipeline.process(ArticleJob("story", joining)) == "duplicate"
+            clusters = await read_clusters(runtime.store.articles, "story", str(SEED_FILE))
+    finally:
+        await room.close()
+
+    assert raced == ["duplicate"]
+    (cluster,) = clusters
+    assert cluster.representative.url == earliest
+    assert sorted(c.url for c in cluster.copies) == sorted([first, joining])

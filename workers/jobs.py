@@ -80,7 +80,8 @@ async def _attempt(runtime: Runtime, job: ArticleJob, ctx: dict[str, Any]) -> st
         raise
     _ended(ctx)
     counter = {f"jobs_{outcome.replace('-', '_')}": 1}
-    await runtime.store.readouts.record_job(time.perf_counter() - started, counter)
+    with contextlib.suppress(RedisError):  # the work is committed; only the figure is lost
+        await runtime.store.readouts.record_job(time.perf_counter() - started, counter)
     return outcome
 
 
@@ -109,6 +110,9 @@ async def _batch(runtime: Runtime, entries: list[Waiting], ctx: dict[str, Any]) 
         except TimeoutError:
             log.warning("%s: no outcome within [worker] job_timeout; given up", entry.link)
             outcomes.append("timed-out")
+        except Exception:  # as a job of its own would: this entry fails, the others go on
+            log.exception("%s: failed", entry.link)
+            outcomes.append("failed")
     return " ".join(outcomes)
 
 

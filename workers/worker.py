@@ -11,11 +11,13 @@ from crawler.config import Settings
 from crawler.runtime import RoleError, Runtime
 from workers.jobs import Tally, process_article
 
+HAND_BACK_ROOM = 30.0  # seconds beyond two job timeouts for a batch's last round trips
+
 
 def functions(settings: Settings) -> list[Any]:
     """Each job attempt keeps to ``job_timeout`` itself (:mod:`workers.jobs`); arq's own
-    timeout leaves a batch job room for its last entry."""
-    timeout = 2 * settings.worker.job_timeout
+    timeout leaves a batch job room for its last entry and for handing back the rest."""
+    timeout = 2 * settings.worker.job_timeout + HAND_BACK_ROOM
     return [func(process_article, max_tries=settings.worker.max_tries, timeout=timeout)]
 
 

@@ -10,8 +10,9 @@ a racing job could change — and commits optimistically:
 1. ``WATCH`` the claims' keys (one round trip), then read and decide as usual;
 2. commit the writes in ``MULTI``/``EXEC`` together with a bump of the claims the commit
    *changes* (:meth:`crawler.store.writes.WriteSet.changed`: the documents it writes, the
-   fact keys whose standing figure it sets, and — for a page that opens or reshapes a cluster
-   — its copy claims; a copy that merely joins a cluster moves nothing racing copies read);
+   clusters whose members it changes, the fact keys whose standing figure it sets, and the
+   page's copy claims whenever its index entries are new — every tracked page but an exact
+   copy, whose entries its original already owns);
 3. if another commit bumped one of them in between, ``EXEC`` is refused and the decision is
    made again from fresh reads (at most :data:`MAX_ATTEMPTS` times, then the job is retried
    later like any store failure — nothing is lost).
@@ -24,7 +25,11 @@ refuse one too: safe).
 
 What a first visit claims (:func:`copy_claims`): its own document, its exact text hash, every
 LSH band bucket of its signature, and a consistent sample (the smallest hashes) of its
-anchors and sentence keys — the entries through which a copy racing with it would find it.
+anchors and sentence keys — the entries through which a copy racing with it would find it —
+and the story's profile landmark (the first related page sets it). Once the index proposes
+candidates, their documents are watched too before they are read (a racing merge, move or
+separation of one of them refuses the commit), and a ruling that merges clusters or takes
+one over watches those clusters' membership and is made again.
 Two near-verbatim copies share buckets, so one of them always decides after seeing the other;
 two re-spun copies that share only sentences are caught unless none of their sampled keys
 coincide (then they are judged apart and the next copy that bridges them merges the two

@@ -236,9 +236,8 @@ class WriteSet:
     """One decision's writes, in order, the counters it moves and the claims it changes.
 
     ``claims``: what this commit changes that other decisions rest on, beside what the store
-    derives from the writes themselves (:meth:`changed`): a first visit that opens or
-    reshapes a cluster names its copy claims here; a copy that merely joins one does not
-    (the decisions racing with it would come to the same conclusion either way).
+    derives from the writes themselves (:meth:`changed`): a first visit whose index entries
+    are new names its copy claims here (every tracked page but an exact copy).
     """
 
     writes: list[Write] = field(default_factory=list)

@@ -26,7 +26,7 @@ a racing copy that landed meanwhile makes the stage decide again, no story-wide 
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from crawler.clock import Clock, SystemClock, utc
@@ -78,6 +78,7 @@ class Ruling:
     former: tuple[str, ...] = ()  # representatives whose clusters merge into another
     judgement: Judgement | None = None
     landmark: float | None = None  # the grown profile's landmark (None: not yet set)
+    exact: bool = False  # a copy of the very same reporting (it adds nothing to the index)
 
 
 class Judge:
@@ -88,8 +89,13 @@ class Judge:
         self._profiles = profiles
         self._clock = clock or SystemClock()
 
-    async def rule(self, story: StoryConfig, page: Page, fp: Fingerprint) -> Ruling:
-        copy = await self._copy(story, page, fp)
+    async def rule(
+        self, story: StoryConfig, page: Page, fp: Fingerprint, watch: Watch | None = None
+    ) -> Ruling:
+        """``watch``: the decision's guard; the documents the copy index proposes are watched
+        before they are read, so a racing change to one of them (it joins another cluster,
+        it is separated, its cluster merges) refuses this decision's commit."""
+        copy = await self._copy(story, page, fp, watch)
         if copy is not None:
             return copy
         seed = self._profiles[story.id]
@@ -126,7 +132,9 @@ class Judge:
             log.info("%s: %s no longer copies %s: tracked on its own", story.id, tracked.url, rep)
         return bool(rep)
 
-    async def _copy(self, story: StoryConfig, page: Page, fp: Fingerprint) -> Ruling | None:
+    async def _copy(
+        self, story: StoryConfig, page: Page, fp: Fingerprint, watch: Watch | None
+    ) -> Ruling | None:
         """The ruling when ``page`` copies tracked articles (or the seed), else None.
 
         ``duplicate_of`` names the representative of the cluster it joins as it was when the
@@ -141,6 +149,8 @@ class Judge:
         best = strongest(matches)
         if best is None:
             return None
+        if watch is not None:
+            await watch([f"doc:{m.doc}" for m in matches])
         joined, head = await self._representative(story.id, best.doc)
         clusters = {joined: head}
         for match in matches:
@@ -152,7 +162,8 @@ class Judge:
         merged = {rep: h for rep, h in clusters.items() if rep != winner}
         displaced = await self._displace(story, merged, winner)
         cluster = "" if winner == page.doc else winner
-        return Ruling(duplicate(url, like), cluster, displaced, tuple(merged))
+        ruling = Ruling(duplicate(url, like), cluster, displaced, tuple(merged))
+        return replace(ruling, exact=best.likeness.exact)
 
     async def _displace(
         self, story: StoryConfig, clusters: dict[str, TrackedArticle | None], winner: str

@@ -216,12 +216,14 @@ class ArticlePipeline:
             if ruling.decision.verdict != "unrelated":
                 writes.extend(await self._first_facts(story, page, ruling.cluster))
             writes.count({f"articles_{ruling.decision.verdict}": 1})
-            if ruling.decision.verdict == "related" or ruling.displaced or ruling.former:
-                writes.claims.update(copies)  # a new or reshaped cluster: racing copies look again
+            if _moves_copies(ruling):
+                writes.claims.update(copies)  # racing copies may find it now: they look again
+            if ruling.decision.verdict == "related" and ruling.landmark is None:
+                writes.claims.add(LANDMARK)  # it sets the profile's landmark (and seeds it)
             return writes, (ruling.decision, verdict)
 
         copies = copy_claims(page.doc, fp)
-        claims = [*copies, *fact_claims(page.version)]
+        claims = [*copies, *fact_claims(page.version), LANDMARK]
         decided, before = await self._store.decide(story.id, claims, decision)
         if decided is None:
             return "already-judged"
@@ -240,12 +242,12 @@ class ArticlePipeline:
         """The judge's ruling; one that reshapes clusters (merges them, or moves their members
         to this page) is made again once their membership is watched, so a copy joining one
         of them meanwhile is never left behind."""
-        ruling = await self._judge.rule(story, page, fp)
+        ruling = await self._judge.rule(story, page, fp, watch)
         watched: set[str] = set()
         while set(ruling.former) - watched:
             watched |= set(ruling.former)
             await watch([f"cluster:{rep}" for rep in sorted(watched)])
-            ruling = await self._judge.rule(story, page, fp)
+            ruling = await self._judge.rule(story, page, fp, watch)
         return ruling
 
     async def _first_facts(self, story: StoryConfig, page: Page, rep: str) -> WriteSet:
@@ -264,3 +266,15 @@ class ArticlePipeline:
 def _may_judge(verdict: str | None, job: ArticleJob) -> bool:
     """Never judged, or judged unrelated and the publisher signals a change."""
     return verdict is None or (verdict == "unrelated" and job.reason == "signal")
+
+
+LANDMARK = "profile:landmark"  # the story's first related page sets it and seeds the profile
+
+
+def _moves_copies(ruling: Ruling) -> bool:
+    """Whether committing ``ruling`` changes what a racing copy would find: a tracked page
+    indexes entries of its own — unless it is an exact copy, whose entries its original
+    already owns — and one that opens or reshapes a cluster moves where copies land."""
+    if ruling.decision.verdict == "unrelated":
+        return False
+    return not ruling.exact or bool(ruling.displaced or ruling.former)
