@@ -97,12 +97,15 @@ class CopyIndex:
         keys += [k.sentence_keys(story), *self._bands(story)]
         args = [fp.exact, len(fp.anchors), *band_keys(fp.signature), *fp.anchors, *fp.keys]
         reply = await self._lookup(keys=keys, args=args)
-        if reply[0]:  # the exact match: its fingerprint alone follows
+        exact = fp.exact if reply[0] else ""  # an exact match shares fp's exact hash
+        if exact:  # the exact match: its fingerprint alone follows
             docs, raw = [reply[0]], reply[1:]
         else:
             docs, raw = reply[1::2], reply[2::2]
         return [
-            (d.decode(), Fingerprint.from_bytes("", r)) for d, r in zip(docs, raw, strict=True) if r
+            (d.decode(), Fingerprint.from_bytes(exact, r))
+            for d, r in zip(docs, raw, strict=True)
+            if r
         ]
 
     async def fingerprints(self, story: str, docs: list[str]) -> dict[str, Fingerprint]:
