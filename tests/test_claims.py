@@ -83,18 +83,27 @@ async def test_copies_claim_what_a_racing_copy_would_find_them_by() -> None:
     assert not (set(original) - {"doc:a"}) & set(other)
 
 
-async def test_a_copy_joining_while_an_earlier_one_takes_over_is_not_left_behind(
-    make_settings: Callable[..., Settings], monkeypatch: pytest.MonkeyPatch
+Race = Callable[[Ruling], bool]
+
+
+async def _race(
+    make_settings: Callable[..., Settings],
+    monkeypatch: pytest.MonkeyPatch,
+    deciding: str,
+    racing: str,
+    when: Race,
 ) -> None:
-    """An earlier-published copy takes the cluster over (its members move to it) while a third
-    copy joins the old cluster between that decision's reads: the third is moved too."""
+    """The wire's report (10:00) is tracked; then the ``deciding`` page is processed, and the
+    first time its ruling satisfies ``when`` the ``racing`` page is processed in full before
+    that decision commits. Both are copies: a late one (11:00) and an earlier one (08:00).
+    Whatever the interleaving, the earliest must end up representing all three."""
     room = Newsroom("Steppe Wire")
     await room.start()
     room.publish("/wire/a", WIRE_TITLE, WIRE, "2022-01-08T10:00:00Z")
-    room.publish("/digest/c", "Kazakh ex-spy chief held", [SYNDICATION_INTRO, *WIRE],
+    room.publish("/late/c", "Kazakh ex-spy chief held", [SYNDICATION_INTRO, *WIRE],
                  "2022-01-08T11:00:00Z")  # fmt: skip
-    room.publish("/flash/b", WIRE_TITLE, WIRE, "2022-01-08T08:00:00Z")
-    first, joining, earliest = (room.url(p) for p in ("/wire/a", "/digest/c", "/flash/b"))
+    room.publish("/early/b", WIRE_TITLE, WIRE, "2022-01-08T08:00:00Z")
+    first, deciding_url, racing_url = (room.url(p) for p in ("/wire/a", deciding, racing))
     try:
         async with open_runtime(make_settings()) as runtime:
             pipeline = runtime.pipeline
@@ -105,22 +114,30 @@ async def test_a_copy_joining_while_an_earlier_one_takes_over_is_not_left_behind
 
             async def racing_rule(*args: Any) -> Ruling:
                 ruling = await rule(*args)
-                if ruling.former and not raced:  # the third copy joins the old cluster now
+                if when(ruling) and not raced:
                     monkeypatch.setattr(judge, "rule", rule)
-                    raced.append(await pipeline.process(ArticleJob("story", joining)))
+                    raced.append(await pipeline.process(ArticleJob("story", racing_url)))
                     monkeypatch.setattr(judge, "rule", racing_rule)
                 return ruling
 
             monkeypatch.setattr(judge, "rule", racing_rule)
-            assert await pipeline.process(ArticleJob("story", earliest)) == "duplicate"
+            assert await pipeline.process(ArticleJob("story", deciding_url)) == "duplicate"
             clusters = await read_clusters(runtime.store.articles, "story", str(SEED_FILE))
     finally:
         await room.close()
 
     assert raced == ["duplicate"]
     (cluster,) = clusters
-    assert cluster.representative.url == earliest
-    assert sorted(c.url for c in cluster.copies) == sorted([first, joining])
+    assert cluster.representative.url == room.url("/early/b")
+    assert sorted(c.url for c in cluster.copies) == sorted([first, room.url("/late/c")])
+
+
+async def test_a_copy_joining_while_an_earlier_one_takes_over_is_not_left_behind(
+    make_settings: Callable[..., Settings], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An earlier-published copy takes the cluster over (its members move to it) while a third
+    copy joins the old cluster between that decision's reads: the third is moved too."""
+    await _race(make_settings, monkeypatch, "/early/b", "/late/c", lambda r: bool(r.former))
 
 
 async def test_a_copy_joining_a_cluster_that_is_taken_over_meanwhile_follows_it(
@@ -128,36 +145,4 @@ async def test_a_copy_joining_a_cluster_that_is_taken_over_meanwhile_follows_it(
 ) -> None:
     """A copy rules "join the wire's cluster"; before it commits, an earlier-published copy
     takes that cluster over. The first copy's commit is refused and it joins the new one."""
-    room = Newsroom("Steppe Wire")
-    await room.start()
-    room.publish("/wire/a", WIRE_TITLE, WIRE, "2022-01-08T10:00:00Z")
-    room.publish("/digest/c", "Kazakh ex-spy chief held", [SYNDICATION_INTRO, *WIRE],
-                 "2022-01-08T11:00:00Z")  # fmt: skip
-    room.publish("/flash/b", WIRE_TITLE, WIRE, "2022-01-08T08:00:00Z")
-    first, joining, earliest = (room.url(p) for p in ("/wire/a", "/digest/c", "/flash/b"))
-    try:
-        async with open_runtime(make_settings()) as runtime:
-            pipeline = runtime.pipeline
-            assert await pipeline.process(ArticleJob("story", first)) == "related"
-            judge = pipeline._judge
-            rule = judge.rule
-            raced: list[str] = []
-
-            async def racing_rule(*args: Any) -> Ruling:
-                ruling = await rule(*args)
-                if ruling.cluster and not raced:  # the earliest copy takes the cluster now
-                    monkeypatch.setattr(judge, "rule", rule)
-                    raced.append(await pipeline.process(ArticleJob("story", earliest)))
-                    monkeypatch.setattr(judge, "rule", racing_rule)
-                return ruling
-
-            monkeypatch.setattr(judge, "rule", racing_rule)
-            assert await pipeline.process(ArticleJob("story", joining)) == "duplicate"
-            clusters = await read_clusters(runtime.store.articles, "story", str(SEED_FILE))
-    finally:
-        await room.close()
-
-    assert raced == ["duplicate"]
-    (cluster,) = clusters
-    assert cluster.representative.url == earliest
-    assert sorted(c.url for c in cluster.copies) == sorted([first, joining])
+    await _race(make_settings, monkeypatch, "/late/c", "/early/b", lambda r: bool(r.cluster))
