@@ -34,7 +34,8 @@ Two near-verbatim copies share buckets, so one of them always decides after seei
 two re-spun copies that share only sentences are caught unless none of their sampled keys
 coincide (then they are judged apart and the next copy that bridges them merges the two
 clusters, :mod:`crawler.stages.article.judging`). What a new version claims
-(:func:`version_claims`): its document and every fact key it or its previous version reports.
+(:func:`version_claims`): its document and every fact key it reports (the standing figures
+its facts are judged against).
 """
 
 from __future__ import annotations
