@@ -69,14 +69,14 @@ def copy_claims(doc: str, fp: Fingerprint) -> list[str]:
     return claims
 
 
-def version_claims(doc: str, *versions: Version | None) -> list[str]:
+def version_claims(doc: str, version: Version) -> list[str]:
     """What a version's facts decision rests on: the document and the fact keys it reports."""
-    keys = {fact.key for v in versions if v is not None for fact in v.facts}
-    return [f"doc:{doc}", *(f"fact:{key}" for key in sorted(keys))]
+    return [f"doc:{doc}", *fact_claims(version)]
 
 
-def fact_claims(*versions: Version | None) -> list[str]:
-    return [c for c in version_claims("", *versions) if c.startswith("fact:")]
+def fact_claims(version: Version) -> list[str]:
+    """The fact keys ``version`` reports (the standing figures its facts are judged against)."""
+    return [f"fact:{key}" for key in sorted({fact.key for fact in version.facts})]
 
 
 def shards(claims: Iterable[str]) -> list[int]:
