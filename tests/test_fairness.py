@@ -60,10 +60,8 @@ async def flood() -> AsyncIterator[Flood]:
 
 @pytest.fixture
 async def ordinary() -> AsyncIterator[Crawl]:
-    feeds = Crawl(articles=9, feeds=3)
-    await feeds.start()
-    yield feeds
-    await feeds.close()
+    async with Crawl(articles=9, feeds=3) as feeds:
+        yield feeds
 
 
 async def _held(store: Store, feed: str) -> int:

@@ -51,6 +51,13 @@ class Crawl:
         for room in self.rooms:
             await room.close()
 
+    async def __aenter__(self) -> Crawl:
+        await self.start()
+        return self
+
+    async def __aexit__(self, *_: object) -> None:
+        await self.close()
+
     @property
     def feeds(self) -> list[str]:
         return [room.feed_url for room in self.rooms]

@@ -60,10 +60,8 @@ class Receiver:
 
 @pytest.fixture
 async def crawl() -> AsyncIterator[Crawl]:
-    site = Crawl(articles=20, feeds=2)
-    await site.start()
-    yield site
-    await site.close()
+    async with Crawl(articles=20, feeds=2) as site:
+        yield site
 
 
 async def test_a_receiver_down_for_the_whole_run_gets_every_event_once_later(

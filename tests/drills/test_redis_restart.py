@@ -31,10 +31,8 @@ def valkey(tmp_path: Path) -> Iterator[Valkey]:
 
 @pytest.fixture
 async def crawl() -> AsyncIterator[Crawl]:
-    site = Crawl(articles=30, feeds=3)
-    await site.start()
-    yield site
-    await site.close()
+    async with Crawl(articles=30, feeds=3) as site:
+        yield site
 
 
 async def test_redis_restart_mid_crawl_loses_and_repeats_nothing(

@@ -31,10 +31,8 @@ pytestmark = [pytest.mark.drill, pytest.mark.timeout(240)]
 
 @pytest.fixture
 async def crawl() -> AsyncIterator[Crawl]:
-    site = Crawl(articles=30, feeds=3)
-    await site.start()
-    yield site
-    await site.close()
+    async with Crawl(articles=30, feeds=3) as site:
+        yield site
 
 
 async def test_store_kill_mid_crawl_heals_and_the_crawl_finishes(

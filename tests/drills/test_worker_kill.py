@@ -30,10 +30,8 @@ pytestmark = [pytest.mark.drill, pytest.mark.timeout(300)]
 
 @pytest.fixture
 async def crawl() -> AsyncIterator[Crawl]:
-    site = Crawl(articles=40, feeds=4)
-    await site.start()
-    yield site
-    await site.close()
+    async with Crawl(articles=40, feeds=4) as site:
+        yield site
 
 
 async def _start(config: Path, role: str, cwd: Path, n: int) -> asyncio.subprocess.Process:
