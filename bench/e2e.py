@@ -3,13 +3,17 @@
 A local site in its own process (``bench/e2e_site.py``, 127.0.0.1 only) serves the 123
 extraction-benchmark pages x ``--copies`` byte-identical copies and RSS feeds of 50 items
 listing them all (25 feeds for the default 10 copies = 1,230 articles). In one invocation,
-alternating the order round by round (a b c, then c b a, …), it runs:
+alternating the order round by round (a b c f, then f c b a, …), it runs:
 
   (a) ``newswatch run --once``;
   (b) ``newswatch scheduler`` + 2 x ``newswatch worker`` on one store, stopped (SIGTERM) once
       every article is processed and every event delivered (detected from the store);
   (c) the baseline (``bench/e2e_baseline.py``): aiohttp + feedparser + trafilatura in the
-      default thread pool + datasketch MinHash LSH + redis-py, in its own process.
+      default thread pool + datasketch MinHash LSH + redis-py, in its own process;
+  (f) the floor: the baseline's harness with newswatch's pure stages (extraction, facts,
+      fingerprint, relevance) in place of trafilatura and datasketch, and no copy index,
+      queue, claims or hooks. What it costs per article bounds what (a) can reach here: the
+      targets' lines give it as the bound (``"bound"`` in the JSON).
 
 Every run has a fresh bundled Valkey and the same configuration: pre-filter off and
 ``min_relevance = 0`` (every article takes the full path), loopback allowed, ``per_host_delay
@@ -27,7 +31,7 @@ targets, met or not. Exit status 1 when a run failed or a check did not hold (ta
 met are figures, not failures).
 
     pip install -e '.[bench]'
-    python bench/e2e.py [--copies 10] [--rounds 2] [--variants a,b,c] [--json-only]
+    python bench/e2e.py [--copies 10] [--rounds 2] [--variants a,b,c,f] [--json-only]
     python bench/e2e.py --copies 1 --rounds 1      # a quick smoke check (well under a minute)
 """
 
@@ -59,7 +63,7 @@ def arguments() -> argparse.Namespace:
     parser.add_argument("--copies", type=int, default=10, help="byte-identical copies per page")
     parser.add_argument("--items", type=int, default=50, help="entries per feed")
     parser.add_argument("--rounds", type=int, default=2, help="rounds, order reversed each time")
-    parser.add_argument("--variants", default="a,b,c", help="comma-separated subset of a,b,c")
+    parser.add_argument("--variants", default="a,b,c,f", help="comma-separated subset of a,b,c,f")
     parser.add_argument("--max-jobs", type=int, default=10, help="jobs per worker process")
     parser.add_argument("--timeout", type=float, default=600.0, help="seconds per run")
     parser.add_argument("--seed", type=int, default=1, help="shuffle of entries over feeds")
@@ -71,7 +75,7 @@ def arguments() -> argparse.Namespace:
     args = parser.parse_args()
     args.variants = [v.strip() for v in args.variants.split(",") if v.strip()]
     if unknown := [v for v in args.variants if v not in VARIANTS]:
-        parser.error(f"--variants: unknown {unknown}; choose from a, b, c")
+        parser.error(f"--variants: unknown {unknown}; choose from {', '.join(VARIANTS)}")
     if not (args.data / "html").is_dir():
         parser.error(
             f"--data: {args.data / 'html'} not found; pass the extraction-benchmark "

@@ -11,6 +11,16 @@ its event in Redis with redis-py (one pipeline: ``HSET`` of the article, ``RPUSH
 event loop with no ``await`` between them, so two copies processed at once still make one
 cluster.
 
+With ``--stages newswatch`` it is the **floor** of ``bench/e2e.py`` (variant f): the same
+harness, but each page goes through newswatch's own pure stages instead of trafilatura and
+datasketch — :func:`crawler.stages.article.pipeline.analyse` (extraction, canonical URL, the
+first version with its facts, the copy fingerprint) in the default thread pool, as the
+article stage runs it, then the relevance judgement against the seed on the event loop, as
+the article stage does. Copies are found by the version's content hash in a dict (the bench's
+copies are byte-identical). No copy index, queue, claims, hooks or version store: what is
+left is what any process running those stages pays, so its CPU per article and its rate
+bound what ``newswatch run --once`` can reach on the machine.
+
 Its events carry the members ``bench/e2e.py`` checks (``id``, ``type``, ``article.url``,
 ``duplicate_of``), like newswatch's ``article.related`` / ``article.duplicate``. The last
 line on standard output is one JSON object: articles, duplicates, failures.
@@ -26,6 +36,7 @@ import hashlib
 import json
 import re
 import threading
+from pathlib import Path
 from typing import IO, Any
 
 import aiohttp
@@ -33,6 +44,15 @@ import feedparser
 import redis.asyncio as aioredis
 import trafilatura
 from datasketch import MinHash, MinHashLSH  # type: ignore[import-untyped]
+
+from crawler.config.sections import FactsConfig
+from crawler.core.profile import StoryProfile, judge
+from crawler.core.relevance import TermStats
+from crawler.errors import ExtractError
+from crawler.fetch import FetchResult
+from crawler.models import SeedProfile
+from crawler.stages.article.pipeline import analyse as analyse_page
+from crawler.stages.seed.load import build_profile, read_seed_file
 
 WORD = re.compile(r"\w+")
 NUM_PERM = 128
@@ -56,9 +76,36 @@ def analyse(body: bytes) -> tuple[str, MinHash] | None:
     return text, signature
 
 
+class Floor:
+    """newswatch's pure stages on one page (``--stages newswatch``): its text and its content
+    hash, or None when it is not an article."""
+
+    def __init__(self, seed: Path) -> None:
+        self.seed: SeedProfile = build_profile("floor", read_seed_file(seed))
+        self.vocabulary = FactsConfig().vocabulary()
+        self.profile = StoryProfile({}, {}, 0.0)
+
+    async def analyse(self, url: str, body: bytes) -> tuple[str, str] | None:
+        fetched = FetchResult(url, 200, {"content-type": "text/html"}, body)
+        try:
+            page = await asyncio.to_thread(
+                analyse_page, fetched, self.vocabulary, True, self.seed.places
+            )
+        except ExtractError:
+            return None
+        title, text = page.article.title, page.article.text
+        terms, names = self.seed.terms, self.seed.entities
+        judge(terms, names, self.profile, title, text, TermStats())
+        return text, page.version.content_hash
+
+
 class Baseline:
-    def __init__(self, store: aioredis.Redis, sink: IO[str], concurrency: int) -> None:
+    def __init__(
+        self, store: aioredis.Redis, sink: IO[str], concurrency: int, floor: Floor | None = None
+    ) -> None:
         self.store = store
+        self.floor = floor
+        self.hashes: dict[str, str] = {}
         self.sink = sink
         self.lsh = MinHashLSH(threshold=0.3, num_perm=NUM_PERM)
         self.gate = asyncio.Semaphore(concurrency)
@@ -78,15 +125,21 @@ class Baseline:
         try:
             async with self.gate:
                 body = await self._get(session, url)
-                found = await asyncio.get_running_loop().run_in_executor(None, analyse, body)
+                if self.floor is not None:
+                    page = await self.floor.analyse(url, body)
+                else:
+                    found = await asyncio.get_running_loop().run_in_executor(None, analyse, body)
         except (aiohttp.ClientError, TimeoutError):
             self.figures["failed"] += 1
+            return
+        key = hashlib.sha1(url.encode()).hexdigest()
+        if self.floor is not None:
+            await self._floor_event(key, url, page)
             return
         if found is None:
             self.figures["not_articles"] += 1
             return
         text, signature = found
-        key = hashlib.sha1(url.encode()).hexdigest()
         matches = self.lsh.query(signature)
         if matches:
             first = min(matches, key=self.inserted.__getitem__)  # the cluster's earliest
@@ -95,6 +148,21 @@ class Baseline:
         else:
             self.lsh.insert(url, signature)
             self.inserted[url] = len(self.inserted)
+            event = {"type": "article.related"}
+        event = {"id": f"{event['type']}:{key}", **event, "article": {"url": url}}
+        await self._store(key, url, text, event)
+        self.figures["articles"] += 1
+
+    async def _floor_event(self, key: str, url: str, page: tuple[str, str] | None) -> None:
+        if page is None:
+            self.figures["not_articles"] += 1
+            return
+        text, content = page
+        first = self.hashes.setdefault(content, url)
+        if first != url:
+            event = {"type": "article.duplicate", "duplicate_of": first}
+            self.figures["duplicates"] += 1
+        else:
             event = {"type": "article.related"}
         event = {"id": f"{event['type']}:{key}", **event, "article": {"url": url}}
         await self._store(key, url, text, event)
@@ -120,7 +188,8 @@ class Baseline:
 async def main_async(args: argparse.Namespace, sink: IO[str]) -> dict[str, int]:
     store = aioredis.Redis.from_url(args.redis)
     try:
-        baseline = Baseline(store, sink, args.concurrency)
+        floor = Floor(args.seed) if args.stages == "newswatch" else None
+        baseline = Baseline(store, sink, args.concurrency, floor)
         async with aiohttp.ClientSession() as session:
             await baseline.run(session, args.feeds)
     finally:
@@ -134,6 +203,8 @@ def main() -> None:
     parser.add_argument("--redis", required=True)
     parser.add_argument("--out", required=True)
     parser.add_argument("--concurrency", type=int, default=10)
+    parser.add_argument("--stages", choices=("baseline", "newswatch"), default="baseline")
+    parser.add_argument("--seed", type=Path, help="the story's seed (with --stages newswatch)")
     args = parser.parse_args()
     with open(args.out, "a", encoding="utf-8") as sink:
         print(json.dumps(asyncio.run(main_async(args, sink))), flush=True)

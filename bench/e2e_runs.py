@@ -38,7 +38,9 @@ VARIANTS = {
     "a": "newswatch run --once",
     "b": "newswatch scheduler + 2 x newswatch worker",
     "c": "baseline: aiohttp + feedparser + trafilatura + datasketch + redis-py",
+    "f": "floor: the baseline's harness with newswatch's pure stages (no copy index, queue, hooks)",
 }
+HARNESSES = ("c", "f")  # run by bench/e2e_baseline.py: done at exit, events in a Redis list
 PREFIX = "nw:"
 STORY = "bench"
 PROBE_EVERY = 0.05
@@ -94,9 +96,11 @@ def fresh_store(work: Path) -> Iterator[tuple[str, int]]:
 
 def launch(bench: Bench, variant: str, work: Path, store_url: str) -> list[Launched]:
     python = sys.executable
-    if variant == "c":
+    if variant in HARNESSES:
         args = [python, "-m", "bench.e2e_baseline", "--redis", store_url]
         args += ["--out", str(work / "alerts.jsonl"), "--concurrency", str(bench.max_jobs)]
+        if variant == "f":
+            args += ["--stages", "newswatch", "--seed", str(bench.repo / SEED)]
         args += ["--feeds", *bench.feeds]
         return [Launched("baseline", args, bench.repo, work / "baseline.log", bench.env)]
     newswatch = [python, "-m", "crawler.cli", "--config", str(newswatch_config(bench, work))]
@@ -128,7 +132,7 @@ def wait_done(
     samples: list[tuple[float, float]] = []
     while time.monotonic() < deadline:
         samples.append((time.monotonic(), sum(p.cpu_now() for p in processes)))
-        if variant == "c":
+        if variant in HARNESSES:
             if processes[0].wait(PROBE_EVERY):
                 return processes[0].ended, samples
             continue
@@ -149,7 +153,7 @@ def cpu_at(samples: list[tuple[float, float]], when: float) -> float:
 def events_of(variant: str, probe: Probe) -> tuple[list[dict[str, Any]], dict[str, int]]:
     """The store's own record of the events (outbox), and newswatch's counters."""
     client: Any = probe.client  # redis-py's sync client is typed as if it were async too
-    if variant == "c":
+    if variant in HARNESSES:
         return [json.loads(raw) for raw in client.lrange("base:events", 0, -1)], {}
     entries = client.xrange(f"{PREFIX}events", "-", "+")
     stats = client.hgetall(f"{PREFIX}stats")
@@ -206,7 +210,7 @@ def run_variant(bench: Bench, variant: str, work: Path) -> dict[str, Any]:
         server = probe.delta(before)
         site_cpu, busy = proc_cpu(bench.site_pid) - site_cpu, machine_busy() - busy
         outbox, stats = events_of(variant, probe)
-        if variant == "c":  # the baseline's own tally: its last output line
+        if variant in HARNESSES:  # the harness's own tally: its last output line
             stats = _tally(ran.processes[0])
         server["peak_rss_kb"] = proc_peak_rss_kb(store_pid)
         server["by_kind"] = probe.memory_by_kind()
