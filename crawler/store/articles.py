@@ -25,6 +25,7 @@ due time) until :func:`crawler.stages.article.revisits.release_retries` enqueues
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -86,7 +87,42 @@ class ArticleStore:
             pipe.hget(key, link_hash)
             pipe.hget(old(key), link_hash)
             value, older = await pipe.execute()
-        if value is None and older is not None:  # in use: carried over to this generation
+        return await self._carried(key, link_hash, value, older)
+
+    async def lookup(
+        self, story: str, link_hash: str
+    ) -> tuple[str, TrackedArticle | None, str | None]:
+        """The document a link is tracked as (through its alias; the link's own when it has
+        none), that tracked article and its verdict: :meth:`doc_for_link` and :meth:`state`
+        in one round trip, two when the link is an alias of another document."""
+        key = self._keys.alias(story)
+        async with self._redis.pipeline(transaction=False) as pipe:
+            pipe.hget(key, link_hash)
+            pipe.hget(old(key), link_hash)
+            pipe.hgetall(self._keys.article(story, link_hash))
+            self._queue_judgement(pipe, story, link_hash)
+            value, older, raw, *found = await pipe.execute()
+        doc = await self._carried(key, link_hash, value, older) or link_hash
+        if doc == link_hash:
+            return doc, TrackedArticle.parse(story, doc, raw), _judged(found)[0]
+        return doc, *await self.state(story, doc)
+
+    async def get_many(self, story: str, docs: Iterable[str]) -> dict[str, TrackedArticle | None]:
+        """:meth:`get` of each of ``docs``, in one round trip."""
+        wanted = list(dict.fromkeys(docs))
+        if not wanted:
+            return {}
+        async with self._redis.pipeline(transaction=False) as pipe:
+            for doc in wanted:
+                pipe.hgetall(self._keys.article(story, doc))
+            raws = await pipe.execute()
+        return {d: TrackedArticle.parse(story, d, raw) for d, raw in zip(wanted, raws, strict=True)}
+
+    async def _carried(
+        self, key: str, link_hash: str, value: bytes | None, older: bytes | None
+    ) -> str | None:
+        """An alias found in the older generation only is in use: carried over to this one."""
+        if value is None and older is not None:
             await self._redis.hset(key, link_hash, older)
             value = older
         return value.decode() if value else None

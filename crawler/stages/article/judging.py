@@ -151,10 +151,11 @@ class Judge:
             return None
         if watch is not None:
             await watch([f"doc:{m.doc}" for m in matches])
-        joined, head = await self._representative(story.id, best.doc)
+        tracked = await self._tracked(story.id, [m.doc for m in matches])
+        joined, head = _representative(tracked, best.doc)
         clusters = {joined: head}
         for match in matches:
-            rep, found = await self._representative(story.id, match.doc)
+            rep, found = _representative(tracked, match.doc)
             clusters.setdefault(rep, found)
         winner = earliest(clusters, page)
         like = await self._likeness(story.id, fp, joined, best.doc, best.likeness)
@@ -189,16 +190,13 @@ class Judge:
         stored = await self._store.index.fingerprints(story, [rep])
         return compare(fp, stored[rep]) if rep in stored else like
 
-    async def _representative(self, story: str, doc: str) -> tuple[str, TrackedArticle | None]:
-        """(representative doc id, its tracked article) of ``doc``'s cluster."""
-        if doc == SEED_DOC:
-            return SEED_DOC, None
-        found = await self._store.articles.get(story, doc)
-        if found is None or not found.cluster:
-            return doc, found
-        if found.cluster == SEED_DOC:
-            return SEED_DOC, None
-        return found.cluster, await self._store.articles.get(story, found.cluster)
+    async def _tracked(self, story: str, docs: list[str]) -> dict[str, TrackedArticle | None]:
+        """The tracked articles of ``docs`` and of their clusters' representatives (two round
+        trips at most)."""
+        found = await self._store.articles.get_many(story, (d for d in docs if d != SEED_DOC))
+        reps = {a.cluster for a in found.values() if a is not None and a.cluster}
+        found |= await self._store.articles.get_many(story, reps - {SEED_DOC} - set(found))
+        return found
 
     def writes(self, story: StoryConfig, page: Page, ruling: Ruling, fp: Fingerprint) -> WriteSet:
         """Every write of the ruling (nothing is written here)."""
@@ -257,3 +255,18 @@ class Judge:
             )
             writes.add(NearMissAt(story.id, miss))
         return writes
+
+
+def _representative(
+    tracked: dict[str, TrackedArticle | None], doc: str
+) -> tuple[str, TrackedArticle | None]:
+    """(representative doc id, its tracked article) of ``doc``'s cluster, from ``tracked``
+    (:meth:`Judge._tracked`)."""
+    if doc == SEED_DOC:
+        return SEED_DOC, None
+    found = tracked.get(doc)
+    if found is None or not found.cluster:
+        return doc, found
+    if found.cluster == SEED_DOC:
+        return SEED_DOC, None
+    return found.cluster, tracked.get(found.cluster)

@@ -119,8 +119,7 @@ class ArticlePipeline:
         """Handle one job; returns a one-word outcome for logs and counters."""
         story = self._settings.story_by_id(job.story)
         link_doc = url_doc(job.url)
-        doc = await self._store.articles.doc_for_link(story.id, link_doc) or link_doc
-        tracked, verdict = await self._store.articles.state(story.id, doc)
+        doc, tracked, verdict = await self._store.articles.lookup(story.id, link_doc)
         if tracked is None and not _may_judge(verdict, job):
             return "already-judged"
         outcome = ""
@@ -129,8 +128,9 @@ class ArticlePipeline:
             if page is None:
                 return "not-modified"
             if tracked is None:
-                tracked = await self._store.articles.get(story.id, page.doc)
-                if tracked is None:
+                if page.doc != doc:  # its page names another canonical URL: tracked already?
+                    tracked = await self._store.articles.get(story.id, page.doc)
+                if tracked is None:  # (a job that tracked it meanwhile: its decision sees it)
                     return await self._first_visit(story, link_doc, page, job.reason == "signal")
                 page = await self._tracked_rendering(story.id, link_doc, page, tracked)
                 if page is None:
