@@ -73,9 +73,7 @@ async def once(runtime: Runtime) -> OnceSummary:
     revisits = await runtime.scheduler.release_revisits()
     jobs = 0
     while True:
-        worker = build_worker(
-            runtime, burst=True, poll_delay=0.02, max_retry_delay=ONCE_RETRY_DELAY
-        )
+        worker = build_worker(runtime, burst=True, max_retry_delay=ONCE_RETRY_DELAY)
         try:
             await worker.async_run()
         finally:
