@@ -206,6 +206,36 @@ async def test_redis_gate_refuses_a_third_slot_and_frees_on_release(store: Store
         await asyncio.sleep(0.02)
 
 
+async def test_a_released_slot_rides_on_the_next_reservation_or_goes_alone(
+    store: Store, redis_url: str, prefix: str
+) -> None:
+    """A release costs no round trip of its own: the host's next reservation from the same
+    process carries it; else the flush (on a timer, or when the store closes) sends it. Until
+    then another process finds the slot taken — never longer than the linger."""
+    other = await Store.connect(redis_url, prefix)
+    try:
+        assert await store.hosts.reserve("r.example", "a", 1, 0.0, 60.0, 60.0) == 0.0
+        await store.hosts.release("r.example", "a")
+        assert await store.hosts.reserve("r.example", "b", 1, 0.0, 60.0, 60.0) == 0.0  # rides
+        await store.hosts.release("r.example", "b")
+        await store.hosts.flush()
+        assert await other.hosts.reserve("r.example", "c", 1, 0.0, 60.0, 60.0) == 0.0
+        await other.hosts.release("r.example", "c")
+        flusher = other.hosts._flusher
+        assert flusher is not None
+        await flusher  # the linger's own flush
+        assert await store.hosts.reserve("r.example", "d", 1, 0.0, 60.0, 60.0) == 0.0
+        await store.hosts.release("r.example", "d")
+    finally:
+        await other.close()
+    await store.close()  # sends the release left
+    again = await Store.connect(redis_url, prefix)
+    try:
+        assert await again.hosts.reserve("r.example", "e", 1, 0.0, 60.0, 60.0) == 0.0
+    finally:
+        await again.close()
+
+
 async def test_retryable_fetch_errors_go_back_to_arq_with_retry_after(
     site: LocalSite, make_settings: Any
 ) -> None:

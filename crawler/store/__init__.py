@@ -96,6 +96,7 @@ class Store:
         return cls(redis, prefix)
 
     async def close(self) -> None:
+        await self.hosts.close()
         await self.redis.aclose()
 
     async def ping(self) -> None:
