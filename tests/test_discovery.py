@@ -147,6 +147,32 @@ async def test_pipeline_grows_the_profile_with_related_articles(
     assert "tokayev" in profile.core_names() or "kassym-jomart tokayev" in profile.core_names()
 
 
+async def test_a_held_profile_follows_what_other_processes_add(
+    redis_url: str, prefix: str, store: Store
+) -> None:
+    """A process keeps the grown profile it read; another process's contribution (or a
+    prune) is seen on the next read all the same, and an unchanged one reads the same."""
+    other = await Store.connect(redis_url, prefix)
+    try:
+        async with other.transaction() as pipe:
+            other.discovery.queue_grow(pipe, "story", grown({"flood": 0.5}), landmark=1.0e9)
+            await pipe.execute()
+        first, landmark = await store.discovery.profile("story")
+        again, _ = await store.discovery.profile("story")
+        assert again == first and set(first.terms) == {"flood"} and landmark == 1.0e9
+        async with other.transaction() as pipe:
+            other.discovery.queue_grow(pipe, "story", grown({"dam": 2.0}))
+            await pipe.execute()
+        grown_now, _ = await store.discovery.profile("story")
+        assert grown_now.terms == {"flood": 0.5, "dam": 2.0}
+        assert grown_now.mass == pytest.approx(2.0)
+        await other.redis.delete(other.keys.profile("story"), other.keys.grown("story"))
+        gone, landmark = await store.discovery.profile("story")  # no stamp: read afresh
+        assert gone.terms == {} and landmark is None
+    finally:
+        await other.close()
+
+
 async def test_skipped_entries_are_kept_listed_and_rechecked(
     make_settings: Callable[..., Settings],
     site: LocalSite,

@@ -8,7 +8,10 @@ near misses.
   (``mass``) — one script call per article for all its weights (:mod:`crawler.store.sums`).
   Only ratios are read, so nothing is ever rewritten as time passes; when the term hash
   outgrows ``MAX_GROWN`` fields its weakest half is dropped (they weigh nothing next to the
-  story's recent reporting).
+  story's recent reporting). Every change writes a new random ``stamp`` into the profile
+  hash; a process keeps the profile it read last with its stamp and reads the two big
+  hashes again only when the stamp moved (one script call either way), so judging an
+  article does not parse thousands of weights the store already sent it.
 * Near misses: the latest articles judged unrelated whose score came closest (capped).
 * Skipped entries are not forgotten: each one is kept (link, title, summary, feed, when) in
   a capped stream, so it can be listed (``newswatch story``) and re-checked against the
@@ -17,6 +20,7 @@ near misses.
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -31,6 +35,14 @@ from crawler.store.sums import queue_add
 MAX_SKIPPED = 20_000  # per story; the oldest are dropped beyond this
 MAX_GROWN = 4_000  # grown-profile terms (and names) kept per story
 MAX_NEAR_MISSES = 500
+
+# KEYS[1] profile hash, KEYS[2] grown terms, KEYS[3] grown names; ARGV[1] the stamp the caller
+# holds → {landmark, mass, stamp}, then both hashes only when the stamp is another
+_PROFILE = """
+local head = redis.call('HMGET', KEYS[1], 'landmark', 'mass', 'stamp')
+if head[3] and head[3] == ARGV[1] then return head end
+return {head[1], head[2], head[3], redis.call('HGETALL', KEYS[2]), redis.call('HGETALL', KEYS[3])}
+"""
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,6 +72,8 @@ class DiscoveryStore:
     def __init__(self, redis: Redis, keys: Keys) -> None:
         self._redis = redis
         self._keys = keys
+        self._read = redis.register_script(_PROFILE)
+        self._held: dict[str, tuple[bytes, StoryProfile]] = {}  # story → (stamp, profile)
 
     def queue_grow(
         self, pipe: Pipeline, story: str, part: Contribution, landmark: float | None = None
@@ -74,6 +88,7 @@ class DiscoveryStore:
             k.grown_names(story): part.names,
         }
         queue_add(pipe, amounts)  # one script call for every weight
+        pipe.hset(k.profile(story), "stamp", uuid.uuid4().hex)
 
     async def grown(self, story: str) -> dict[str, float]:
         raw = await self._redis.hgetall(self._keys.grown(story))
@@ -82,17 +97,22 @@ class DiscoveryStore:
     async def profile(self, story: str) -> tuple[StoryProfile, float | None]:
         """The grown profile and its landmark (None: nothing has been added yet)."""
         k = self._keys
-        async with self._redis.pipeline(transaction=False) as pipe:
-            pipe.hgetall(k.grown(story))
-            pipe.hgetall(k.grown_names(story))
-            pipe.hmget(k.profile(story), ["landmark", "mass"])
-            terms, names, (landmark, mass) = await pipe.execute()
-        grown = {t.decode(): float(w) for t, w in terms.items()}
-        if len(grown) > MAX_GROWN or len(names) > MAX_GROWN:
-            await self._prune(story, grown, {n.decode(): float(w) for n, w in names.items()})
-        named = {n.decode(): float(w) for n, w in names.items()}
+        held = self._held.get(story)
+        reply = await self._read(
+            keys=[k.profile(story), k.grown(story), k.grown_names(story)],
+            args=[held[0] if held else ""],
+        )
+        landmark, mass, stamp = reply[:3]
+        found = float(landmark) if landmark else None
+        if held is not None and len(reply) == 3:
+            return held[1], found
+        grown, named = _weights(reply[3]), _weights(reply[4])
+        if len(grown) > MAX_GROWN or len(named) > MAX_GROWN:
+            await self._prune(story, grown, named)
         profile = strongest(grown, named, float(mass or 0.0))
-        return profile, (float(landmark) if landmark else None)
+        if stamp:
+            self._held[story] = (stamp, profile)
+        return profile, found
 
     async def _prune(self, story: str, terms: dict[str, float], names: dict[str, float]) -> None:
         """Drop the weakest half of an outgrown term (or name) hash."""
@@ -104,6 +124,7 @@ class DiscoveryStore:
                 weakest = sorted(weights, key=lambda t: weights[t])[: len(weights) - MAX_GROWN // 2]
                 if len(weights) > MAX_GROWN and weakest:
                     pipe.hdel(key, *weakest)
+            pipe.hset(self._keys.profile(story), "stamp", uuid.uuid4().hex)
             await pipe.execute()
 
     def queue_near_miss(self, pipe: Pipeline, story: str, miss: NearMiss) -> None:
@@ -180,3 +201,8 @@ def _skipped(entry_id: bytes, fields: dict[bytes, bytes]) -> SkippedEntry:
         feed=data.get("feed", ""),
         at=data.get("at", ""),
     )
+
+
+def _weights(flat: list[bytes]) -> dict[str, float]:
+    """A hash's fields and weights, from HGETALL's flat reply inside a script."""
+    return {flat[i].decode(): float(flat[i + 1]) for i in range(0, len(flat), 2)}
