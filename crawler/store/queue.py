@@ -36,7 +36,7 @@ from crawler.store.keys import Keys, url_doc
 from crawler.store.waiting import Waiting, holders
 
 PROCESS_ARTICLE = "process_article"  # the arq function name of every article job
-BATCH = 8  # feed entries per job at most (max_jobs batches run at once)
+BATCH = 16  # feed entries per job at most (max_jobs batches run at once)
 
 __all__ = ["BATCH", "PROCESS_ARTICLE", "JobQueue", "job_id"]
 
