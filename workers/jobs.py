@@ -30,6 +30,8 @@ from redis.exceptions import RedisError
 from crawler.errors import ExtractError, FetchError, StoreError
 from crawler.models import ArticleJob
 from crawler.runtime import Runtime
+from crawler.stages.article.pipeline import JobTiming
+from crawler.store.readouts import job_counter
 from crawler.store.waiting import Waiting
 
 log = logging.getLogger(__name__)
@@ -67,21 +69,23 @@ class Tally:
 
 async def _attempt(runtime: Runtime, job: ArticleJob, ctx: dict[str, Any]) -> str:
     """One attempt at one job, within ``[worker] job_timeout``; its duration goes to the
-    /metrics job latency histogram, with its outcome counted in the same round trip."""
-    started = time.perf_counter()
+    /metrics job latency histogram, with its outcome counted in the same round trip — the
+    first visit's commit itself when it made one (its duration then ends at the commit)."""
+    timing = JobTiming(time.perf_counter())
     try:
         async with asyncio.timeout(runtime.settings.worker.job_timeout):
-            outcome = await _process(runtime, job, ctx)
+            outcome = await _process(runtime, job, ctx, timing)
     except BaseException as exc:
         if not isinstance(exc, Retry | asyncio.CancelledError):  # else it runs again
             _ended(ctx)
-        with contextlib.suppress(RedisError):
-            await runtime.store.readouts.record_job(time.perf_counter() - started)
+        if not timing.recorded:
+            with contextlib.suppress(RedisError):
+                await runtime.store.readouts.record_job(timing.elapsed())
         raise
     _ended(ctx)
-    counter = {f"jobs_{outcome.replace('-', '_')}": 1}
-    with contextlib.suppress(RedisError):  # the work is committed; only the figure is lost
-        await runtime.store.readouts.record_job(time.perf_counter() - started, counter)
+    if not timing.recorded:  # a first visit's commit carried it
+        with contextlib.suppress(RedisError):  # the work is committed; only the figure is lost
+            await runtime.store.readouts.record_job(timing.elapsed(), job_counter(outcome))
     return outcome
 
 
@@ -130,10 +134,12 @@ async def _hand_back(
         raise Retry(defer=_delay(ctx, int(ctx.get("job_try", 1)), exc)) from exc
 
 
-async def _process(runtime: Runtime, job: ArticleJob, ctx: dict[str, Any]) -> str:
+async def _process(
+    runtime: Runtime, job: ArticleJob, ctx: dict[str, Any], timing: JobTiming
+) -> str:
     tries = int(ctx.get("job_try", 1))
     try:
-        outcome = await runtime.pipeline.process(job)
+        outcome = await runtime.pipeline.process(job, timing)
     except FetchError as exc:
         if exc.retryable and tries < runtime.settings.worker.max_tries:
             raise Retry(defer=_delay(ctx, tries, exc)) from exc

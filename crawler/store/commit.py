@@ -14,6 +14,7 @@ from redis.asyncio.client import Pipeline
 from crawler.errors import StoreError
 from crawler.store import claims as claiming
 from crawler.store import writes as w
+from crawler.store.readouts import job_counter
 
 if TYPE_CHECKING:
     from crawler.store import Store
@@ -173,6 +174,10 @@ def _emit(store: Store, pipe: Pipeline, write: w.Emit) -> None:
     store.outbox.queue_add(pipe, list(write.events))
 
 
+def _job_done(store: Store, pipe: Pipeline, write: w.JobDone) -> None:
+    store.readouts.queue_job(pipe, write.seconds, job_counter(write.outcome))
+
+
 _APPLY: dict[type, Callable[[Store, Pipeline, Any], None]] = {
     w.Alias: _alias,
     w.Track: _track,
@@ -195,4 +200,5 @@ _APPLY: dict[type, Callable[[Store, Pipeline, Any], None]] = {
     w.IndexForget: _forget,
     w.DropArchive: _drop,
     w.Emit: _emit,
+    w.JobDone: _job_done,
 }

@@ -48,6 +48,11 @@ return redis.call('HGETALL', KEYS[2])
 """
 
 
+def job_counter(outcome: str) -> dict[str, int]:
+    """The ``{p}stats`` counter a job's one-word outcome adds to (``jobs_already_judged``)."""
+    return {f"jobs_{outcome.replace('-', '_')}": 1}
+
+
 @dataclass(frozen=True, slots=True)
 class Latency:
     buckets: tuple[tuple[float, int], ...]  # (upper bound, jobs in that bucket only); inf last
@@ -68,12 +73,16 @@ class Readouts:
     async def record_job(self, seconds: float, counters: Mapping[str, int] | None = None) -> None:
         """A job attempt's duration, and the ``counters`` it adds to ``{p}stats`` (its
         outcome): one round trip."""
-        bucket = next((b for b in JOB_BUCKETS if seconds <= b), float("inf"))
         async with self._redis.pipeline(transaction=False) as pipe:
-            queue_counts(pipe, self._keys.stats, counters or {})
-            pipe.hincrby(self._keys.job_latency, f"le:{bucket}", 1)
-            pipe.hincrbyfloat(self._keys.job_latency, "sum", seconds)
+            self.queue_job(pipe, seconds, counters or {})
             await pipe.execute()
+
+    def queue_job(self, pipe: Pipeline, seconds: float, counters: Mapping[str, int]) -> None:
+        """:meth:`record_job` into ``pipe`` (a first visit's commit carries its job's)."""
+        bucket = next((b for b in JOB_BUCKETS if seconds <= b), float("inf"))
+        queue_counts(pipe, self._keys.stats, counters)
+        pipe.hincrby(self._keys.job_latency, f"le:{bucket}", 1)
+        pipe.hincrbyfloat(self._keys.job_latency, "sum", seconds)
 
     async def job_latency(self) -> Latency:
         """The histogram; its count is the buckets' total (a ``count`` field that stores from

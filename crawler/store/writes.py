@@ -206,6 +206,14 @@ class Emit:
     events: tuple[Event, ...]
 
 
+@dataclass(frozen=True, slots=True)
+class JobDone:
+    """The job's duration so far and its outcome (``/metrics``), in the commit that ends it."""
+
+    seconds: float
+    outcome: str
+
+
 Write = (
     Alias
     | Track
@@ -228,6 +236,7 @@ Write = (
     | IndexForget
     | DropArchive
     | Emit
+    | JobDone
 )
 
 

@@ -54,9 +54,9 @@ from crawler.stages.article.versions import RevisionTracker, first_version
 from crawler.store import Store, TrackedArticle, WriteSet, doc_id, url_doc
 from crawler.store.claims import copy_claims, fact_claims
 from crawler.store.commit import Watch
-from crawler.store.writes import Alias
+from crawler.store.writes import Alias, JobDone
 
-__all__ = ["SEED_DOC", "ArticlePipeline", "Page", "analyse"]
+__all__ = ["SEED_DOC", "ArticlePipeline", "JobTiming", "Page", "analyse"]
 
 log = logging.getLogger(__name__)
 
@@ -69,6 +69,18 @@ class Page:
     doc: str
     version: Version  # numbered 1 (a revisit renumbers it); facts extracted once, here
     fingerprint: Fingerprint | None = None  # computed for first visits
+
+
+@dataclass(slots=True)
+class JobTiming:
+    """When a job attempt started (``time.perf_counter``), and whether the commit that ended
+    it carried its duration and outcome (a first visit's does: no round trip of its own)."""
+
+    started: float
+    recorded: bool = False
+
+    def elapsed(self) -> float:
+        return time.perf_counter() - self.started
 
 
 def analyse(
@@ -115,8 +127,9 @@ class ArticlePipeline:
         self._judge = Judge(store, profiles, self._clock)
         self._revisits = RevisitPlanner(store, settings.worker.retry_later, self._clock)
 
-    async def process(self, job: ArticleJob) -> str:
-        """Handle one job; returns a one-word outcome for logs and counters."""
+    async def process(self, job: ArticleJob, timing: JobTiming | None = None) -> str:
+        """Handle one job; returns a one-word outcome for logs and counters. ``timing``: a
+        first visit's commit records the job (:class:`JobTiming`)."""
         story = self._settings.story_by_id(job.story)
         link_doc = url_doc(job.url)
         doc, tracked, verdict = await self._store.articles.lookup(story.id, link_doc)
@@ -131,7 +144,8 @@ class ArticlePipeline:
                 if page.doc != doc:  # its page names another canonical URL: tracked already?
                     tracked = await self._store.articles.get(story.id, page.doc)
                 if tracked is None:  # (a job that tracked it meanwhile: its decision sees it)
-                    return await self._first_visit(story, link_doc, page, job.reason == "signal")
+                    signal = job.reason == "signal"
+                    return await self._first_visit(story, link_doc, page, signal, timing)
                 page = await self._tracked_rendering(story.id, link_doc, page, tracked)
                 if page is None:
                     return "not-modified"
@@ -196,7 +210,12 @@ class ArticlePipeline:
         return await self._fetch(story, tracked.url, tracked)
 
     async def _first_visit(
-        self, story: StoryConfig, link_doc: str, page: Page, rejudge: bool
+        self,
+        story: StoryConfig,
+        link_doc: str,
+        page: Page,
+        rejudge: bool,
+        timing: JobTiming | None = None,
     ) -> str:
         """Judge a new page; ``rejudge``: a page judged unrelated is judged again when its
         words changed since (the publisher signalled a change). Decided and committed under
@@ -216,6 +235,8 @@ class ArticlePipeline:
             if ruling.decision.verdict != "unrelated":
                 writes.extend(await self._first_facts(story, page, ruling.cluster))
             writes.count({f"articles_{ruling.decision.verdict}": 1})
+            if timing is not None:
+                writes.add(JobDone(timing.elapsed(), ruling.decision.verdict))
             if _moves_copies(ruling):
                 writes.claims.update(copies)  # racing copies may find it now: they look again
             if ruling.decision.verdict == "related" and ruling.landmark is None:
@@ -227,6 +248,8 @@ class ArticlePipeline:
         decided, before = await self._store.decide(story.id, claims, decision)
         if decided is None:
             return "already-judged"
+        if timing is not None:
+            timing.recorded = True
         log.log(
             logging.DEBUG if decided.verdict == "unrelated" else logging.INFO,  # no flood
             "%s: %s %s (relevance %.2f)%s",
