@@ -51,6 +51,45 @@ async def test_a_racing_commit_on_a_claim_makes_the_decision_again(store: Store)
     assert await _judged(store, "second") == "unrelated:unrelated:racer"
 
 
+async def test_reads_sent_with_their_watch_are_guarded_like_reads_after_it(store: Store) -> None:
+    """``reads_first``: the decision's first read travels with the WATCH of its claims, and
+    a later read with the WATCH of claims it learned; a racing commit on either refuses the
+    decision all the same."""
+    reads: list[str] = []
+
+    async def racer(_: Watch) -> tuple[WriteSet, None]:
+        return WriteSet().add(Verdict("s", "first", "unrelated", f"racer{len(reads)}")), None
+
+    async def decision(guard: Watch) -> tuple[WriteSet, str]:
+        verdict, content = await guard.read(store.articles.judgement_read("s", "first"))
+        reads.append(f"{verdict}:{content}" if verdict else "")
+        if len(reads) == 1:  # a commit on its own claim, right after the read
+            await store.decide("s", ["doc:first"], racer)
+        later = await guard.read(store.articles.get_many_read("s", ["later"]), ["doc:later"])
+        assert later == {"later": None}
+        if len(reads) == 2:  # a commit on a claim it learned, right after that read
+            await store.decide("s", ["doc:later"], racer)
+        return WriteSet().add(Verdict("s", "second", "unrelated", reads[-1])), reads[-1]
+
+    result = await store.decide("s", ["doc:first"], decision, reads_first=True)
+
+    assert reads == ["", "unrelated:racer1", "unrelated:racer2"] and result == reads[-1]
+    assert await _judged(store, "second") == "unrelated:unrelated:racer2"
+
+
+async def test_a_reads_first_decision_that_read_unguarded_is_made_again(store: Store) -> None:
+    calls = 0
+
+    async def decision(_: Watch) -> tuple[WriteSet, None]:
+        nonlocal calls
+        calls += 1
+        await _judged(store, "first")  # not through the guard: its claims were not watched
+        return WriteSet().add(Verdict("s", "mine", "unrelated")), None
+
+    await store.decide("s", ["doc:first"], decision, reads_first=True)
+    assert calls == 2 and await _judged(store, "mine") == "unrelated:"
+
+
 async def test_a_commit_on_other_claims_does_not_disturb_a_decision(store: Store) -> None:
     mine, theirs = ["doc:mine"], ["doc:theirs"]
     assert not set(shards(mine)) & set(shards(theirs))

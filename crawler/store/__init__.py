@@ -111,10 +111,13 @@ class Store:
         """A stage's writes in one MULTI/EXEC (:mod:`crawler.store.commit`)."""
         await commit(self, writes)
 
-    async def decide(self, story: str, claims: Iterable[str], decision: Decision[T]) -> T:
+    async def decide(
+        self, story: str, claims: Iterable[str], decision: Decision[T], reads_first: bool = False
+    ) -> T:
         """Run ``decision`` and commit its writes, again while racing jobs move ``claims``
-        (:mod:`crawler.store.claims`: the optimistic guard instead of a story-wide lock)."""
-        return await decide(self, story, claims, decision)
+        (:mod:`crawler.store.claims`: the optimistic guard instead of a story-wide lock;
+        ``reads_first``: see :func:`crawler.store.commit.decide`)."""
+        return await decide(self, story, claims, decision, reads_first)
 
     async def count(self, **counters: int) -> None:
         async with self.redis.pipeline(transaction=False) as pipe:

@@ -28,6 +28,7 @@ import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from redis.asyncio import Redis
 from redis.asyncio.client import Pipeline
@@ -35,8 +36,11 @@ from redis.asyncio.client import Pipeline
 from crawler.models import Version
 from crawler.store.generations import old
 from crawler.store.keys import Keys, url_doc
+from crawler.store.reads import Read, run
 from crawler.store.texts import VersionTexts
 from crawler.store.tracked import TrackedArticle, stored_fields
+
+ByDoc = dict[str, TrackedArticle | None]  # doc id → its tracked article (None: not tracked)
 
 HASH_FIELD = "h:"  # article hash field "h:{content hash}" → the version that had it
 
@@ -107,16 +111,29 @@ class ArticleStore:
             return doc, TrackedArticle.parse(story, doc, raw), _judged(found)[0]
         return doc, *await self.state(story, doc)
 
-    async def get_many(self, story: str, docs: Iterable[str]) -> dict[str, TrackedArticle | None]:
-        """:meth:`get` of each of ``docs``, in one round trip."""
+    async def get_many(self, story: str, docs: Iterable[str]) -> ByDoc:
+        """:meth:`get` of each of ``docs``, in one round trip (none for no docs)."""
         wanted = list(dict.fromkeys(docs))
-        if not wanted:
-            return {}
-        async with self._redis.pipeline(transaction=False) as pipe:
+        return await run(self._redis, self.get_many_read(story, wanted)) if wanted else {}
+
+    def get_many_read(
+        self, story: str, docs: Iterable[str]
+    ) -> Read[dict[str, TrackedArticle | None]]:
+        """:meth:`get_many` as a :class:`~crawler.store.reads.Read`."""
+        wanted = list(dict.fromkeys(docs))
+
+        def queue(pipe: Pipeline) -> None:
             for doc in wanted:
                 pipe.hgetall(self._keys.article(story, doc))
-            raws = await pipe.execute()
-        return {d: TrackedArticle.parse(story, d, raw) for d, raw in zip(wanted, raws, strict=True)}
+
+        def parse(raws: list[Any]) -> ByDoc:
+            return {d: TrackedArticle.parse(story, d, r) for d, r in zip(wanted, raws, strict=True)}
+
+        return Read(queue, parse)
+
+    def judgement_read(self, story: str, doc: str) -> Read[tuple[str | None, str]]:
+        """:meth:`judgement` as a :class:`~crawler.store.reads.Read`."""
+        return Read(lambda pipe: self._queue_judgement(pipe, story, doc), _judged)
 
     async def _carried(
         self, key: str, link_hash: str, value: bytes | None, older: bytes | None
@@ -133,9 +150,7 @@ class ArticleStore:
 
     async def judgement(self, story: str, doc: str) -> tuple[str | None, str]:
         """(verdict, content hash it was judged on — "" when not recorded)."""
-        async with self._redis.pipeline(transaction=False) as pipe:
-            self._queue_judgement(pipe, story, doc)
-            return _judged(await pipe.execute())
+        return await run(self._redis, self.judgement_read(story, doc))
 
     def _queue_judgement(self, pipe: Pipeline, story: str, doc: str) -> None:
         pipe.hget(self._keys.seen(story), doc)

@@ -14,7 +14,9 @@ from redis.asyncio.client import Pipeline
 from crawler.errors import StoreError
 from crawler.store import claims as claiming
 from crawler.store import writes as w
+from crawler.store.claims import shards
 from crawler.store.readouts import job_counter
+from crawler.store.reads import Read, watched
 
 if TYPE_CHECKING:
     from crawler.store import Store
@@ -22,10 +24,42 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 T = TypeVar("T")
-Watch = Callable[[Iterable[str]], Awaitable[None]]
-# a decision reads, decides and returns its writes and result; ``watch`` adds claims it
-# learned while reading (what it reads after that call is guarded too)
-Decision = Callable[[Watch], Awaitable[tuple[w.WriteSet, T]]]
+R = TypeVar("R")
+
+
+class Guard:
+    """A decision's watches. ``await guard(claims)`` watches more claims it learned while
+    reading (what it reads after that call is guarded too); ``await guard.read(read,
+    claims)`` watches them and reads in the same round trip. The decision's own claims are
+    watched before its first read: with the first :meth:`read` or call, or at once when
+    the decision was not declared to start with one (:func:`decide`'s ``reads_first``)."""
+
+    def __init__(self, store: Store, story: str, pipe: Pipeline, pending: list[str]) -> None:
+        self._store, self._story, self._pipe = store, story, pipe
+        self._pending = pending
+
+    @property
+    def pending(self) -> bool:
+        """Whether the decision's own claims are still to be watched."""
+        return bool(self._pending)
+
+    async def __call__(self, more: Iterable[str]) -> None:
+        keys = self._keys(more)
+        if keys:
+            await self._pipe.watch(*keys)
+
+    async def read(self, read: Read[R], more: Iterable[str] = ()) -> R:
+        return await watched(self._pipe, self._keys(more), read)
+
+    def _keys(self, more: Iterable[str]) -> list[str]:
+        found = self._pending + [self._store.keys.claim(self._story, s) for s in shards(more)]
+        self._pending = []
+        return found
+
+
+Watch = Guard
+# a decision reads, decides and returns its writes and result (see Guard)
+Decision = Callable[[Guard], Awaitable[tuple[w.WriteSet, T]]]
 
 
 def queue_writes(store: Store, pipe: Pipeline, writes: w.WriteSet) -> None:
@@ -47,26 +81,33 @@ async def commit(store: Store, writes: w.WriteSet) -> None:
         raise StoreError(f"committing {len(writes.writes)} writes: {exc}") from exc
 
 
-async def decide(store: Store, story: str, claims: Iterable[str], decision: Decision[T]) -> T:
+async def decide(
+    store: Store,
+    story: str,
+    claims: Iterable[str],
+    decision: Decision[T],
+    reads_first: bool = False,
+) -> T:
     """Run ``decision`` (read, decide, return its writes and result) and commit its writes
-    unless one of ``claims`` moved meanwhile; then decide again from fresh reads."""
-    keys = [store.keys.claim(story, shard) for shard in claiming.shards(claims)]
+    unless one of ``claims`` moved meanwhile; then decide again from fresh reads.
+    ``reads_first``: the decision's first store access is a :meth:`Guard.read`, which then
+    carries the watch of ``claims`` (one round trip fewer)."""
+    keys = [store.keys.claim(story, shard) for shard in shards(claims)]
     try:
         for attempt in range(1, claiming.MAX_ATTEMPTS + 1):
             async with store.redis.pipeline(transaction=True) as pipe:
-
-                async def watch(more: Iterable[str], pipe: Pipeline = pipe) -> None:
-                    found = [store.keys.claim(story, s) for s in claiming.shards(more)]
-                    if found:
-                        await pipe.watch(*found)
-
-                await pipe.watch(*keys)
-                writes, result = await decision(watch)
+                guard = Guard(store, story, pipe, list(keys) if reads_first else [])
+                if not reads_first:
+                    await pipe.watch(*keys)
+                writes, result = await decision(guard)
+                if guard.pending:  # it never read through the guard: decide again under it
+                    await guard(())
+                    writes, result = await decision(guard)
                 if not writes:
                     return result
                 pipe.multi()  # type: ignore[no-untyped-call]
                 queue_writes(store, pipe, writes)
-                moved = [store.keys.claim(story, s) for s in claiming.shards(writes.changed())]
+                moved = [store.keys.claim(story, s) for s in shards(writes.changed())]
                 if moved:
                     pipe.eval(claiming.BUMP, len(moved), *moved, claiming.TTL_MS)
                 try:

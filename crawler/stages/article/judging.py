@@ -49,6 +49,7 @@ from crawler.stages.article.rulings import (
 )
 from crawler.stages.article.versions import article_ref
 from crawler.store import Revisit, Store, TrackedArticle, WriteSet
+from crawler.store.articles import ByDoc
 from crawler.store.commit import Watch
 from crawler.store.discovery import NearMiss
 from crawler.store.index import strongest
@@ -149,9 +150,7 @@ class Judge:
         best = strongest(matches)
         if best is None:
             return None
-        if watch is not None:
-            await watch([f"doc:{m.doc}" for m in matches])
-        tracked = await self._tracked(story.id, [m.doc for m in matches])
+        tracked = await self._tracked(story.id, [m.doc for m in matches], watch)
         joined, head = _representative(tracked, best.doc)
         clusters = {joined: head}
         for match in matches:
@@ -190,10 +189,15 @@ class Judge:
         stored = await self._store.index.fingerprints(story, [rep])
         return compare(fp, stored[rep]) if rep in stored else like
 
-    async def _tracked(self, story: str, docs: list[str]) -> dict[str, TrackedArticle | None]:
-        """The tracked articles of ``docs`` and of their clusters' representatives (two round
-        trips at most)."""
-        found = await self._store.articles.get_many(story, (d for d in docs if d != SEED_DOC))
+    async def _tracked(self, story: str, docs: list[str], watch: Watch | None) -> ByDoc:
+        """The tracked articles of ``docs`` — read as their claims are watched, in the same
+        round trip — and of their clusters' representatives (a second one, when needed)."""
+        articles = self._store.articles
+        read = articles.get_many_read(story, [d for d in docs if d != SEED_DOC])
+        if watch is not None:
+            found = await watch.read(read, [f"doc:{doc}" for doc in docs])
+        else:
+            found = await articles.get_many(story, (d for d in docs if d != SEED_DOC))
         reps = {a.cluster for a in found.values() if a is not None and a.cluster}
         found |= await self._store.articles.get_many(story, reps - {SEED_DOC} - set(found))
         return found
@@ -257,9 +261,7 @@ class Judge:
         return writes
 
 
-def _representative(
-    tracked: dict[str, TrackedArticle | None], doc: str
-) -> tuple[str, TrackedArticle | None]:
+def _representative(tracked: ByDoc, doc: str) -> tuple[str, TrackedArticle | None]:
     """(representative doc id, its tracked article) of ``doc``'s cluster, from ``tracked``
     (:meth:`Judge._tracked`)."""
     if doc == SEED_DOC:

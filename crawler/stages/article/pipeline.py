@@ -224,7 +224,9 @@ class ArticlePipeline:
         fp = page.fingerprint or fingerprint(page.article.text or page.article.title)
 
         async def decision(watch: Watch) -> tuple[WriteSet, tuple[Decision | None, str | None]]:
-            verdict, judged = await self._store.articles.judgement(story.id, page.doc)
+            verdict, judged = await watch.read(
+                self._store.articles.judgement_read(story.id, page.doc)
+            )
             if verdict and not (
                 rejudge and verdict == "unrelated" and judged != page.version.content_hash
             ):
@@ -245,7 +247,7 @@ class ArticlePipeline:
 
         copies = copy_claims(page.doc, fp)
         claims = [*copies, *fact_claims(page.version), LANDMARK]
-        decided, before = await self._store.decide(story.id, claims, decision)
+        decided, before = await self._store.decide(story.id, claims, decision, reads_first=True)
         if decided is None:
             return "already-judged"
         if timing is not None:

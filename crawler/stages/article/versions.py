@@ -85,22 +85,28 @@ class RevisionTracker:
         page = version or self.first_version(story.id, fetched, article)
         stamps = publisher_stamps(article.modified, fetched.last_modified)
 
-        async def decision(_: Watch) -> tuple[WriteSet, tuple[str, WriteSet]]:
-            writes, outcome = await self._decide(story, tracked, stamps, page)
+        async def decision(watch: Watch) -> tuple[WriteSet, tuple[str, WriteSet]]:
+            writes, outcome = await self._decide(story, tracked, stamps, page, watch)
             return writes, (outcome, writes)
 
         claims = version_claims(tracked.doc, page)
-        outcome, written = await self._store.decide(story.id, claims, decision)
+        outcome, written = await self._store.decide(story.id, claims, decision, reads_first=True)
         read = [w.report.key for w in written.writes if isinstance(w, Reading)]
         if read:  # the timeline of each key it read keeps its latest entries (after the commit)
             await self._store.timeline.trim(story.id, read)
         return outcome
 
     async def _decide(
-        self, story: StoryConfig, tracked: TrackedArticle, stamps: tuple[str, str], page: Version
+        self,
+        story: StoryConfig,
+        tracked: TrackedArticle,
+        stamps: tuple[str, str],
+        page: Version,
+        watch: Watch,
     ) -> tuple[WriteSet, str]:
         articles = self._store.articles
-        current = await articles.get(story.id, tracked.doc) or tracked
+        read = articles.get_many_read(story.id, [tracked.doc])  # as the claims are watched
+        current = (await watch.read(read))[tracked.doc] or tracked
         if page.content_hash == current.content_hash:
             return await self._unchanged(current, stamps)
         known = await articles.number_for_hash(story.id, tracked.doc, page.content_hash)

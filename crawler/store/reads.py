@@ -1,0 +1,67 @@
+"""Reads as values: what to ask Redis and how to read the replies, apart from when it is sent.
+
+A :class:`Read` queues its commands into a pipeline and parses their replies. :func:`run`
+sends one on its own (one round trip); :func:`watched` sends it on a decision's watched
+connection behind the ``WATCH`` of the claims it rests on, in the same round trip — the
+server runs the two in order, so the read is guarded exactly as if the watch had been
+acknowledged first (:class:`crawler.store.commit.Guard`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
+
+from redis.asyncio import Redis
+from redis.asyncio.client import Pipeline
+from redis.exceptions import ResponseError
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True, slots=True)
+class Read(Generic[T]):
+    """``queue`` adds the read's commands to a pipeline; ``parse`` turns their replies
+    (in order, as many as it queued) into the value."""
+
+    queue: Callable[[Pipeline], None]
+    parse: Callable[[list[Any]], T]
+
+
+async def run(redis: Redis, read: Read[T]) -> T:
+    """``read`` on its own: one round trip."""
+    async with redis.pipeline(transaction=False) as pipe:
+        read.queue(pipe)
+        return read.parse(await pipe.execute())
+
+
+async def watched(pipe: Pipeline, claims: Sequence[str], read: Read[T]) -> T:
+    """``WATCH claims`` (when there are any) then ``read``, on ``pipe``'s connection (taken
+    from its pool if it has none yet), in one round trip; afterwards ``pipe`` is watching,
+    as after ``pipe.watch(*claims)``. A connection that fails meanwhile is dropped (its
+    watches go with it); a command's error is raised once every reply is read."""
+    collector = Pipeline(pipe.connection_pool, pipe.response_callbacks, False, None)
+    read.queue(collector)
+    commands: list[tuple[tuple[Any, ...], dict[str, Any]]] = list(collector.command_stack)
+    if claims:
+        commands.insert(0, (("WATCH", *claims), {}))
+    conn = pipe.connection or await pipe.connection_pool.get_connection()
+    pipe.connection = conn
+    try:
+        await conn.send_packed_command(conn.pack_commands([args for args, _ in commands]))
+        replies = [await _reply(pipe, conn, args[0], options) for args, options in commands]
+    except BaseException:
+        await conn.disconnect()
+        raise
+    for reply in replies:
+        if isinstance(reply, ResponseError):
+            raise reply
+    return read.parse(replies[1:] if claims else replies)
+
+
+async def _reply(pipe: Pipeline, conn: Any, command: Any, options: dict[str, Any]) -> Any:
+    try:
+        return await pipe.parse_response(conn, command, **options)
+    except ResponseError as exc:
+        return exc
