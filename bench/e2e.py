@@ -13,7 +13,9 @@ alternating the order round by round (a b c f, then f c b a, …), it runs:
   (f) the floor: the baseline's harness with newswatch's pure stages (extraction, facts,
       fingerprint, relevance) in place of trafilatura and datasketch, and no copy index,
       queue, claims or hooks. What it costs per article bounds what (a) can reach here: the
-      targets' lines give it as the bound (``"bound"`` in the JSON).
+      targets' lines give it as the bound (``"bound"`` in the JSON). The bound of the
+      scale-out is what (b) would reach with every CPU of the machine busy at its own CPU
+      cost per article (its processes, the store and the site), over (a)'s rate.
 
 Every run has a fresh bundled Valkey and the same configuration: pre-filter off and
 ``min_relevance = 0`` (every article takes the full path), loopback allowed, ``per_host_delay
@@ -158,7 +160,7 @@ def main() -> None:
             shutil.rmtree(base, ignore_errors=True)
     machine["load_after"] = _load()
     medians = {v: median_of(r) for v, r in done.runs.items() if r}
-    goals = targets(medians)
+    goals = targets(medians, machine["cpus"] or 1)
     if not args.json_only:
         print_summary(medians, goals, machine)
     setup = {"copies": args.copies, "articles": articles, "feeds": feeds, "items": args.items}
