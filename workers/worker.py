@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from arq import Worker
+from arq.constants import in_progress_key_prefix
 from arq.worker import func
 
 from crawler.config import Settings
@@ -62,14 +63,23 @@ def build_worker(
 
 
 class NewswatchWorker(Worker):
-    """arq's worker, minus one waste: each poll, arq looks at every due job id — those it is
-    running itself included, since a job leaves the queue only when it ends — and spends a
-    WATCH/EXISTS/ZSCORE round trip on each to find it already in progress. Ids of jobs this
-    worker is running are left out before that (others' running jobs are still checked)."""
+    """arq's worker, minus one waste: each poll, arq looks at every due job id — running
+    ones included, since a job leaves the queue only when it ends — and spends four round
+    trips (WATCH, EXISTS, ZSCORE, UNWATCH) on each to find it already in progress. Ids of
+    jobs this worker is running are left out before that, and those other workers are
+    running are found in one round trip for all (arq's own check still guards the ones left:
+    a job another worker starts meanwhile is skipped there, as before)."""
 
     async def start_jobs(self, job_ids: list[bytes]) -> None:
         mine = self.tasks
-        await super().start_jobs([j for j in job_ids if j.decode() not in mine])
+        fresh = [j for j in job_ids if j.decode() not in mine]
+        if fresh:
+            async with self.pool.pipeline(transaction=False) as pipe:
+                for job in fresh:
+                    pipe.exists(in_progress_key_prefix + job.decode())
+                running = await pipe.execute()
+            fresh = [j for j, elsewhere in zip(fresh, running, strict=True) if not elsewhere]
+        await super().start_jobs(fresh)
 
 
 def ended(worker: Worker) -> int:
