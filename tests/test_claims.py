@@ -21,7 +21,7 @@ from crawler.store import Store, WriteSet
 from crawler.store.claims import copy_claims, shards
 from crawler.store.clusters import read_clusters
 from crawler.store.commit import Watch
-from crawler.store.writes import Verdict
+from crawler.store.writes import IndexAdd, Verdict
 from tests.conftest import SEED_FILE
 from tests.newsroom import Newsroom
 from tests.newstexts import SYNDICATION_INTRO, WIRE, WIRE_TITLE
@@ -88,6 +88,24 @@ async def test_a_reads_first_decision_that_read_unguarded_is_made_again(store: S
 
     await store.decide("s", ["doc:first"], decision, reads_first=True)
     assert calls == 2 and await _judged(store, "mine") == "unrelated:"
+
+
+async def test_reads_survive_a_server_that_forgot_its_scripts(store: Store) -> None:
+    """A read calling a server script by digest loads it when the server lost it (restarted,
+    flushed) and is sent again — alone, and behind a decision's WATCH."""
+    fp = fingerprint(
+        " ".join(f"Sentence {i} on the dam that broke above Derna." for i in range(30))
+    )
+    await store.commit(WriteSet().add(IndexAdd("s", "indexed", fp)))
+    await store.redis.script_flush()
+    assert [doc for doc, _ in await store.index.candidates("s", fp)] == ["indexed"]
+
+    async def decision(guard: Watch) -> tuple[WriteSet, list[str]]:
+        found = await guard.read(store.index.candidates_read("s", fp))
+        return WriteSet(), [doc for doc, _ in found]
+
+    await store.redis.script_flush()
+    assert await store.decide("s", ["doc:other"], decision, reads_first=True) == ["indexed"]
 
 
 async def test_a_commit_on_other_claims_does_not_disturb_a_decision(store: Store) -> None:

@@ -36,6 +36,7 @@ same article, instead of ~4.2 KB before issue 11.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import xxhash
 from redis.asyncio import Redis
@@ -46,6 +47,9 @@ from crawler.core.dedup import BANDS, Fingerprint, band_keys
 from crawler.store import index_scripts as lua
 from crawler.store.index_scripts import MAX_CANDIDATES, MIN_ANCHOR_HITS, MIN_SENTENCE_HITS
 from crawler.store.keys import Keys
+from crawler.store.reads import Read, run
+
+Candidates = list[tuple[str, Fingerprint]]  # (doc id, its stored fingerprint), ranked
 
 __all__ = ["MAX_CANDIDATES", "MIN_ANCHOR_HITS", "MIN_SENTENCE_HITS", "CopyIndex", "CopyMatch"]
 
@@ -82,31 +86,40 @@ class CopyIndex:
     async def compare(self, story: str, fp: Fingerprint, min_resemblance: float) -> list[CopyMatch]:
         """``fp`` compared with each candidate the index proposes (``rule`` "" when it is
         not a copy of it)."""
-        stored = dict(await self.candidates(story, fp))
-        docs = list(stored)
-        verdicts = confirm(fp, list(stored.values()), min_resemblance)
-        return [CopyMatch(d, like, rule) for d, (rule, like) in zip(docs, verdicts, strict=True)]
+        return matched(fp, await self.candidates(story, fp), min_resemblance)
 
-    async def candidates(self, story: str, fp: Fingerprint) -> list[tuple[str, Fingerprint]]:
+    async def candidates(self, story: str, fp: Fingerprint) -> Candidates:
         """The exact match alone if there is one, else the ``MAX_CANDIDATES`` documents
         sharing most buckets, anchors and sentence keys with ``fp`` (ranked; ties: the
         document id), each with its stored fingerprint — those still indexed. One command
         (:data:`crawler.store.index_scripts.LOOKUP`)."""
+        return await run(self._redis, self.candidates_read(story, fp))
+
+    def candidates_read(self, story: str, fp: Fingerprint) -> Read[Candidates]:
+        """:meth:`candidates` as a :class:`~crawler.store.reads.Read`."""
         k = self._keys
         keys = [k.exact(story), k.signatures(story), k.fingerprints(story), k.anchors(story)]
         keys += [k.sentence_keys(story), *self._bands(story)]
         args = [fp.exact, len(fp.anchors), *band_keys(fp.signature), *fp.anchors, *fp.keys]
-        reply = await self._lookup(keys=keys, args=args)
-        exact = fp.exact if reply[0] else ""  # an exact match shares fp's exact hash
-        if exact:  # the exact match: its fingerprint alone follows
-            docs, raw = [reply[0]], reply[1:]
-        else:
-            docs, raw = reply[1::2], reply[2::2]
-        return [
-            (d.decode(), Fingerprint.from_bytes(exact, r))
-            for d, r in zip(docs, raw, strict=True)
-            if r
-        ]
+        script = self._lookup
+
+        def queue(pipe: Pipeline) -> None:
+            pipe.evalsha(script.sha, len(keys), *keys, *args)
+
+        def parse(replies: list[Any]) -> Candidates:
+            reply = replies[0]
+            exact = fp.exact if reply[0] else ""  # an exact match shares fp's exact hash
+            if exact:  # the exact match: its fingerprint alone follows
+                docs, raw = [reply[0]], reply[1:]
+            else:
+                docs, raw = reply[1::2], reply[2::2]
+            return [
+                (d.decode(), Fingerprint.from_bytes(exact, r))
+                for d, r in zip(docs, raw, strict=True)
+                if r
+            ]
+
+        return Read(queue, parse, (script,))
 
     async def fingerprints(self, story: str, docs: list[str]) -> dict[str, Fingerprint]:
         """The stored fingerprints of ``docs`` (those indexed; references resolved)."""
@@ -177,3 +190,10 @@ def content_key(record: bytes) -> str:
     """The key of a stored fingerprint (a byte-identical one has the same key; two different
     ones sharing a key are told apart by the insert script, which compares the bytes)."""
     return xxhash.xxh3_64_hexdigest(record)
+
+
+def matched(fp: Fingerprint, stored: Candidates, min_resemblance: float) -> list[CopyMatch]:
+    """``fp`` compared with each of the index's candidates (:meth:`CopyIndex.candidates`)."""
+    found = dict(stored)
+    verdicts = confirm(fp, list(found.values()), min_resemblance)
+    return [CopyMatch(d, like, rule) for d, (rule, like) in zip(found, verdicts, strict=True)]

@@ -1,10 +1,12 @@
 """Reads as values: what to ask Redis and how to read the replies, apart from when it is sent.
 
-A :class:`Read` queues its commands into a pipeline and parses their replies. :func:`run`
-sends one on its own (one round trip); :func:`watched` sends it on a decision's watched
-connection behind the ``WATCH`` of the claims it rests on, in the same round trip — the
-server runs the two in order, so the read is guarded exactly as if the watch had been
-acknowledged first (:class:`crawler.store.commit.Guard`).
+A :class:`Read` queues its commands into a pipeline and parses their replies; :func:`both`
+makes two one. :func:`run` sends one on its own (one round trip); :func:`watched` sends it on
+a decision's watched connection behind the ``WATCH`` of the claims it rests on, in the same
+round trip — the server runs the two in order, so the read is guarded exactly as if the
+watch had been acknowledged first (:class:`crawler.store.commit.Guard`). A read that calls a
+server script by its digest names the script: when the server does not know it (restarted,
+flushed), it is loaded and the read sent once more.
 """
 
 from __future__ import annotations
@@ -15,9 +17,12 @@ from typing import Any, Generic, TypeVar
 
 from redis.asyncio import Redis
 from redis.asyncio.client import Pipeline
-from redis.exceptions import ResponseError
+from redis.commands.core import AsyncScript
+from redis.exceptions import NoScriptError, ResponseError
 
 T = TypeVar("T")
+A = TypeVar("A")
+B = TypeVar("B")
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,16 +32,60 @@ class Read(Generic[T]):
 
     queue: Callable[[Pipeline], None]
     parse: Callable[[list[Any]], T]
+    scripts: tuple[AsyncScript, ...] = ()  # the scripts it calls by digest (EVALSHA)
+
+
+def both(first: Read[A], second: Read[B]) -> Read[tuple[A, B]]:
+    """The two reads as one (``first``'s replies, then ``second``'s)."""
+    split: list[int] = []
+
+    def queue(pipe: Pipeline) -> None:
+        start = len(pipe)
+        first.queue(pipe)
+        split[:] = [len(pipe) - start]
+        second.queue(pipe)
+
+    def parse(replies: list[Any]) -> tuple[A, B]:
+        return first.parse(replies[: split[0]]), second.parse(replies[split[0] :])
+
+    return Read(queue, parse, first.scripts + second.scripts)
 
 
 async def run(redis: Redis, read: Read[T]) -> T:
-    """``read`` on its own: one round trip."""
+    """``read`` on its own: one round trip (once more after loading its scripts when the
+    server lacked one)."""
+    try:
+        return await _run(redis, read)
+    except NoScriptError:
+        if not read.scripts:
+            raise
+    await _load(redis, read)
+    return await _run(redis, read)
+
+
+async def _run(redis: Redis, read: Read[T]) -> T:
     async with redis.pipeline(transaction=False) as pipe:
         read.queue(pipe)
         return read.parse(await pipe.execute())
 
 
 async def watched(pipe: Pipeline, claims: Sequence[str], read: Read[T]) -> T:
+    """:func:`_watched`, once more after loading its scripts when the server lacked one."""
+    try:
+        return await _watched(pipe, claims, read)
+    except NoScriptError:
+        if not read.scripts:
+            raise
+    await _load(read.scripts[0].registered_client, read)
+    return await _watched(pipe, claims, read)
+
+
+async def _load(redis: Any, read: Read[Any]) -> None:
+    for script in read.scripts:
+        script.sha = await redis.script_load(script.script)
+
+
+async def _watched(pipe: Pipeline, claims: Sequence[str], read: Read[T]) -> T:
     """``WATCH claims`` (when there are any) then ``read``, on ``pipe``'s connection (taken
     from its pool if it has none yet), in one round trip; afterwards ``pipe`` is watching,
     as after ``pipe.watch(*claims)``. A connection that fails meanwhile is dropped (its

@@ -52,7 +52,7 @@ from crawler.store import Revisit, Store, TrackedArticle, WriteSet
 from crawler.store.articles import ByDoc
 from crawler.store.commit import Watch
 from crawler.store.discovery import NearMiss
-from crawler.store.index import strongest
+from crawler.store.index import Candidates, matched, strongest
 from crawler.store.writes import (
     Cluster,
     Disband,
@@ -81,6 +81,14 @@ class Ruling:
     landmark: float | None = None  # the grown profile's landmark (None: not yet set)
     exact: bool = False  # a copy of the very same reporting (it adds nothing to the index)
 
+    def moves_copies(self) -> bool:
+        """Whether committing it changes what a racing copy would find: a tracked page
+        indexes entries of its own — unless it is an exact copy, whose entries its original
+        already owns — and one that opens or reshapes a cluster moves where copies land."""
+        if self.decision.verdict == "unrelated":
+            return False
+        return not self.exact or bool(self.displaced or self.former)
+
 
 class Judge:
     def __init__(
@@ -91,12 +99,18 @@ class Judge:
         self._clock = clock or SystemClock()
 
     async def rule(
-        self, story: StoryConfig, page: Page, fp: Fingerprint, watch: Watch | None = None
+        self,
+        story: StoryConfig,
+        page: Page,
+        fp: Fingerprint,
+        watch: Watch | None = None,
+        proposed: Candidates | None = None,
     ) -> Ruling:
         """``watch``: the decision's guard; the documents the copy index proposes are watched
         before they are read, so a racing change to one of them (it joins another cluster,
-        it is separated, its cluster merges) refuses this decision's commit."""
-        copy = await self._copy(story, page, fp, watch)
+        it is separated, its cluster merges) refuses this decision's commit. ``proposed``: what
+        the copy index proposed, when the caller read it already (under ``watch``)."""
+        copy = await self._copy(story, page, fp, watch, proposed)
         if copy is not None:
             return copy
         seed = self._profiles[story.id]
@@ -134,7 +148,12 @@ class Judge:
         return bool(rep)
 
     async def _copy(
-        self, story: StoryConfig, page: Page, fp: Fingerprint, watch: Watch | None
+        self,
+        story: StoryConfig,
+        page: Page,
+        fp: Fingerprint,
+        watch: Watch | None,
+        proposed: Candidates | None,
     ) -> Ruling | None:
         """The ruling when ``page`` copies tracked articles (or the seed), else None.
 
@@ -142,11 +161,9 @@ class Judge:
         page arrived (what the user was told about); the page itself becomes the
         representative when it was published before it. Clusters it bridges merge.
         """
-        matches = [
-            m
-            for m in await self._store.index.compare(story.id, fp, story.duplicate_similarity)
-            if m.rule
-        ]
+        if proposed is None:
+            proposed = await self._store.index.candidates(story.id, fp)
+        matches = [m for m in matched(fp, proposed, story.duplicate_similarity) if m.rule]
         best = strongest(matches)
         if best is None:
             return None

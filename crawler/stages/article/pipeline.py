@@ -54,6 +54,8 @@ from crawler.stages.article.versions import RevisionTracker, first_version
 from crawler.store import Store, TrackedArticle, WriteSet, doc_id, url_doc
 from crawler.store.claims import copy_claims, fact_claims
 from crawler.store.commit import Watch
+from crawler.store.index import Candidates
+from crawler.store.reads import both
 from crawler.store.writes import Alias, JobDone
 
 __all__ = ["SEED_DOC", "ArticlePipeline", "JobTiming", "Page", "analyse"]
@@ -224,14 +226,14 @@ class ArticlePipeline:
         fp = page.fingerprint or fingerprint(page.article.text or page.article.title)
 
         async def decision(watch: Watch) -> tuple[WriteSet, tuple[Decision | None, str | None]]:
-            verdict, judged = await watch.read(
-                self._store.articles.judgement_read(story.id, page.doc)
-            )
+            judgement = self._store.articles.judgement_read(story.id, page.doc)
+            proposed = self._store.index.candidates_read(story.id, fp)
+            (verdict, judged), found = await watch.read(both(judgement, proposed))  # guarded
             if verdict and not (
                 rejudge and verdict == "unrelated" and judged != page.version.content_hash
             ):
                 return WriteSet(), (None, verdict)
-            ruling = await self._rule(story, page, fp, watch)
+            ruling = await self._rule(story, page, fp, watch, found)
             writes = WriteSet().add(Alias(story.id, link_doc, page.doc))
             writes.extend(self._judge.writes(story, page, ruling, fp))
             if ruling.decision.verdict != "unrelated":
@@ -239,7 +241,7 @@ class ArticlePipeline:
             writes.count({f"articles_{ruling.decision.verdict}": 1})
             if timing is not None:
                 writes.add(JobDone(timing.elapsed(), ruling.decision.verdict))
-            if _moves_copies(ruling):
+            if ruling.moves_copies():
                 writes.claims.update(copies)  # racing copies may find it now: they look again
             if ruling.decision.verdict == "related" and ruling.landmark is None:
                 writes.claims.add(LANDMARK)  # it sets the profile's landmark (and seeds it)
@@ -263,11 +265,14 @@ class ArticlePipeline:
         )
         return decided.verdict
 
-    async def _rule(self, story: StoryConfig, page: Page, fp: Fingerprint, watch: Watch) -> Ruling:
-        """The judge's ruling; one that reshapes clusters (merges them, or moves their members
-        to this page) is made again once their membership is watched, so a copy joining one
-        of them meanwhile is never left behind."""
-        ruling = await self._judge.rule(story, page, fp, watch)
+    async def _rule(
+        self, story: StoryConfig, page: Page, fp: Fingerprint, watch: Watch, found: Candidates
+    ) -> Ruling:
+        """The judge's ruling (``found``: the copy index's candidates, read with the page's
+        judgement); one that reshapes clusters (merges them, or moves their members to this
+        page) is made again from fresh reads once their membership is watched, so a copy
+        joining one of them meanwhile is never left behind."""
+        ruling = await self._judge.rule(story, page, fp, watch, found)
         watched: set[str] = set()
         while set(ruling.former) - watched:
             watched |= set(ruling.former)
@@ -294,12 +299,3 @@ def _may_judge(verdict: str | None, job: ArticleJob) -> bool:
 
 
 LANDMARK = "profile:landmark"  # the story's first related page sets it and seeds the profile
-
-
-def _moves_copies(ruling: Ruling) -> bool:
-    """Whether committing ``ruling`` changes what a racing copy would find: a tracked page
-    indexes entries of its own — unless it is an exact copy, whose entries its original
-    already owns — and one that opens or reshapes a cluster moves where copies land."""
-    if ruling.decision.verdict == "unrelated":
-        return False
-    return not ruling.exact or bool(ruling.displaced or ruling.former)
