@@ -36,7 +36,7 @@ from redis.asyncio.client import Pipeline
 from crawler.models import Version
 from crawler.store.generations import old
 from crawler.store.keys import Keys, url_doc
-from crawler.store.reads import Read, run
+from crawler.store.reads import Read, both, run
 from crawler.store.texts import VersionTexts
 from crawler.store.tracked import TrackedArticle, stored_fields
 
@@ -68,17 +68,18 @@ class ArticleStore:
         self.texts = VersionTexts(redis, keys)
 
     async def get(self, story: str, doc: str) -> TrackedArticle | None:
-        return TrackedArticle.parse(
-            story, doc, await self._redis.hgetall(self._keys.article(story, doc))
+        return await run(self._redis, self.get_read(story, doc))
+
+    def get_read(self, story: str, doc: str) -> Read[TrackedArticle | None]:
+        """:meth:`get` as a :class:`~crawler.store.reads.Read`."""
+        return Read(
+            lambda pipe: pipe.hgetall(self._keys.article(story, doc)),
+            lambda replies: TrackedArticle.parse(story, doc, replies[0]),
         )
 
     async def state(self, story: str, doc: str) -> tuple[TrackedArticle | None, str | None]:
         """The tracked article and its verdict (None: never judged), in one round trip."""
-        async with self._redis.pipeline(transaction=False) as pipe:
-            pipe.hgetall(self._keys.article(story, doc))
-            self._queue_judgement(pipe, story, doc)
-            raw, *found = await pipe.execute()
-        return TrackedArticle.parse(story, doc, raw), _judged(found)[0]
+        return await run(self._redis, self._state_read(story, doc))
 
     async def doc_for_url(self, story: str, url: str) -> str:
         """The document a URL a user names is tracked as (through the link alias)."""
@@ -86,12 +87,8 @@ class ArticleStore:
         return await self.doc_for_link(story, link) or link
 
     async def doc_for_link(self, story: str, link_hash: str) -> str | None:
-        key = self._keys.alias(story)
-        async with self._redis.pipeline(transaction=False) as pipe:
-            pipe.hget(key, link_hash)
-            pipe.hget(old(key), link_hash)
-            value, older = await pipe.execute()
-        return await self._carried(key, link_hash, value, older)
+        found = await run(self._redis, self._alias_read(story, link_hash))
+        return await self._carried(story, link_hash, *found)
 
     async def lookup(
         self, story: str, link_hash: str
@@ -99,26 +96,16 @@ class ArticleStore:
         """The document a link is tracked as (through its alias; the link's own when it has
         none), that tracked article and its verdict: :meth:`doc_for_link` and :meth:`state`
         in one round trip, two when the link is an alias of another document."""
-        key = self._keys.alias(story)
-        async with self._redis.pipeline(transaction=False) as pipe:
-            pipe.hget(key, link_hash)
-            pipe.hget(old(key), link_hash)
-            pipe.hgetall(self._keys.article(story, link_hash))
-            self._queue_judgement(pipe, story, link_hash)
-            value, older, raw, *found = await pipe.execute()
-        doc = await self._carried(key, link_hash, value, older) or link_hash
-        if doc == link_hash:
-            return doc, TrackedArticle.parse(story, doc, raw), _judged(found)[0]
-        return doc, *await self.state(story, doc)
+        read = both(self._alias_read(story, link_hash), self._state_read(story, link_hash))
+        alias, state = await run(self._redis, read)
+        doc = await self._carried(story, link_hash, *alias) or link_hash
+        return (doc, *state) if doc == link_hash else (doc, *await self.state(story, doc))
 
     async def get_many(self, story: str, docs: Iterable[str]) -> ByDoc:
         """:meth:`get` of each of ``docs``, in one round trip (none for no docs)."""
-        wanted = list(dict.fromkeys(docs))
-        return await run(self._redis, self.get_many_read(story, wanted)) if wanted else {}
+        return await run(self._redis, self.get_many_read(story, docs))
 
-    def get_many_read(
-        self, story: str, docs: Iterable[str]
-    ) -> Read[dict[str, TrackedArticle | None]]:
+    def get_many_read(self, story: str, docs: Iterable[str]) -> Read[ByDoc]:
         """:meth:`get_many` as a :class:`~crawler.store.reads.Read`."""
         wanted = list(dict.fromkeys(docs))
 
@@ -136,13 +123,33 @@ class ArticleStore:
         return Read(lambda pipe: self._queue_judgement(pipe, story, doc), _judged)
 
     async def _carried(
-        self, key: str, link_hash: str, value: bytes | None, older: bytes | None
+        self, story: str, link_hash: str, value: bytes | None, older: bytes | None
     ) -> str | None:
         """An alias found in the older generation only is in use: carried over to this one."""
         if value is None and older is not None:
-            await self._redis.hset(key, link_hash, older)
+            await self._redis.hset(self._keys.alias(story), link_hash, older)
             value = older
         return value.decode() if value else None
+
+    def _alias_read(self, story: str, link_hash: str) -> Read[tuple[bytes | None, bytes | None]]:
+        """The link's alias in this generation and in the older one."""
+        key = self._keys.alias(story)
+
+        def queue(pipe: Pipeline) -> None:
+            pipe.hget(key, link_hash)
+            pipe.hget(old(key), link_hash)
+
+        return Read(queue, lambda replies: (replies[0], replies[1]))
+
+    def _state_read(self, story: str, doc: str) -> Read[tuple[TrackedArticle | None, str | None]]:
+        def queue(pipe: Pipeline) -> None:
+            pipe.hgetall(self._keys.article(story, doc))
+            self._queue_judgement(pipe, story, doc)
+
+        def parse(replies: list[Any]) -> tuple[TrackedArticle | None, str | None]:
+            return TrackedArticle.parse(story, doc, replies[0]), _judged(replies[1:])[0]
+
+        return Read(queue, parse)
 
     async def verdict(self, story: str, doc: str) -> str | None:
         """``related`` | ``duplicate`` | ``unrelated`` | None (never judged)."""

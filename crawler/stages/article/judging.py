@@ -210,13 +210,15 @@ class Judge:
         """The tracked articles of ``docs`` — read as their claims are watched, in the same
         round trip — and of their clusters' representatives (a second one, when needed)."""
         articles = self._store.articles
-        read = articles.get_many_read(story, [d for d in docs if d != SEED_DOC])
+        wanted = [d for d in docs if d != SEED_DOC]
         if watch is not None:
-            found = await watch.read(read, [f"doc:{doc}" for doc in docs])
+            found = await watch.read(
+                articles.get_many_read(story, wanted), [f"doc:{d}" for d in docs]
+            )
         else:
-            found = await articles.get_many(story, (d for d in docs if d != SEED_DOC))
+            found = await articles.get_many(story, wanted)
         reps = {a.cluster for a in found.values() if a is not None and a.cluster}
-        found |= await self._store.articles.get_many(story, reps - {SEED_DOC} - set(found))
+        found |= await articles.get_many(story, reps - {SEED_DOC} - set(found))
         return found
 
     def writes(self, story: StoryConfig, page: Page, ruling: Ruling, fp: Fingerprint) -> WriteSet:

@@ -105,8 +105,7 @@ class RevisionTracker:
         watch: Watch,
     ) -> tuple[WriteSet, str]:
         articles = self._store.articles
-        read = articles.get_many_read(story.id, [tracked.doc])  # as the claims are watched
-        current = (await watch.read(read))[tracked.doc] or tracked
+        current = await watch.read(articles.get_read(story.id, tracked.doc)) or tracked  # guarded
         if page.content_hash == current.content_hash:
             return await self._unchanged(current, stamps)
         known = await articles.number_for_hash(story.id, tracked.doc, page.content_hash)
