@@ -235,6 +235,19 @@ class Probe:
                 kinds[kind] = kinds.get(kind, 0) + int(used or 0)
         return kinds
 
+    def overhead(self) -> dict[str, int]:
+        """What ``used_memory`` holds outside the keys (``MEMORY STATS``: script caches, client
+        buffers, the keyspace's own tables), read after the run's figures: not counted."""
+        raw: list[Any] = cast(list[Any], self.client.execute_command("MEMORY", "STATS"))
+        stats = dict(zip(raw[::2], raw[1::2], strict=True))
+        wanted = ("lua.caches", "functions.caches", "clients.normal", "aof.buffer")
+        out = {name: int(stats[name.encode()]) for name in wanted if name.encode() in stats}
+        db = stats.get(b"db.0")
+        if isinstance(db, list):  # the keyspace's hash tables: per-key overhead
+            for name, value in zip(db[::2], db[1::2], strict=True):
+                out[name.decode().removeprefix("overhead.")] = int(value)
+        return out
+
     def calibrate(self) -> None:
         """Check the own-command arithmetic on the idle server (nothing else connected)."""
         before = self.start()

@@ -106,6 +106,7 @@ def print_run(number: int, variant: str, run: dict[str, Any]) -> None:
         f"commands, {run['redis_bytes_per_article']} bytes stored\n"
         f"    top commands per article: {run['top_commands_per_article']}\n"
         f"    stored bytes per article by key: {run['redis_bytes_per_article_by_key']}\n"
+        f"    outside the keys: {run['redis_overhead_bytes_per_article']}\n"
         f"    events: {checks['events_emitted']} emitted, {checks['events_delivered']} delivered "
         f"({checks['events_by_type']}), {checks['duplicates']} duplicates, "
         f"{checks['clusters']} clusters; {_checks(checks)}; exit {run['exit_codes']}",

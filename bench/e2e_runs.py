@@ -214,6 +214,7 @@ def run_variant(bench: Bench, variant: str, work: Path) -> dict[str, Any]:
             stats = _tally(ran.processes[0])
         server["peak_rss_kb"] = proc_peak_rss_kb(store_pid)
         server["by_kind"] = probe.memory_by_kind()
+        server["overhead"] = probe.overhead()
         probe.close()
     site = site_get(bench, "/_stats")
     checks = check(site["pages"], outbox, read_jsonl(work / "alerts.jsonl"))
@@ -265,6 +266,9 @@ def figures(
         "commands_per_article": round(server["commands"] / n, 1),
         "redis_bytes_per_article": round(server["used_memory"] / n),
         "redis_bytes_per_article_by_key": {kind: round(used / n) for kind, used in heavy},
+        "redis_overhead_bytes_per_article": {
+            name: round(used / n) for name, used in server["overhead"].items() if used
+        },
         "net_bytes_in_per_article": round(server["net_in"] / n),
         "net_bytes_out_per_article": round(server["net_out"] / n),
         "top_commands_per_article": {name: round(calls / n, 1) for name, calls in top},

@@ -67,8 +67,10 @@ async def test_forgetting_the_first_owner_hands_its_fields_to_a_copy(store: Stor
     assert sorted(await store.index.fingerprints(S, ["copy1", "copy2"])) == ["copy1", "copy2"]
     match = await store.index.find_copy(S, fp, 0.3)
     assert match is not None and (match.doc, match.similarity) == ("copy1", 1.0)
-    near = await store.index.candidates(S, fingerprint(EDITED))  # its buckets and anchors
-    assert [d for d, _ in near] == ["copy1", "copy2"]  # copy2: by its sentence keys alone
+    near = await store.index.candidates(S, fingerprint(EDITED))  # its buckets, anchors and
+    assert [d for d, _ in near] == ["copy1"]  # sentence keys: copy2 is reached through copy1
+    sentence_keys = await store.redis.hgetall(k.sentence_keys(S))
+    assert sentence_keys and set(sentence_keys.values()) == {b"copy1"}
     bands = [
         await store.redis.hget(k.lsh(S, b), key) for b, key in enumerate(band_keys(fp.signature))
     ]
@@ -79,7 +81,8 @@ async def test_forgetting_the_first_owner_hands_its_fields_to_a_copy(store: Stor
     assert (await store.index.find_copy(S, fp, 0.3)).doc == "copy1"  # type: ignore[union-attr]
     await _forget(store, "copy1", fp)  # the last one: nothing of the text is left
     assert await store.index.find_copy(S, fp, 0.3) is None
-    for key in (k.exact(S), k.signatures(S), k.fingerprints(S), k.holders(S), k.anchors(S)):
+    families = (k.exact(S), k.signatures(S), k.fingerprints(S), k.holders(S), k.anchors(S))
+    for key in (*families, k.sentence_keys(S)):
         assert await store.redis.hlen(key) == 0
     assert all([await store.redis.hlen(k.lsh(S, b)) == 0 for b in range(BANDS)])
 
@@ -133,13 +136,14 @@ async def test_the_ranking_is_the_one_computed_before_issue_11(store: Store) -> 
 
 async def test_inserts_index_what_they_indexed_before_issue_11(store: Store) -> None:
     """The exact hashes, buckets, anchors and sentence keys hold what the previous code wrote
-    for the same inserts (byte-identical copies included); only ``sig`` is smaller."""
+    for the same inserts, but for byte-identical copies, which stay out of the sentence keys
+    (their first stands for them); ``sig`` and the sentence keys are smaller."""
     old = Store(store.redis, f"{store.keys.prefix}old:")
     texts = _corpus(40)
     docs = [(f"d{i:02}", texts[i % 30]) for i in range(40)]  # d30…d39 copy d00…d09
-    for doc, text in docs:
+    for i, (doc, text) in enumerate(docs):
         await _add(store, doc, fingerprint(text))
-        await _add_the_old_way(store.redis, old, doc, fingerprint(text))
+        await _add_the_old_way(store.redis, old, doc, fingerprint(text), sentences=i < 30)
     families = [lambda k: k.exact(S), lambda k: k.anchors(S), lambda k: k.sentence_keys(S)]
     families += [lambda k, b=b: k.lsh(S, b) for b in range(BANDS)]
     for family in families:
@@ -181,8 +185,11 @@ return 0
 """
 
 
-async def _add_the_old_way(redis: Redis, store: Store, doc: str, fp: Fingerprint) -> None:
-    """What ``queue_add`` wrote before issue 11 (its code, verbatim)."""
+async def _add_the_old_way(
+    redis: Redis, store: Store, doc: str, fp: Fingerprint, sentences: bool = True
+) -> None:
+    """What ``queue_add`` wrote before issue 11 (its code, verbatim; ``sentences=False``: but
+    the sentence keys)."""
     k = store.keys
     async with redis.pipeline(transaction=True) as pipe:
         pipe.hsetnx(k.exact(S), fp.exact, doc)
@@ -191,7 +198,7 @@ async def _add_the_old_way(redis: Redis, store: Store, doc: str, fp: Fingerprint
             pipe.hsetnx(k.lsh(S, band), key, doc)
         for anchor in fp.anchors:
             pipe.hsetnx(k.anchors(S), anchor, doc)
-        if fp.keys:
+        if fp.keys and sentences:
             pipe.eval(_REMEMBER, 1, k.sentence_keys(S), doc, *fp.keys, SENTENCE_BUCKET)
         await pipe.execute()
 

@@ -14,23 +14,22 @@ many articles of one story (a stock sentence, a common stem), so it remembers it
 ``SENTENCE_BUCKET`` documents. Only tracked articles (related and copies, and the seed) are
 indexed; unrelated ones are not.
 
-Fingerprints are content-addressed: a document's ``sig`` field is a reference to
-``fp[content key]`` (an xxh3 hash of the fingerprint's bytes), stored once however many
-byte-identical copies there are; ``fp-docs`` lists the documents holding it, the first of
-which indexes the text (an exact copy adds nothing but its reference and its sentence keys).
-When that first document is removed (retention) while copies remain, the next one inherits
-its exact-hash, bucket and anchor fields, so the copies stay findable exactly as before and
-nothing is lost. A store written before issue 11 needs no migration and loses nothing: a
-``sig`` field holding a whole fingerprint (a document indexed the old way) is read, ranked and
-removed as before; new inserts use references, and the first copy of an old owner's text moves
-that owner's fingerprint to ``fp``.
+Fingerprints are content-addressed: a document's ``sig`` field is a reference to ``fp[content
+key]`` (an xxh3 hash of the fingerprint's bytes), stored once however many byte-identical
+copies there are; ``fp-docs`` lists the documents holding it, the first of which indexes the
+text (an exact copy adds nothing but its reference: a lookup finds the first, which stands for
+them all). When that first document is removed (retention) while copies remain, the next one
+inherits its exact-hash, bucket, anchor and sentence-key entries, so the copies stay findable
+exactly as before and nothing is lost. A store written before issue 11 needs no migration and
+loses nothing: a ``sig`` field holding a whole fingerprint (a document indexed the old way) is
+read, ranked and removed as before; new inserts use references, and the first copy of an old
+owner's text moves that owner's fingerprint to ``fp``.
 
 Memory per indexed article (``bench/dedup.py``): the fingerprint (signature 516 bytes, the
 3-gram set 4 bytes a shingle, the sentence sketch ~4 bytes a content word), ``BANDS`` band
 fields, about one anchor per ``ANCHOR_EVERY`` shingles and two sentence keys per sentence —
-about 5 KB for a 350-word article. A byte-identical copy costs its reference (~40 bytes),
-its id in the text's ``fp-docs`` entry and in each of its sentence keys: ~0.6 KB for the
-same article, instead of ~4.2 KB before issue 11.
+about 5 KB for a 350-word article. A byte-identical copy costs its reference (~40 bytes) and
+its id in the text's ``fp-docs`` entry: under 0.1 KB, instead of ~4.2 KB before issue 11.
 """
 
 from __future__ import annotations
@@ -149,10 +148,13 @@ class CopyIndex:
 
     def queue_forget(self, pipe: Pipeline, story: str, doc: str, fp: Fingerprint) -> None:
         """Remove an archived ``doc`` (indexed with ``fp``; the retention sweep): its reference
-        or signature, and every exact-hash, bucket and anchor field that still names it — each
-        passes to the next document holding the same fingerprint, if one is left."""
-        keys = [*self._holding(story), self._keys.anchors(story), *self._bands(story)]
-        args = [doc, fp.exact, *band_keys(fp.signature), *fp.anchors]
+        or signature, and every exact-hash, bucket, anchor and sentence-key entry that still
+        names it — each passes to the next document holding the same fingerprint, if one is
+        left."""
+        k = self._keys
+        keys = [*self._holding(story), k.anchors(story), k.sentence_keys(story)]
+        keys += self._bands(story)
+        args = [doc, fp.exact, len(fp.anchors), *band_keys(fp.signature), *fp.anchors, *fp.keys]
         pipe.eval(lua.FORGET, len(keys), *keys, *args)
 
     def _holding(self, story: str) -> list[str]:

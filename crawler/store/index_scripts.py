@@ -6,8 +6,11 @@ fingerprint written before issue 11 (:meth:`crawler.core.dedup.Fingerprint.to_by
 shorter than ``RECORD_MIN`` bytes) or a *reference* ``"=" + content key``: the fingerprint is
 then ``fp[content key]``, stored once for every document whose fingerprint is byte-identical,
 and ``fp-docs[content key]`` lists those documents ("d1 d2 …"). The first of them indexes the
-text (exact hash, bands, anchors); the others, exact copies, only join the sentence keys (as
-every insert always did). A copy of a text whose first owner was indexed before issue 11 moves
+text (exact hash, bands, anchors, sentence keys); the others, exact copies, add nothing
+but their reference: a lookup reaches them through the first (the exact hash names it, and a
+near copy is judged against the one text they share). Exact copies joined the sentence keys
+too until the store's bytes were cut (issue 11); such entries stay readable and leave with
+their documents. A copy of a text whose first owner was indexed before issue 11 moves
 that owner's fingerprint to ``fp`` (a reference replaces it), so old stores shrink as copies
 arrive. String order is compared byte by byte (Lua's ``<`` follows the server's locale), so
 the ranking is Python's ``sorted`` on bytes.
@@ -169,23 +172,26 @@ if owns then
   end
   hset(KEYS[5], missing)
 end
-local fields, cap = slice(ARGV, 7 + bands + anchors, #ARGV), tonumber(ARGV[5])
-local before, flat = hmget(KEYS[6], fields), {}
-for i = 1, #fields do
-  local ids = {doc}
-  for id in string.gmatch(before[i] or '', '%S+') do
-    if id ~= doc and #ids < cap then ids[#ids + 1] = id end
+if owns then
+  local fields, cap = slice(ARGV, 7 + bands + anchors, #ARGV), tonumber(ARGV[5])
+  local before, flat = hmget(KEYS[6], fields), {}
+  for i = 1, #fields do
+    local ids = {doc}
+    for id in string.gmatch(before[i] or '', '%S+') do
+      if id ~= doc and #ids < cap then ids[#ids + 1] = id end
+    end
+    flat[#flat + 1] = fields[i]; flat[#flat + 1] = table.concat(ids, ' ')
   end
-  flat[#flat + 1] = fields[i]; flat[#flat + 1] = table.concat(ids, ' ')
+  hset(KEYS[6], flat)
 end
-hset(KEYS[6], flat)
 return owns and 1 or 0
 """
 )
 
-# KEYS: exact, sig, fp, fp-docs, anchor, lsh 0..n-1;  ARGV: doc, text hash, n band keys,
-# anchors.  Every field that names doc passes to the next document holding the same
-# fingerprint (its heir), or is deleted when none is left.  Reply: the heir or ""
+# KEYS: exact, sig, fp, fp-docs, anchor, sentence, lsh 0..n-1;  ARGV: doc, text hash, anchor
+# count, n band keys, anchors, sentence keys.  Every field that names doc passes to the next
+# document holding the same fingerprint (its heir), or is deleted when none is left; in the
+# sentence keys the heir takes doc's place, or doc leaves the list.  Reply: the heir or ""
 FORGET = (
     _HELPERS
     + """
@@ -199,9 +205,24 @@ local function pass(key, field)
   end
 end
 pass(KEYS[1], ARGV[2])
-local bands = #KEYS - 5
-for i = 1, bands do pass(KEYS[5 + i], ARGV[2 + i]) end
-for i = 3 + bands, #ARGV do pass(KEYS[5], ARGV[i]) end
+local bands, anchors = #KEYS - 6, tonumber(ARGV[3])
+for i = 1, bands do pass(KEYS[6 + i], ARGV[3 + i]) end
+for i = 4 + bands, 3 + bands + anchors do pass(KEYS[5], ARGV[i]) end
+local fields = slice(ARGV, 4 + bands + anchors, #ARGV)
+local before, flat, gone = hmget(KEYS[6], fields), {}, {}
+for i = 1, #fields do
+  local ids, named, seen = {}, false, {}
+  for id in string.gmatch(before[i] or '', '%S+') do
+    if id == doc then named = true; id = heir or '' end
+    if id ~= '' and not seen[id] then seen[id] = true; ids[#ids + 1] = id end
+  end
+  if named and #ids > 0 then flat[#flat + 1] = fields[i]; flat[#flat + 1] = table.concat(ids, ' ')
+  elseif named then gone[#gone + 1] = fields[i] end
+end
+hset(KEYS[6], flat)
+for i = 1, #gone, 1000 do
+  redis.call('HDEL', KEYS[6], unpack(gone, i, math.min(i + 999, #gone)))
+end
 return heir or ''
 """
 )
