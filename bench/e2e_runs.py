@@ -33,6 +33,7 @@ from bench.e2e_check import check, read_jsonl
 from bench.e2e_measure import Launched, Probe, machine_busy, proc_cpu, proc_peak_rss_kb
 from bench.e2e_profile import attach, summary
 from crawler.store.embedded import EmbeddedValkey
+from crawler.store.outbox import decode
 
 VARIANTS = {
     "a": "newswatch run --once",
@@ -157,7 +158,7 @@ def events_of(variant: str, probe: Probe) -> tuple[list[dict[str, Any]], dict[st
         return [json.loads(raw) for raw in client.lrange("base:events", 0, -1)], {}
     entries = client.xrange(f"{PREFIX}events", "-", "+")
     stats = client.hgetall(f"{PREFIX}stats")
-    return [json.loads(fields[b"event"]) for _, fields in entries], {
+    return [event for _, fields in entries if (event := decode(fields)) is not None], {
         k.decode(): int(v) for k, v in stats.items()
     }
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import random
 import time
 from collections.abc import Callable
@@ -19,6 +18,7 @@ from crawler.core import cadence
 from crawler.errors import ConfigError, HTTPStatusError
 from crawler.runtime import open_runtime
 from crawler.store import Store
+from crawler.store.outbox import decode
 from tests.conftest import LocalSite
 
 NOW = datetime.now(UTC).replace(microsecond=0)
@@ -42,7 +42,7 @@ def items(count: int, every: timedelta, start: int = 0) -> list[tuple[str, str, 
 
 
 async def _events(store: Store) -> list[dict[str, Any]]:
-    return [json.loads(f[b"event"]) for _, f in await store.redis.xrange(store.keys.events)]
+    return [e for _, f in await store.redis.xrange(store.keys.events) if (e := decode(f))]
 
 
 async def _due_in(store: Store, url: str) -> float:

@@ -16,7 +16,6 @@ only they need (job latency buckets, events by type).
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -25,6 +24,7 @@ from redis.asyncio import Redis
 from redis.asyncio.client import Pipeline
 
 from crawler.store.keys import Keys
+from crawler.store.outbox import decode
 
 JOB_BUCKETS = (0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0, 120.0)
 SCAN_BATCH = 500
@@ -35,7 +35,9 @@ local entries = redis.call('XRANGE', KEYS[1], '(' .. last, '+', 'COUNT', tonumbe
 for _, entry in ipairs(entries) do
   local fields = entry[2]
   for i = 1, #fields, 2 do
-    if fields[i] == 'event' then
+    if fields[i] == 'type' then
+      redis.call('HINCRBY', KEYS[2], 't:' .. fields[i + 1], 1)
+    elseif fields[i] == 'event' then  -- an entry written before events were compressed
       local ok, event = pcall(cjson.decode, fields[i + 1])
       local kind = (ok and type(event) == 'table' and event['type']) or 'unknown'
       redis.call('HINCRBY', KEYS[2], 't:' .. tostring(kind), 1)
@@ -148,8 +150,9 @@ def queue_counts(pipe: Pipeline, key: str, counters: Mapping[str, int]) -> None:
 def _decoded(entries: list[Any]) -> list[tuple[str, dict[str, Any]]]:
     out = []
     for entry_id, fields in entries:
-        if fields and b"event" in fields:
-            out.append((_text(entry_id), json.loads(fields[b"event"])))
+        event = decode(fields) if fields else None
+        if event is not None:
+            out.append((_text(entry_id), event))
     return out
 
 
