@@ -17,6 +17,12 @@
   than the server's 16 KiB read buffer, or one the kernel delivers in pieces, counts as more
   than one, so the figure is an upper bound (``total_writes_processed``, the reply writes, is
   reported beside it as a cross-check). No MONITOR, no CLIENT LIST sampling.
+* **Bytes per stored article** are the ``used_memory`` delta less what stays when every key
+  is gone (:meth:`Probe.residue`, a ``FLUSHALL SYNC`` once everything else is read): the
+  server's fixed costs of having served the run, chiefly the per-command latency histograms
+  (``latency-tracking``, ~25 KB for each command name first used, ~1 MB for newswatch's 40 or
+  so), which a store of ten times as many articles holds once too. That residue is reported
+  beside the figure (``redis_fixed_bytes``), and so is the plain delta.
 * **The bench's own commands** (the snapshots and the completion probe) go through one
   connection that counts what it sends (:class:`Probe`) and are subtracted: between two
   snapshots the server has processed the first snapshot's INFO and the probes' commands, and
@@ -238,7 +244,8 @@ class Probe:
     def overhead(self) -> dict[str, int]:
         """What ``used_memory`` holds outside the keys (``MEMORY STATS``: script caches, client
         buffers, the keyspace's own tables), read after the run's figures: not counted."""
-        raw: list[Any] = cast(list[Any], self.client.execute_command("MEMORY", "STATS"))
+        client: Any = self.client
+        raw: list[Any] = client.execute_command("MEMORY", "STATS")
         stats = dict(zip(raw[::2], raw[1::2], strict=True))
         wanted = ("lua.caches", "functions.caches", "clients.normal", "aof.buffer")
         out = {name: int(stats[name.encode()]) for name in wanted if name.encode() in stats}
@@ -247,6 +254,14 @@ class Probe:
             for name, value in zip(db[::2], db[1::2], strict=True):
                 out[name.decode().removeprefix("overhead.")] = int(value)
         return out
+
+    def residue(self, before: ServerSnapshot) -> int:
+        """``used_memory`` since ``before`` once every key is deleted (the run's fixed costs:
+        latency histograms, script caches). Empties the store: call it last."""
+        client: Any = self.client
+        client.execute_command("FLUSHALL", "SYNC")
+        used = int(client.info("memory")["used_memory"])
+        return used - before.used_memory
 
     def calibrate(self) -> None:
         """Check the own-command arithmetic on the idle server (nothing else connected)."""

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import shutil
 import statistics
 import sys
 import time
@@ -216,6 +217,9 @@ def run_variant(bench: Bench, variant: str, work: Path) -> dict[str, Any]:
         server["peak_rss_kb"] = proc_peak_rss_kb(store_pid)
         server["by_kind"] = probe.memory_by_kind()
         server["overhead"] = probe.overhead()
+        keep = work / "store" / "appendonlydir"  # the run's data, kept as it ended (--keep)
+        shutil.copytree(keep, work / "store-at-end", dirs_exist_ok=True)
+        server["residue"] = probe.residue(before)
         probe.close()
     site = site_get(bench, "/_stats")
     checks = check(site["pages"], outbox, read_jsonl(work / "alerts.jsonl"))
@@ -245,7 +249,8 @@ def figures(
     first = timing["first_request"]
     top = sorted(server["calls"].items(), key=lambda kv: -kv[1])[:10]
     kinds = dict(server["by_kind"])
-    kinds["(not in keys)"] = server["used_memory"] - sum(kinds.values())
+    stored = server["used_memory"] - server["residue"]
+    kinds["(not in keys)"] = stored - sum(kinds.values())
     heavy = sorted(kinds.items(), key=lambda kv: -kv[1])[:10]
     return {
         "articles": n,
@@ -265,7 +270,9 @@ def figures(
         "round_trips_per_article": round(server["round_trips"] / n, 1),
         "reply_writes_per_article": round(server["reply_writes"] / n, 1),
         "commands_per_article": round(server["commands"] / n, 1),
-        "redis_bytes_per_article": round(server["used_memory"] / n),
+        "redis_bytes_per_article": round(stored / n),
+        "redis_used_memory_delta_per_article": round(server["used_memory"] / n),
+        "redis_fixed_bytes": server["residue"],
         "redis_bytes_per_article_by_key": {kind: round(used / n) for kind, used in heavy},
         "redis_overhead_bytes_per_article": {
             name: round(used / n) for name, used in server["overhead"].items() if used
