@@ -118,7 +118,10 @@ async def test_a_feed_poll_releases_its_entries_in_one_job(
     async with open_runtime(make_settings(feed=[{"url": feed}])) as runtime:
         summary = await once(runtime)
         room = runtime.store.waiting
+        keys = [room.feed_key(feed), room.host_key(source_of(links[0]))]
+        left = [await runtime.store.redis.zcard(key) for key in keys]  # before any pruning
         held = await room.outstanding([room.feed_key(feed)])
     assert summary.queued == 3 and summary.jobs == 3  # three entries, each its outcome
+    assert left == [0, 0]  # the batch freed its rooms as it ended
     assert held == {room.feed_key(feed): 0}
     assert all(site.hits[f"/news/report-{n}"] == 1 for n in range(3))

@@ -31,8 +31,9 @@ from crawler.errors import ExtractError, FetchError, StoreError
 from crawler.models import ArticleJob
 from crawler.runtime import Runtime
 from crawler.stages.article.pipeline import JobTiming
+from crawler.store.queue import batch_id
 from crawler.store.readouts import job_counter
-from crawler.store.waiting import Waiting
+from crawler.store.waiting import Waiting, holders
 
 log = logging.getLogger(__name__)
 
@@ -117,7 +118,17 @@ async def _batch(runtime: Runtime, entries: list[Waiting], ctx: dict[str, Any]) 
         except Exception:  # as a job of its own would: this entry fails, the others go on
             log.exception("%s: failed", entry.link)
             outcomes.append("failed")
+    await _free_rooms(runtime, entries)
     return " ".join(outcomes)
+
+
+async def _free_rooms(runtime: Runtime, entries: list[Waiting]) -> None:
+    """The batch ended: its entries' rooms are free (those handed back hold their own)."""
+    names = holders(batch_id(runtime.store.keys, entries), len(entries))
+    try:
+        await runtime.store.waiting.finished(names, entries)
+    except (StoreError, RedisError) as exc:  # the next count prunes them instead
+        log.info("store unavailable while freeing a batch's rooms (%s)", exc)
 
 
 async def _hand_back(

@@ -53,6 +53,11 @@ def job_id(keys: Keys, job: ArticleJob) -> str:
     return keys.job("new", job.story, doc)
 
 
+
+def batch_id(keys: Keys, entries: Sequence[Waiting]) -> str:
+    """The id of the batch job carrying ``entries`` (the same entries: the same id)."""
+    return keys.job("batch", stable_hash("\n".join(e.job_id for e in entries), 8))
+
 class JobQueue:
     """The arq pool of the article queue (``{p}queue``), owned by the runtime."""
 
@@ -74,7 +79,7 @@ class JobQueue:
         if len(entries) == 1:
             await self.enqueue_waiting(entries[0])
             return [entries[0].job_id]
-        batch = self._keys.job("batch", stable_hash("\n".join(e.job_id for e in entries), 8))
+        batch = batch_id(self._keys, entries)
         await self._send({"batch": [e.fields() for e in entries]}, batch)
         return holders(batch, len(entries))
 

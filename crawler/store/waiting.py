@@ -9,8 +9,9 @@
   when the job ends for good: done, failed, or out of tries); finished ids are pruned before
   each count, so the counts never drift, whatever crashed. An entry released in a batch job
   (several entries of one feed in one arq job, :mod:`crawler.store.queue`) holds its room as
-  ``{batch id}#{i}`` (:func:`holders`) until the batch ends; one the batch hands back as its
-  own job holds it under its own id.
+  ``{batch id}#{i}`` (:func:`holders`) until the batch ends — the batch frees them as it
+  ends (:meth:`WaitingRoom.finished`), the pruning catches what a crash left — and one the
+  batch hands back as its own job holds it under its own id.
 """
 
 from __future__ import annotations
@@ -169,6 +170,17 @@ class WaitingRoom:
             by_key.setdefault(self.host_key(entry.host), {})[name] = now
         for key, members in by_key.items():
             pipe.zadd(key, members)
+
+    async def finished(self, names: Sequence[str], entries: Sequence[Waiting]) -> None:
+        """The jobs ``names`` (holding ``entries``' rooms, one each) ended: free their rooms."""
+        by_key: dict[str, list[str]] = {}
+        for entry, name in zip(entries, names, strict=True):
+            by_key.setdefault(self.feed_key(entry.feed), []).append(name)
+            by_key.setdefault(self.host_key(entry.host), []).append(name)
+        async with self._redis.pipeline(transaction=False) as pipe:
+            for key, members in by_key.items():
+                pipe.zrem(key, *members)
+            await pipe.execute()
 
     async def _forget_if_empty(self, feed: str) -> None:
         script = """
