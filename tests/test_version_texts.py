@@ -8,6 +8,8 @@ text.
 
 from __future__ import annotations
 
+import json
+import zlib
 from dataclasses import replace
 from datetime import UTC, datetime
 
@@ -16,7 +18,7 @@ import pytest
 from crawler.errors import StoreError
 from crawler.models import Fact, Version
 from crawler.store import Store, TrackedArticle
-from crawler.store.texts import INLINE, body_id, encode_version
+from crawler.store.texts import INLINE, PACKED, POINTER, body_id, encode_version, version_fields
 
 TEXT = (
     "Almaty airport reopened on Sunday after five days of unrest, officials said. "
@@ -165,3 +167,21 @@ async def test_a_missing_text_is_a_store_error_not_an_empty_version(store: Store
     with pytest.raises(StoreError, match="missing"):
         await store.articles.version("s", "d1", 1)
     assert await store.articles.version("s", "d1", 2) is None
+
+
+async def test_a_pointer_record_in_plain_zlib_as_written_before_is_still_read(
+    store: Store,
+) -> None:
+    """Pointer records are packed (deflate with the records' dictionary) since issue 11; the
+    ones written before, plain zlib JSON after the body id, read as they did."""
+    copy = await _track(store, "d1", _version())
+    packed = await store.redis.hget(store.keys.versions("s", "d1"), "1")
+    assert packed is not None and packed[1 + 16 : 2 + 16] == PACKED
+    fields = version_fields(_version())
+    del fields["text"]
+    plain = POINTER + body_id(TEXT) + zlib.compress(json.dumps(fields).encode())
+    assert len(packed) < len(plain)
+    await store.redis.hset(store.keys.versions("s", "d1"), "1", plain)
+    assert await store.articles.version("s", "d1", 1) == _version()
+    await _archive(store, copy)
+    assert await _stored(store) == ({}, {})

@@ -23,7 +23,7 @@ from redis.asyncio.client import Pipeline
 
 from crawler.models import Version
 from crawler.store.keys import Keys
-from crawler.store.texts import VersionTexts, encode_version
+from crawler.store.texts import VersionTexts, version_fields
 from crawler.store.tracked import TrackedArticle
 
 
@@ -42,7 +42,7 @@ def compact(article: TrackedArticle, versions: list[Version]) -> bytes:
     ]
     record = {
         "article": article.fields(),
-        "last": json.loads(zlib.decompress(encode_version(last))),  # the version's own fields
+        "last": version_fields(last),  # the version's own fields
         "history": history,
     }
     return zlib.compress(json.dumps(record, ensure_ascii=False).encode("utf-8"), 9)

@@ -1,18 +1,18 @@
 """Tracked articles and their versions.
 
-A version is stored once per distinct content of the article (keyed by the hash of its
-words), compressed (zlib JSON): title, content hash, facts, fetch/publication/modification
-times, the HTTP validators (ETag, Last-Modified) and its text — which is stored once per story
-for every version and copy that has it (:mod:`crawler.store.texts`; versions written before
-are read as they are). The article hash points at the current version (``version``), counts
-the versions stored (``latest``: the next one is ``latest + 1``, no version is read to number
-it) and maps each version's content hash to its number (``h:{hash}`` fields; the versions
-stored before have theirs in ``{p}vh:{s}:{d}``); returning to an earlier content moves the
-pointer back without a new version, so an A → B → A flip-flop is remembered but never alerts
-twice. A newly tracked article's hash leaves out what reads back the same (a canonical URL
-equal to the URL, an empty cluster or publication time). Writers add their commands to a
-transaction (``queue_*``) so that the version, the article and its events land together or
-not at all.
+A version is stored once per distinct content of the article (keyed by the hash of its words),
+compressed (packed JSON, :mod:`crawler.store.texts`): title, content hash, facts,
+fetch/publication/modification times, the HTTP validators (ETag, Last-Modified) and its text —
+which is stored once per story for every version and copy that has it
+(:mod:`crawler.store.texts`; versions written before are read as they are). The article hash
+points at the current version (``version``), counts the versions stored (``latest``: the next
+one is ``latest + 1``, no version is read to number it) and maps each version's content hash to
+its number (``h:{hash}`` fields; the versions stored before have theirs in ``{p}vh:{s}:{d}``);
+returning to an earlier content moves the pointer back without a new version, so an A → B → A
+flip-flop is remembered but never alerts twice. A newly tracked article's hash leaves out what
+reads back the same (a canonical URL equal to the URL, an empty cluster or publication time).
+Writers add their commands to a transaction (``queue_*``) so that the version, the article and
+its events land together or not at all.
 
 Every judged document has a verdict (``seen``): ``related``/``duplicate`` (tracked) or
 ``unrelated``, the latter with the content hash it was judged on, so a publisher's signal can

@@ -53,10 +53,10 @@ def job_id(keys: Keys, job: ArticleJob) -> str:
     return keys.job("new", job.story, doc)
 
 
-
 def batch_id(keys: Keys, entries: Sequence[Waiting]) -> str:
     """The id of the batch job carrying ``entries`` (the same entries: the same id)."""
     return keys.job("batch", stable_hash("\n".join(e.job_id for e in entries), 8))
+
 
 class JobQueue:
     """The arq pool of the article queue (``{p}queue``), owned by the runtime."""
