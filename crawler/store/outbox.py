@@ -11,10 +11,10 @@
   hook added later receives events from then on.
 * An event is stored compressed: its ``type`` in the clear (the tally counts it server-side)
   and ``z``, its compact JSON deflated with a preset dictionary of the events' own keys and
-  stock values (:data:`DICTIONARY`; about a third of the JSON's size — an outbox entry was the
-  largest thing a stored copy kept). Entries written before (one ``event`` field of plain
-  JSON) read as they are. The dictionary is part of the stored format: a different one needs
-  a new field name.
+  stock values (:data:`EVENTS`, :mod:`crawler.store.packing`; about a third of the JSON's size
+  — an outbox entry was the largest thing a stored copy kept). Entries written before (one
+  ``event`` field of plain JSON) read as they are. The dictionary is part of the stored format:
+  a different one needs a new field name.
 * The stream is capped at about ``MAX_EVENTS`` entries (oldest dropped), and the retention
   sweep trims what every hook delivered once it is ``[retention] events`` old
   (:meth:`Outbox.trim_delivered`); ids are remembered by generations of that length.
@@ -23,7 +23,6 @@
 from __future__ import annotations
 
 import json
-import zlib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -35,20 +34,24 @@ from redis.exceptions import ResponseError
 from crawler.models import Event
 from crawler.store.generations import old
 from crawler.store.keys import Keys
+from crawler.store.packing import Packing
 
 MAX_EVENTS = 200_000
 # the keys and stock values of the events (crawler.models.Event.to_json), most common last
-DICTIONARY = (
-    b'"fact":{"kind":"killed","subject":"","value":,"low":,"high":,"qualifier":"","quantity":'
-    b'"exact","role":"total","scope":{},"attribution":"","text":"'
-    b'"previous":"figure":"sources":"change":"revised","reported_at":null,"seen_at":"'
-    b'"article.updated:","diff":"changed_sentences":"added":"removed":"fact.revised:"'
-    b',"relevance":0.0,"shared_terms":[],"seed_relevance":0.0,"profile_relevance":0.0}'
-    b'{"id":"article.related:","type":"article.related","story":"","at":"2026-'
-    b'{"id":"article.duplicate:","type":"article.duplicate","story":"","at":"2026-'
-    b'T00:00:00.000000Z","article":{"url":"https://www.","canonical_url":"https://www.'
-    b'","title":"","source":"","version":1},"duplicate_of":"https://www.'
-    b'","similarity":1.0,"containment":1.0,"changed_sentences":0}'
+EVENTS = Packing(
+    b"",
+    (
+        b'"fact":{"kind":"killed","subject":"","value":,"low":,"high":,"qualifier":"","quantity":'
+        b'"exact","role":"total","scope":{},"attribution":"","text":"'
+        b'"previous":"figure":"sources":"change":"revised","reported_at":null,"seen_at":"'
+        b'"article.updated:","diff":"changed_sentences":"added":"removed":"fact.revised:"'
+        b',"relevance":0.0,"shared_terms":[],"seed_relevance":0.0,"profile_relevance":0.0}'
+        b'{"id":"article.related:","type":"article.related","story":"","at":"2026-'
+        b'{"id":"article.duplicate:","type":"article.duplicate","story":"","at":"2026-'
+        b'T00:00:00.000000Z","article":{"url":"https://www.","canonical_url":"https://www.'
+        b'","title":"","source":"","version":1},"duplicate_of":"https://www.'
+        b'","similarity":1.0,"containment":1.0,"changed_sentences":0}'
+    ),
 )
 # KEYS[1] id set, KEYS[2] stream, KEYS[3] the id set's older generation; ARGV: maxlen, then
 # id/type/compressed triples → number added
@@ -189,23 +192,16 @@ class Outbox:
 
 
 def encode(data: dict[str, Any]) -> bytes:
-    """An event as stored in ``z``: compact JSON, deflated with :data:`DICTIONARY`."""
-    text = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-    deflate = zlib.compressobj(9, zlib.DEFLATED, -15, 9, zlib.Z_DEFAULT_STRATEGY, DICTIONARY)
-    return deflate.compress(text) + deflate.flush()
+    """An event as stored in ``z`` (:data:`EVENTS`)."""
+    return EVENTS.pack(data)
 
 
 def decode(fields: Mapping[bytes, bytes]) -> dict[str, Any] | None:
     """The event of a stream entry's fields (either layout), or None when it holds none."""
     if b"z" in fields:
-        inflate = zlib.decompressobj(-15, DICTIONARY)
-        text = inflate.decompress(fields[b"z"]) + inflate.flush()
-    elif b"event" in fields:
-        text = fields[b"event"]
-    else:
-        return None
-    event: dict[str, Any] = json.loads(text)
-    return event
+        event: dict[str, Any] = EVENTS.unpack(fields[b"z"])
+        return event
+    return json.loads(fields[b"event"]) if b"event" in fields else None
 
 
 def _deliveries(entries: list[Any]) -> list[Delivery]:

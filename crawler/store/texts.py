@@ -19,11 +19,11 @@ A record is one of
   when their article is archived.
 
 The JSON of a record (a pointer's part after the body id, or an inline record) is written as
-:data:`PACKED` + raw deflate with a preset dictionary of the record's own keys and stock
-values (:data:`DICTIONARY`): two thirds of what plain zlib gives for the ~300 bytes of a
-version without its text. Records written before are plain zlib (whose first byte is never
-:data:`PACKED`) and read as they are. The dictionary is part of the stored format: a different
-one needs a new marker.
+:data:`PACKED` + raw deflate with a preset dictionary of the record's own keys and stock values
+(:data:`RECORDS`, :mod:`crawler.store.packing`): two thirds of what plain zlib gives for the
+~300 bytes of a version without its text. Records written before are plain zlib (whose first
+byte is never :data:`PACKED`) and read as they are. The dictionary is part of the stored
+format: a different one needs a new marker.
 
 Writing a version (:meth:`VersionTexts.queue_put`, one script in the caller's MULTI/EXEC)
 adds its record and its text, or, when the text is there already, one more reference.
@@ -52,16 +52,20 @@ from redis.asyncio.client import Pipeline
 from crawler.errors import StoreError
 from crawler.models import Fact, Version
 from crawler.store.keys import Keys
+from crawler.store.packing import Packing
 
 INLINE = 200  # texts shorter than this stay in their record
 POINTER = b"@"
-PACKED = b"\x01"  # raw deflate with DICTIONARY follows (a zlib stream starts with 0x?8)
-DICTIONARY = (
-    b'"facts":[{"kind":"killed","subject":"","value":,"low":,"high":,"qualifier":"",'
-    b'"quantity":"exact","role":"total","scope":{},"attribution":"","text":"'
-    b'"etag":"","last_modified":"","text":"'
-    b'{"number":1,"content_hash":"","title":"","facts":[],"fetched_at":"2026-12-01T00:00:00.'
-    b'000000+00:00","published":null,"modified":null,"etag":"","last_modified":""}'
+PACKED = b"\x01"  # a packed record's marker (a zlib stream starts with 0x?8)
+RECORDS = Packing(
+    PACKED,
+    (
+        b'"facts":[{"kind":"killed","subject":"","value":,"low":,"high":,"qualifier":"",'
+        b'"quantity":"exact","role":"total","scope":{},"attribution":"","text":"'
+        b'"etag":"","last_modified":"","text":"'
+        b'{"number":1,"content_hash":"","title":"","facts":[],"fetched_at":"2026-12-01T00:00:'
+        b'00.000000+00:00","published":null,"modified":null,"etag":"","last_modified":""}'
+    ),
 )
 ID_SIZE = 16  # bytes of a body id
 _ID = "string.sub(record, 2, 17)"  # a pointer record's body id, in Lua
@@ -198,18 +202,14 @@ def _fields(version: Version, with_text: bool) -> dict[str, Any]:
 
 
 def _compress(data: dict[str, Any]) -> bytes:
-    text = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-    deflate = zlib.compressobj(9, zlib.DEFLATED, -15, 9, zlib.Z_DEFAULT_STRATEGY, DICTIONARY)
-    return PACKED + deflate.compress(text) + deflate.flush()
+    return RECORDS.pack(data)
 
 
 def _expand(blob: bytes) -> dict[str, Any]:
-    """The JSON of a record: packed (:func:`_compress`) or plain zlib (written before)."""
-    if blob.startswith(PACKED):
-        inflate = zlib.decompressobj(-15, DICTIONARY)
-        data: dict[str, Any] = json.loads(inflate.decompress(blob[1:]) + inflate.flush())
-    else:
-        data = json.loads(zlib.decompress(blob))
+    """The JSON of a record: packed (:data:`RECORDS`) or plain zlib (written before)."""
+    data: dict[str, Any] = (
+        RECORDS.unpack(blob) if RECORDS.packed(blob) else json.loads(zlib.decompress(blob))
+    )
     return data
 
 

@@ -7,7 +7,9 @@
 * ``{p}tl:{story}:{h}`` hash entry → one :class:`~crawler.core.facts.story.Report` (with its
   effect), and ``{p}tlz:{story}:{h}`` zset entry → when it was reported: the key's timeline,
   ordered and paged, capped at :data:`TIMELINE_CAP` entries (the oldest are dropped; the
-  standing figure is kept apart and never dropped).
+  standing figure is kept apart and never dropped). A report is stored packed
+  (:data:`REPORTS`, :mod:`crawler.store.packing`); those written before as plain JSON read as
+  they are.
 
 Writes are queued into the caller's MULTI/EXEC (``queue_*``) together with the versions and
 events they belong to; an entry is keyed by what defines it (document, version, role), so a
@@ -27,8 +29,22 @@ from crawler.core.facts.ledger import Standing
 from crawler.core.facts.story import SEED_DOC, Report
 from crawler.core.text import stable_hash
 from crawler.store.keys import Keys
+from crawler.store.packing import Packing
 
 TIMELINE_CAP = 500
+# a report's keys and stock values (crawler.core.facts.story.Report.to_json)
+REPORTS = Packing(
+    b"\x01",
+    (
+        b'"effect":"confirmed","effect":"other-event","effect":"superseded","effect":"revised"'
+        b',"role":"total","role":"other-event","quantity":"vague","quantity":"bounded",'
+        b'"cluster":"","reported_at":null,"seen_at":"2026-12-01T00:00:00.000000+00:00",'
+        b'"source":"","version":1},"doc":"'
+        b'{"fact":{"kind":"killed","subject":"people","value":,"low":,"high":null,"qualifier":"",'
+        b'"quantity":"exact","role":"total","scope":{},"attribution":"","text":"'
+        b'"},"article":{"url":"https://www.","canonical_url":"https://www.","title":"'
+    ),
+)
 
 
 def key_hash(key: str) -> str:
@@ -118,12 +134,13 @@ def when(report: Report) -> datetime:
     return report.reported_at or report.seen_at
 
 
-def _encode(report: Report) -> str:
-    return json.dumps(report.to_json(), ensure_ascii=False)
+def _encode(report: Report) -> bytes:
+    return REPORTS.pack(report.to_json())
 
 
 def _decode(raw: bytes) -> Report:
-    return Report.from_json(json.loads(raw))
+    """A stored report: packed, or plain JSON as written before (it starts with ``{``)."""
+    return Report.from_json(REPORTS.unpack(raw) if REPORTS.packed(raw) else json.loads(raw))
 
 
 def _standing(raw: bytes) -> Standing:
