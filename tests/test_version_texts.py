@@ -18,7 +18,16 @@ import pytest
 from crawler.errors import StoreError
 from crawler.models import Fact, Version
 from crawler.store import Store, TrackedArticle
-from crawler.store.texts import INLINE, PACKED, POINTER, body_id, encode_version, version_fields
+from crawler.store.texts import (
+    INLINE,
+    PACKED,
+    POINTER,
+    SHARED,
+    body_id,
+    encode_version,
+    meta_id,
+    version_fields,
+)
 
 TEXT = (
     "Almaty airport reopened on Sunday after five days of unrest, officials said. "
@@ -84,9 +93,10 @@ async def test_byte_identical_copies_share_one_text_until_the_last_is_archived(
     later = replace(_version(), fetched_at=datetime.now(UTC))  # the copy, fetched later
     first = await _track(store, "d1", _version())
     second = await _track(store, "d2", later)
-    body = body_id(TEXT)
+    body, meta = body_id(TEXT), meta_id(_version())
     texts, refs = await _stored(store)
-    assert list(texts) == [body] and refs == {body: b"1"}  # one text; one more version on it
+    assert sorted(texts) == sorted([body, meta])  # one text, one set of shared fields
+    assert refs == {body: b"1", meta: b"1"}  # one more version on each
     for doc in ("d1", "d2"):
         read = await store.articles.version("s", doc, 1)
         assert read is not None and read.text == TEXT
@@ -95,7 +105,7 @@ async def test_byte_identical_copies_share_one_text_until_the_last_is_archived(
 
     await _archive(store, first)
     texts, refs = await _stored(store)
-    assert list(texts) == [body] and refs == {}  # the copy still points at it
+    assert sorted(texts) == sorted([body, meta]) and refs == {}  # the copy still points at it
     kept = await store.articles.version("s", "d2", 1)
     assert kept is not None and kept.text == TEXT
     archived = await store.archive.get("s", "d1")
@@ -108,11 +118,13 @@ async def test_byte_identical_copies_share_one_text_until_the_last_is_archived(
 
 async def test_a_text_shared_three_times_goes_with_its_last_version(store: Store) -> None:
     copies = [await _track(store, f"d{n}", _version()) for n in range(3)]
-    assert (await _stored(store))[1] == {body_id(TEXT): b"2"}
+    assert (await _stored(store))[1] == {body_id(TEXT): b"2", meta_id(_version()): b"2"}
+    records = await store.redis.hvals(store.keys.versions("s", "d1"))
+    assert len(records[0]) < 100  # a copy's record: its ids and its own fields
     for n, copy in enumerate(copies):
         await _archive(store, copy)
         texts, _ = await _stored(store)
-        assert len(texts) == (1 if n < 2 else 0)
+        assert len(texts) == (2 if n < 2 else 0)
     assert await _stored(store) == ({}, {})
 
 
@@ -123,7 +135,7 @@ async def test_versions_of_one_article_with_the_same_text_share_it(store: Store)
         store.articles.queue_version(pipe, "s", "d1", retitled)
         await pipe.execute()
     texts, refs = await _stored(store)
-    assert len(texts) == 1 and list(refs.values()) == [b"1"]
+    assert len(texts) == 3 and refs == {body_id(TEXT): b"1"}  # one text, two titles
     versions = await store.articles.versions("s", "d1")
     assert [(v.number, v.title, v.text) for v in versions] == [
         (1, "Unrest in Kazakhstan", TEXT),
@@ -145,9 +157,9 @@ async def test_a_version_stored_before_texts_were_shared_is_still_read(store: St
 
     copy = await _track(store, "d1", _version())  # a new copy of the same text: stored once
     texts, refs = await _stored(store)
-    assert len(texts) == 1 and refs == {}
+    assert len(texts) == 2 and refs == {}
     await _archive(store, _article("d0", old))  # the old record held no reference to give back
-    assert len((await _stored(store))[0]) == 1
+    assert len((await _stored(store))[0]) == 2
     assert (await store.articles.version("s", "d1", 1)) == _version()
     await _archive(store, copy)
     assert await _stored(store) == ({}, {})
@@ -169,19 +181,29 @@ async def test_a_missing_text_is_a_store_error_not_an_empty_version(store: Store
     assert await store.articles.version("s", "d1", 2) is None
 
 
-async def test_a_pointer_record_in_plain_zlib_as_written_before_is_still_read(
-    store: Store,
-) -> None:
-    """Pointer records are packed (deflate with the records' dictionary) since issue 11; the
-    ones written before, plain zlib JSON after the body id, read as they did."""
-    copy = await _track(store, "d1", _version())
-    packed = await store.redis.hget(store.keys.versions("s", "d1"), "1")
-    assert packed is not None and packed[1 + 16 : 2 + 16] == PACKED
+async def test_a_pointer_record_as_written_before_is_still_read(store: Store) -> None:
+    """Before a version's shared fields were stored apart, a long text's record was ``@`` +
+    the body id + the rest of the version (plain zlib JSON, before records were packed); it
+    reads as it did, and it and a new copy of its text let the text go when both are gone."""
     fields = version_fields(_version())
     del fields["text"]
-    plain = POINTER + body_id(TEXT) + zlib.compress(json.dumps(fields).encode())
-    assert len(packed) < len(plain)
-    await store.redis.hset(store.keys.versions("s", "d1"), "1", plain)
+    old = POINTER + body_id(TEXT) + zlib.compress(json.dumps(fields).encode())
+    await store.redis.hset(store.keys.versions("s", "d0"), "1", old)
+    await store.redis.hset(store.keys.texts("s"), body_id(TEXT), zlib.compress(TEXT.encode()))
+    assert await store.articles.version("s", "d0", 1) == _version()
+    copy = await _track(store, "d1", _version())
+    record = await store.redis.hget(store.keys.versions("s", "d1"), "1")
+    assert record is not None and record.startswith(SHARED) and len(record) < len(old) / 3
+    assert record[1 + 32 : 2 + 32] == PACKED
+    assert await store.articles.versions("s", "d1") == [_version()]
+    await _archive(store, _article("d0", _version()))
     assert await store.articles.version("s", "d1", 1) == _version()
     await _archive(store, copy)
     assert await _stored(store) == ({}, {})
+
+
+async def test_missing_shared_fields_are_a_store_error(store: Store) -> None:
+    await _track(store, "d1", _version())
+    await store.redis.hdel(store.keys.texts("s"), meta_id(_version()))
+    with pytest.raises(StoreError, match=r"fields .* missing"):
+        await store.articles.versions("s", "d1")

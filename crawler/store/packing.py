@@ -21,8 +21,12 @@ class Packing:
     marker: bytes  # what a packed record starts with ("" when its field name tells)
     dictionary: bytes
 
+    def text(self, data: Any) -> bytes:
+        """``data`` as compact JSON (what :meth:`pack` deflates)."""
+        return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
     def pack(self, data: Any) -> bytes:
-        text = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        text = self.text(data)
         deflate = zlib.compressobj(
             9, zlib.DEFLATED, -15, 9, zlib.Z_DEFAULT_STRATEGY, self.dictionary
         )

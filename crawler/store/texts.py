@@ -1,39 +1,44 @@
 """Version records and their texts, each text stored once per content.
 
 Byte-identical copies of a page (and an article that returns to an earlier text) share one
-stored text. Per story ``s`` and document ``d``:
+stored text, and copies share what their versions say about it too. Per story ``s`` and
+document ``d``:
 
     {p}v:{s}:{d}        hash n → the record of version n
     {p}text:{s}         hash body id → zlib of a version text (body id: the 16-byte blake2b
-                        digest of the exact text, :func:`body_id`)
-    {p}text-refs:{s}    hash body id → how many *more* version records point at that text
+                        digest of the exact text, :func:`body_id`); and meta id → the packed
+                        *shared* fields of a version (content hash, title, facts, publication
+                        and modification times; meta id: a digest of their JSON)
+    {p}text-refs:{s}    hash body or meta id → how many *more* version records point at it
                         than the first (no field while only one does)
 
 A record is one of
 
-* a **pointer**: ``@`` + the body id + zlib JSON of the version without its text — every
-  version written now whose text is at least :data:`INLINE` characters long;
-* **inline**: zlib JSON of the whole version, text included (:func:`encode_version`) — the
-  short texts (a shared body would cost more than it saves) and every version stored before
-  texts were shared. Old stores are not migrated: their records are read as they are and go
-  when their article is archived.
+* **shared**: ``^`` + the body id + the meta id + the version's *own* fields (number, fetch
+  time, ETag, Last-Modified), packed — every version written now whose text is at least
+  :data:`INLINE` characters long; a byte-identical copy's record is ~50 bytes;
+* a **pointer**: ``@`` + the body id + the version without its text — how such versions were
+  written before their shared fields were (issue 11);
+* **inline**: the whole version, text included (:func:`encode_version`) — the short texts (a
+  shared body would cost more than it saves) and every version stored before texts were
+  shared. Old stores are not migrated: their records are read as they are and go when their
+  article is archived.
 
-The JSON of a record (a pointer's part after the body id, or an inline record) is written as
-:data:`PACKED` + raw deflate with a preset dictionary of the record's own keys and stock values
-(:data:`RECORDS`, :mod:`crawler.store.packing`): two thirds of what plain zlib gives for the
-~300 bytes of a version without its text. Records written before are plain zlib (whose first
-byte is never :data:`PACKED`) and read as they are. The dictionary is part of the stored
-format: a different one needs a new marker.
+The JSON of a record and of shared fields is packed: :data:`PACKED` + raw deflate with a
+preset dictionary of the record's own keys and stock values (:data:`RECORDS`,
+:mod:`crawler.store.packing`), two thirds of what plain zlib gives for a few hundred bytes.
+Records written before are plain zlib (whose first byte is never :data:`PACKED`) and read as
+they are. The dictionary is part of the stored format: a different one needs a new marker.
 
-Writing a version (:meth:`VersionTexts.queue_put`, one script in the caller's MULTI/EXEC)
-adds its record and its text, or, when the text is there already, one more reference.
-Archiving an article (:meth:`VersionTexts.queue_release`, in the archive's MULTI/EXEC) runs
-one script that, for every pointer among the article's records, takes one reference away —
-the text goes with its last pointer — then deletes the records: a text is deleted only when
-no version points at it. A reference is only ever taken away for a pointer that was counted
-when it was written, so a count can only be too high (a version number written twice — two
-writers numbering the same version, which the version's claim on its document prevents),
-which keeps a text longer, never too short.
+Writing a version (:meth:`VersionTexts.queue_put`, one script in the caller's MULTI/EXEC) adds
+its record, its text and its shared fields, or, for each already there, one more reference.
+Archiving an article (:meth:`VersionTexts.queue_release`, in the archive's MULTI/EXEC) runs one
+script that, for every body and meta id among the article's records, takes one reference away —
+each goes with its last record — then deletes the records: a text is deleted only when no
+version points at it. A reference is only ever taken away for a pointer that was counted when
+it was written, so a count can only be too high (a version number written twice — two writers
+numbering the same version, which the version's claim on its document prevents), which keeps a
+text longer, never too short.
 
 Reads return the records with their texts in one round trip (a script follows the pointers).
 """
@@ -67,44 +72,61 @@ RECORDS = Packing(
         b'00.000000+00:00","published":null,"modified":null,"etag":"","last_modified":""}'
     ),
 )
-ID_SIZE = 16  # bytes of a body id
-_ID = "string.sub(record, 2, 17)"  # a pointer record's body id, in Lua
-# KEYS[1] records, KEYS[2] texts; ARGV[1] version number → {record, text or false} | nil
-_GET = f"""
+SHARED = b"^"
+ID_SIZE = 16  # bytes of a body or meta id
+_OWN = 1 + 2 * ID_SIZE  # where a shared record's own fields start
+# a record's body id and, for a shared record, its meta id
+_PARTS = """
+local function parts(record)
+  local kind = string.sub(record, 1, 1)
+  if kind == '@' then return {string.sub(record, 2, 17)} end
+  if kind == '^' then return {string.sub(record, 2, 17), string.sub(record, 18, 33)} end
+  return {}
+end
+"""
+# KEYS[1] records, KEYS[2] texts; ARGV[1] version number → {record, text, meta} | nil (a
+# part the record does not point at, or that is missing: false)
+_GET = (
+    _PARTS
+    + """
 local record = redis.call('HGET', KEYS[1], ARGV[1])
 if not record then return nil end
-if string.sub(record, 1, 1) == '@' then
-  return {{record, redis.call('HGET', KEYS[2], {_ID})}}
-end
-return {{record, false}}
+local out, ids = {record, false, false}, parts(record)
+for i = 1, #ids do out[i + 1] = redis.call('HGET', KEYS[2], ids[i]) end
+return out
 """
-# KEYS[1] records, KEYS[2] texts → {record, text or false, record, text or false, …}
-_ALL = f"""
-local out = {{}}
+)
+# KEYS[1] records, KEYS[2] texts → {record, text, meta, record, text, meta, …}
+_ALL = (
+    _PARTS
+    + """
+local out = {}
 for _, record in ipairs(redis.call('HVALS', KEYS[1])) do
-  out[#out + 1] = record
-  if string.sub(record, 1, 1) == '@' then
-    out[#out + 1] = redis.call('HGET', KEYS[2], {_ID})
-  else
-    out[#out + 1] = false
-  end
+  local at, ids = #out, parts(record)
+  out[at + 1], out[at + 2], out[at + 3] = record, false, false
+  for i = 1, #ids do out[at + 1 + i] = redis.call('HGET', KEYS[2], ids[i]) end
 end
 return out
 """
-# KEYS[1] records, KEYS[2] texts, KEYS[3] references; ARGV: number, record, body id, text
+)
+# KEYS[1] records, KEYS[2] texts, KEYS[3] references; ARGV: number, record, then id, blob
+# pairs (the text, the shared fields)
 _PUT = """
 redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
-if redis.call('HSETNX', KEYS[2], ARGV[3], ARGV[4]) == 0 then
-  redis.call('HINCRBY', KEYS[3], ARGV[3], 1)
+for i = 3, #ARGV, 2 do
+  if redis.call('HSETNX', KEYS[2], ARGV[i], ARGV[i + 1]) == 0 then
+    redis.call('HINCRBY', KEYS[3], ARGV[i], 1)
+  end
 end
 return 0
 """
-# KEYS[1] records, KEYS[2] texts, KEYS[3] references → texts deleted
-_RELEASE = f"""
+# KEYS[1] records, KEYS[2] texts, KEYS[3] references → texts and shared fields deleted
+_RELEASE = (
+    _PARTS
+    + """
 local deleted = 0
 for _, record in ipairs(redis.call('HVALS', KEYS[1])) do
-  if string.sub(record, 1, 1) == '@' then
-    local id = {_ID}
+  for _, id in ipairs(parts(record)) do
     local more = redis.call('HINCRBY', KEYS[3], id, -1)
     if more <= 0 then redis.call('HDEL', KEYS[3], id) end
     if more < 0 then deleted = deleted + redis.call('HDEL', KEYS[2], id) end
@@ -113,11 +135,18 @@ end
 redis.call('DEL', KEYS[1])
 return deleted
 """
+)
 
 
 def body_id(text: str) -> bytes:
     """The id a text is stored under: a digest of its exact characters."""
     return hashlib.blake2b(text.encode("utf-8"), digest_size=ID_SIZE).digest()
+
+
+def meta_id(version: Version) -> bytes:
+    """The id a version's shared fields are stored under: a digest of their JSON."""
+    shared = RECORDS.text(_shared(version))
+    return hashlib.blake2b(shared, digest_size=ID_SIZE, person=b"meta").digest()
 
 
 class VersionTexts:
@@ -135,10 +164,11 @@ class VersionTexts:
         if len(version.text) < INLINE:
             pipe.hset(records, number, encode_version(version))
             return
-        body = body_id(version.text)
-        record = POINTER + body + _compress(_fields(version, with_text=False))
+        body, meta = body_id(version.text), meta_id(version)
+        record = SHARED + body + meta + _compress(_own(version))
         text = zlib.compress(version.text.encode("utf-8"), 6)
-        pipe.eval(_PUT, 3, records, k.texts(story), k.text_refs(story), number, record, body, text)
+        parts = [body, text, meta, _compress(_shared(version))]
+        pipe.eval(_PUT, 3, records, k.texts(story), k.text_refs(story), number, record, *parts)
 
     def queue_release(self, pipe: Pipeline, story: str, doc: str) -> None:
         """Delete every record of ``doc`` and each text no other version points at (EVAL,
@@ -149,12 +179,13 @@ class VersionTexts:
     async def get(self, story: str, doc: str, number: int) -> Version | None:
         keys = [self._keys.versions(story, doc), self._keys.texts(story)]
         reply = await self._get(keys=keys, args=[str(number)])
-        return decode_record(reply[0], reply[1]) if reply else None
+        return decode_record(*reply) if reply else None
 
     async def all(self, story: str, doc: str) -> list[Version]:
         """Every version of ``doc``, in no particular order."""
         reply = await self._all(keys=[self._keys.versions(story, doc), self._keys.texts(story)])
-        return [decode_record(r, t) for r, t in zip(reply[::2], reply[1::2], strict=True)]
+        triples = zip(reply[::3], reply[1::3], reply[2::3], strict=True)
+        return [decode_record(r, t, m) for r, t, m in triples]
 
 
 def encode_version(version: Version) -> bytes:
@@ -172,16 +203,37 @@ def version_fields(version: Version) -> dict[str, Any]:
     return _fields(version, with_text=True)
 
 
-def decode_record(record: bytes, text: bytes | None) -> Version:
-    """A version from its record and, for a pointer, the stored text it points at."""
-    if not record.startswith(POINTER):
+def decode_record(record: bytes, text: bytes | None, meta: bytes | None = None) -> Version:
+    """A version from its record and what it points at: the stored text (a pointer or a
+    shared record) and the shared fields (a shared record)."""
+    if not record.startswith((POINTER, SHARED)):
         return decode_version(record)
-    if text is None:
-        body = record[1 : 1 + ID_SIZE].hex()
-        raise StoreError(f"the text {body} of a stored version is missing")
-    data = _expand(record[1 + ID_SIZE :])
+    shared = record.startswith(SHARED)
+    if text is None or (shared and meta is None):
+        part = "fields" if text is not None else "text"
+        raise StoreError(f"the {part} {record[1:_OWN].hex()} of a stored version are missing")
+    if shared:
+        data = _expand(meta or b"") | _expand(record[_OWN:])
+    else:
+        data = _expand(record[1 + ID_SIZE :])
     data["text"] = zlib.decompress(text).decode("utf-8")
     return _version(data)
+
+
+def _shared(version: Version) -> dict[str, Any]:
+    """What byte-identical copies' versions have in common (the text apart)."""
+    own = _own(version)
+    return {k: v for k, v in _fields(version, with_text=False).items() if k not in own}
+
+
+def _own(version: Version) -> dict[str, Any]:
+    """What a version holds for itself: its number, when it was fetched, the validators."""
+    return {
+        "number": version.number,
+        "fetched_at": version.fetched_at.isoformat(),
+        "etag": version.etag,
+        "last_modified": version.last_modified,
+    }
 
 
 def _fields(version: Version, with_text: bool) -> dict[str, Any]:
