@@ -24,7 +24,6 @@ import ipaddress
 import logging
 import socket
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from urllib.parse import urljoin, urlsplit
 from urllib.request import proxy_bypass_environment  # type: ignore[attr-defined]
 
@@ -43,43 +42,12 @@ from crawler.errors import (
 from crawler.fetch.content import ACCEPT, check_type, retry_after, sniff
 from crawler.fetch.guard import AddressRefused, GuardedResolver, check_url
 from crawler.fetch.politeness import HostGate, HostState, MemoryHostState
+from crawler.fetch.result import FetchResult
 from crawler.fetch.robots import MAX_ROBOTS_BYTES, RobotsRules
 
 log = logging.getLogger(__name__)
 
 REDIRECTS = frozenset({301, 302, 303, 307, 308})
-
-
-@dataclass(frozen=True, slots=True)
-class FetchResult:
-    url: str  # after redirects
-    status: int
-    headers: Mapping[str, str] = field(default_factory=dict)
-    body: bytes = b""
-
-    @property
-    def not_modified(self) -> bool:
-        return self.status == 304
-
-    @property
-    def content_type(self) -> str:
-        return self.headers.get("content-type", "").split(";")[0].strip().lower()
-
-    @property
-    def charset(self) -> str | None:
-        for part in self.headers.get("content-type", "").split(";")[1:]:
-            key, _, value = part.partition("=")
-            if key.strip().lower() == "charset" and value.strip():
-                return value.strip().strip("\"'")
-        return None
-
-    @property
-    def etag(self) -> str:
-        return self.headers.get("etag", "")
-
-    @property
-    def last_modified(self) -> str:
-        return self.headers.get("last-modified", "")
 
 
 class Fetcher:

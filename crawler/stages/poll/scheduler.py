@@ -10,10 +10,10 @@ entries, term counts, feed events and counters — is written in one MULTI/EXEC
 (:func:`crawler.store.polls.save_poll`), so the schedule lives entirely in Redis and a restart
 (or a crash mid-poll) loses nothing.
 
-When to poll next is :mod:`crawler.core.cadence`. After ``[scheduler] failing_after``
-consecutive failures ``feed.failing`` is emitted, ``feed.recovered`` when a poll works again;
-``410 Gone`` disables the feed (``feed.gone``). An unexpected error in one feed's poll is
-logged with its traceback and is that feed's failure; the batch's other feeds are polled.
+When to poll next is :mod:`crawler.core.cadence`; what a failure or a recovery does to a feed
+(``feed.failing``, ``feed.recovered``, ``feed.gone``) is :mod:`crawler.stages.poll.health`. An
+unexpected error in one feed's poll is logged with its traceback and is that feed's failure;
+the batch's other feeds are polled.
 
 Feeds are claimed with a lease (:mod:`crawler.store.schedule`): two schedulers never poll one
 feed at once. Which feeds exist is the scheduler's decision alone (:meth:`Scheduler.refresh`,
@@ -38,20 +38,14 @@ from crawler.core import cadence, events
 from crawler.core.feedparse import ParsedFeed, parse_feed
 from crawler.core.outlets import outlet_names
 from crawler.core.relevance import seed_key_terms
-from crawler.errors import (
-    ConnectError,
-    FeedError,
-    FetchError,
-    HostBusyError,
-    HTTPStatusError,
-    StoreError,
-)
+from crawler.errors import FeedError, FetchError, HostBusyError, StoreError
 from crawler.fetch import Fetcher, FetchResult
 from crawler.models import ArticleJob, Event, JobReason, SeedProfile
 from crawler.outage import Outage
 from crawler.stages.article.revisits import release_retries
 from crawler.stages.poll.fairness import Gate
 from crawler.stages.poll.feedlog import brief, report_offline
+from crawler.stages.poll.health import failed, healthy
 from crawler.stages.poll.intake import Intake
 from crawler.stages.poll.searches import Discovery
 from crawler.store import FeedState, Store
@@ -232,14 +226,14 @@ class Scheduler:
         if state.status == "failing":
             log.info("feed %s recovered after %d failures", feed.url, state.failures)
             writes.events += self._feed_events("feed.recovered", feed, "", state.failing_since)
-        healthy = _healthy(state, interval, self._stamp())
+        after = healthy(state, interval, self._stamp())
         if "signals_held" in writes.counts:  # held signals need the next poll to parse again
-            healthy = replace(healthy, etag="", last_modified="", body_hash="")
+            after = replace(after, etag="", last_modified="", body_hash="")
         hints = (cadence.cache_lifetime(fetched.headers), state.ttl or None)
         delay = cadence.next_delay(interval, hints, bounds)
         writes.counts["feeds_polled"] = 1
         now = self._clock.now()
-        await save_poll(self._store, feed.url, healthy, now + delay, writes, before, now)
+        await save_poll(self._store, feed.url, after, now + delay, writes, before, now)
         if writes.waiting:  # the poll's entries get their jobs now, as far as the caps allow
             await self._gate.release([feed.url])
         if result.queued:  # only polls that found work are worth a line
@@ -247,33 +241,19 @@ class Scheduler:
         return result
 
     async def _failed(self, feed: FeedConfig, state: FeedState, exc: Exception) -> PollResult:
-        config = self._settings.scheduler
-        failures = state.failures + 1
-        gone = isinstance(exc, HTTPStatusError) and exc.status == 410
-        since = state.failing_since or self._stamp()
-        status = "gone" if gone else ("failing" if failures >= config.failing_after else "ok")
-        error = str(exc) if isinstance(exc, FetchError | FeedError) else f"{exc!r}"
-        offline = isinstance(exc, ConnectError)
-        writes = PollWrites(counts={"feeds_failed": 1})
-        if gone:
-            writes.events = self._feed_events("feed.gone", feed, error, since)
-        elif status == "failing" and state.status != "failing":
-            writes.events = self._feed_events("feed.failing", feed, error, since)
-        if not offline:  # connect failures are reported per batch (report_offline)
+        failure = failed(state, exc, self._settings.scheduler, self._stamp())
+        since, writes = failure.state.failing_since, PollWrites(counts={"feeds_failed": 1})
+        if failure.gone:
+            writes.events = self._feed_events("feed.gone", feed, failure.error, since)
+        elif failure.newly_failing:
+            writes.events = self._feed_events("feed.failing", feed, failure.error, since)
+        if not failure.offline:  # connect failures are reported per batch (report_offline)
+            failures = failure.state.failures
             log.warning("feed %s failed (%d in a row): %s", feed.url, failures, brief(exc))
-        failed = replace(
-            state,
-            failures=failures,
-            status=status,
-            last_error=error,
-            last_poll=self._stamp(),
-            failing_since=since,
-        )
-        retry_after = exc.retry_after if isinstance(exc, FetchError) else None
-        delay = cadence.backoff(failures, config.backoff_base, config.backoff_max, retry_after)
-        due = None if gone else self._clock.now() + delay
-        await save_poll(self._store, feed.url, failed, due, writes)
-        return PollResult(feed.url, "gone" if gone else "failed", error=brief(exc), offline=offline)
+        due = None if failure.gone else self._clock.now() + failure.delay
+        await save_poll(self._store, feed.url, failure.state, due, writes)
+        outcome = "gone" if failure.gone else "failed"
+        return PollResult(feed.url, outcome, error=brief(exc), offline=failure.offline)
 
     async def release_revisits(self, now: float | None = None) -> int:
         """Enqueue every revisit due by ``now``; returns how many were released."""
@@ -321,16 +301,3 @@ class Scheduler:
             except Exception as exc:
                 wait = max(wait, waiting.failed(exc))
             await self._clock.sleep(wait, stop)
-
-
-def _healthy(state: FeedState, interval: float, now: str) -> FeedState:
-    return replace(
-        state,
-        failures=0,
-        status="ok",
-        last_error="",
-        last_poll=now,
-        last_ok=now,
-        failing_since="",
-        interval=interval,
-    )
