@@ -209,9 +209,12 @@ def decode_record(record: bytes, text: bytes | None, meta: bytes | None = None) 
     if not record.startswith((POINTER, SHARED)):
         return decode_version(record)
     shared = record.startswith(SHARED)
-    if text is None or (shared and meta is None):
-        part = "fields" if text is not None else "text"
-        raise StoreError(f"the {part} {record[1:_OWN].hex()} of a stored version are missing")
+    if text is None:
+        raise StoreError(f"the text {record[1 : 1 + ID_SIZE].hex()} of a stored version is missing")
+    if shared and meta is None:
+        raise StoreError(
+            f"the shared fields {record[1 + ID_SIZE : _OWN].hex()} of a stored version are missing"
+        )
     if shared:
         data = _expand(meta or b"") | _expand(record[_OWN:])
     else:
