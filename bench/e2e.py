@@ -69,7 +69,11 @@ def arguments() -> argparse.Namespace:
     parser.add_argument("--max-jobs", type=int, default=10, help="jobs per worker process")
     parser.add_argument("--timeout", type=float, default=600.0, help="seconds per run")
     parser.add_argument("--seed", type=int, default=1, help="shuffle of entries over feeds")
-    parser.add_argument("--keep", type=Path, help="keep each run's logs, store and alerts here")
+    parser.add_argument(
+        "--keep",
+        type=Path,
+        help="keep each run's logs, store (as the run left it: store-at-end/) and alerts here",
+    )
     parser.add_argument(
         "--profile", action="store_true", help="attach py-spy to each measured process"
     )
