@@ -26,7 +26,10 @@ class Packing:
         return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
     def pack(self, data: Any) -> bytes:
-        text = self.text(data)
+        return self.deflate(self.text(data))
+
+    def deflate(self, text: bytes) -> bytes:
+        """:meth:`pack` of JSON already made by :meth:`text`."""
         deflate = zlib.compressobj(
             9, zlib.DEFLATED, -15, 9, zlib.Z_DEFAULT_STRATEGY, self.dictionary
         )

@@ -145,7 +145,10 @@ def body_id(text: str) -> bytes:
 
 def meta_id(version: Version) -> bytes:
     """The id a version's shared fields are stored under: a digest of their JSON."""
-    shared = RECORDS.text(_shared(version))
+    return _meta_id(RECORDS.text(_split(version)[1]))
+
+
+def _meta_id(shared: bytes) -> bytes:
     return hashlib.blake2b(shared, digest_size=ID_SIZE, person=b"meta").digest()
 
 
@@ -164,10 +167,12 @@ class VersionTexts:
         if len(version.text) < INLINE:
             pipe.hset(records, number, encode_version(version))
             return
-        body, meta = body_id(version.text), meta_id(version)
-        record = SHARED + body + meta + _compress(_own(version))
+        own, shared = _split(version)
+        shared_json = RECORDS.text(shared)  # digested for its id, then packed
+        body, meta = body_id(version.text), _meta_id(shared_json)
+        record = SHARED + body + meta + RECORDS.pack(own)
         text = zlib.compress(version.text.encode("utf-8"), 6)
-        parts = [body, text, meta, _compress(_shared(version))]
+        parts = [body, text, meta, RECORDS.deflate(shared_json)]
         pipe.eval(_PUT, 3, records, k.texts(story), k.text_refs(story), number, record, *parts)
 
     def queue_release(self, pipe: Pipeline, story: str, doc: str) -> None:
@@ -190,7 +195,7 @@ class VersionTexts:
 
 def encode_version(version: Version) -> bytes:
     """A whole version in one record (packed JSON, text included)."""
-    return _compress(version_fields(version))
+    return RECORDS.pack(version_fields(version))
 
 
 def decode_version(raw: bytes) -> Version:
@@ -223,20 +228,15 @@ def decode_record(record: bytes, text: bytes | None, meta: bytes | None = None) 
     return _version(data)
 
 
-def _shared(version: Version) -> dict[str, Any]:
-    """What byte-identical copies' versions have in common (the text apart)."""
-    own = _own(version)
-    return {k: v for k, v in _fields(version, with_text=False).items() if k not in own}
+_OWN_FIELDS = ("number", "fetched_at", "etag", "last_modified")
 
 
-def _own(version: Version) -> dict[str, Any]:
-    """What a version holds for itself: its number, when it was fetched, the validators."""
-    return {
-        "number": version.number,
-        "fetched_at": version.fetched_at.isoformat(),
-        "etag": version.etag,
-        "last_modified": version.last_modified,
-    }
+def _split(version: Version) -> tuple[dict[str, Any], dict[str, Any]]:
+    """(what a version holds for itself: its number, when it was fetched, the validators;
+    what byte-identical copies' versions have in common, the text apart)."""
+    fields = _fields(version, with_text=False)
+    own = {k: fields.pop(k) for k in _OWN_FIELDS}
+    return own, fields
 
 
 def _fields(version: Version, with_text: bool) -> dict[str, Any]:
@@ -254,10 +254,6 @@ def _fields(version: Version, with_text: bool) -> dict[str, Any]:
     if with_text:
         data["text"] = version.text
     return data
-
-
-def _compress(data: dict[str, Any]) -> bytes:
-    return RECORDS.pack(data)
 
 
 def _expand(blob: bytes) -> dict[str, Any]:
