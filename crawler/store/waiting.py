@@ -164,23 +164,23 @@ class WaitingRoom:
         self, pipe: Pipeline, entries: Sequence[Waiting], now: float, held_by: Sequence[str] | None
     ) -> None:
         names = list(held_by) if held_by is not None else [e.job_id for e in entries]
-        by_key: dict[str, dict[str, float]] = {}
-        for entry, name in zip(entries, names, strict=True):
-            by_key.setdefault(self.feed_key(entry.feed), {})[name] = now
-            by_key.setdefault(self.host_key(entry.host), {})[name] = now
-        for key, members in by_key.items():
-            pipe.zadd(key, members)
+        for key, members in self._rooms(entries, names).items():
+            pipe.zadd(key, dict.fromkeys(members, now))
 
     async def finished(self, names: Sequence[str], entries: Sequence[Waiting]) -> None:
         """The jobs ``names`` (holding ``entries``' rooms, one each) ended: free their rooms."""
+        async with self._redis.pipeline(transaction=False) as pipe:
+            for key, members in self._rooms(entries, names).items():
+                pipe.zrem(key, *members)
+            await pipe.execute()
+
+    def _rooms(self, entries: Sequence[Waiting], names: Sequence[str]) -> dict[str, list[str]]:
+        """The ``out:`` keys (each entry's feed and host) and the names holding rooms there."""
         by_key: dict[str, list[str]] = {}
         for entry, name in zip(entries, names, strict=True):
             by_key.setdefault(self.feed_key(entry.feed), []).append(name)
             by_key.setdefault(self.host_key(entry.host), []).append(name)
-        async with self._redis.pipeline(transaction=False) as pipe:
-            for key, members in by_key.items():
-                pipe.zrem(key, *members)
-            await pipe.execute()
+        return by_key
 
     async def _forget_if_empty(self, feed: str) -> None:
         script = """
