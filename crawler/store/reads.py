@@ -11,7 +11,7 @@ flushed), it is loaded and the read sent once more.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
@@ -54,13 +54,7 @@ def both(first: Read[A], second: Read[B]) -> Read[tuple[A, B]]:
 async def run(redis: Redis, read: Read[T]) -> T:
     """``read`` on its own: one round trip (once more after loading its scripts when the
     server lacked one)."""
-    try:
-        return await _run(redis, read)
-    except NoScriptError:
-        if not read.scripts:
-            raise
-    await _load(redis, read)
-    return await _run(redis, read)
+    return await _loading(read, lambda: _run(redis, read))
 
 
 async def _run(redis: Redis, read: Read[T]) -> T:
@@ -71,18 +65,20 @@ async def _run(redis: Redis, read: Read[T]) -> T:
 
 async def watched(pipe: Pipeline, claims: Sequence[str], read: Read[T]) -> T:
     """:func:`_watched`, once more after loading its scripts when the server lacked one."""
+    return await _loading(read, lambda: _watched(pipe, claims, read))
+
+
+async def _loading(read: Read[Any], send: Callable[[], Awaitable[T]]) -> T:
+    """``send()``; when the server did not know one of ``read``'s scripts, load them (on
+    the client they were registered with) and ``send()`` once more."""
     try:
-        return await _watched(pipe, claims, read)
+        return await send()
     except NoScriptError:
         if not read.scripts:
             raise
-    await _load(read.scripts[0].registered_client, read)
-    return await _watched(pipe, claims, read)
-
-
-async def _load(redis: Any, read: Read[Any]) -> None:
     for script in read.scripts:
-        script.sha = await redis.script_load(script.script)
+        script.sha = await script.registered_client.script_load(script.script)
+    return await send()
 
 
 async def _watched(pipe: Pipeline, claims: Sequence[str], read: Read[T]) -> T:
