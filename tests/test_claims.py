@@ -20,7 +20,7 @@ from crawler.stages.article.pipeline import ArticleJob
 from crawler.store import Store, WriteSet
 from crawler.store.claims import copy_claims, shards
 from crawler.store.clusters import read_clusters
-from crawler.store.commit import Watch
+from crawler.store.commit import Guard
 from crawler.store.writes import IndexAdd, Verdict
 from tests.conftest import SEED_FILE
 from tests.newsroom import Newsroom
@@ -35,10 +35,10 @@ async def _judged(store: Store, doc: str) -> str:
 async def test_a_racing_commit_on_a_claim_makes_the_decision_again(store: Store) -> None:
     reads: list[str] = []
 
-    async def racer(_: Watch) -> tuple[WriteSet, None]:
+    async def racer(_: Guard) -> tuple[WriteSet, None]:
         return WriteSet().add(Verdict("s", "first", "unrelated", "racer")), None
 
-    async def decision(_: Watch) -> tuple[WriteSet, str]:
+    async def decision(_: Guard) -> tuple[WriteSet, str]:
         reads.append(await _judged(store, "first"))
         if len(reads) == 1:  # another job commits on the same claim while this one decides
             await store.decide("s", ["doc:first"], racer)
@@ -57,10 +57,10 @@ async def test_reads_sent_with_their_watch_are_guarded_like_reads_after_it(store
     decision all the same."""
     reads: list[str] = []
 
-    async def racer(_: Watch) -> tuple[WriteSet, None]:
+    async def racer(_: Guard) -> tuple[WriteSet, None]:
         return WriteSet().add(Verdict("s", "first", "unrelated", f"racer{len(reads)}")), None
 
-    async def decision(guard: Watch) -> tuple[WriteSet, str]:
+    async def decision(guard: Guard) -> tuple[WriteSet, str]:
         verdict, content = await guard.read(store.articles.judgement_read("s", "first"))
         reads.append(f"{verdict}:{content}" if verdict else "")
         if len(reads) == 1:  # a commit on its own claim, right after the read
@@ -80,7 +80,7 @@ async def test_reads_sent_with_their_watch_are_guarded_like_reads_after_it(store
 async def test_a_reads_first_decision_that_read_unguarded_is_made_again(store: Store) -> None:
     calls = 0
 
-    async def decision(_: Watch) -> tuple[WriteSet, None]:
+    async def decision(_: Guard) -> tuple[WriteSet, None]:
         nonlocal calls
         calls += 1
         await _judged(store, "first")  # not through the guard: its claims were not watched
@@ -100,7 +100,7 @@ async def test_reads_survive_a_server_that_forgot_its_scripts(store: Store) -> N
     await store.redis.script_flush()
     assert [doc for doc, _ in await store.index.candidates("s", fp)] == ["indexed"]
 
-    async def decision(guard: Watch) -> tuple[WriteSet, list[str]]:
+    async def decision(guard: Guard) -> tuple[WriteSet, list[str]]:
         found = await guard.read(store.index.candidates_read("s", fp))
         return WriteSet(), [doc for doc, _ in found]
 
@@ -113,10 +113,10 @@ async def test_a_commit_on_other_claims_does_not_disturb_a_decision(store: Store
     assert not set(shards(mine)) & set(shards(theirs))
     calls = 0
 
-    async def other(_: Watch) -> tuple[WriteSet, None]:
+    async def other(_: Guard) -> tuple[WriteSet, None]:
         return WriteSet().add(Verdict("s", "theirs", "unrelated")), None
 
-    async def decision(_: Watch) -> tuple[WriteSet, None]:
+    async def decision(_: Guard) -> tuple[WriteSet, None]:
         nonlocal calls
         calls += 1
         await store.decide("s", theirs, other)

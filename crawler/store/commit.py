@@ -57,7 +57,6 @@ class Guard:
         return found
 
 
-Watch = Guard
 # a decision reads, decides and returns its writes and result (see Guard)
 Decision = Callable[[Guard], Awaitable[tuple[w.WriteSet, T]]]
 

@@ -50,7 +50,7 @@ from crawler.stages.article.rulings import (
 from crawler.stages.article.versions import article_ref
 from crawler.store import Revisit, Store, TrackedArticle, WriteSet
 from crawler.store.articles import ByDoc
-from crawler.store.commit import Watch
+from crawler.store.commit import Guard
 from crawler.store.discovery import NearMiss
 from crawler.store.index import Candidates, matched, strongest
 from crawler.store.writes import (
@@ -103,7 +103,7 @@ class Judge:
         story: StoryConfig,
         page: Page,
         fp: Fingerprint,
-        watch: Watch | None = None,
+        watch: Guard | None = None,
         proposed: Candidates | None = None,
     ) -> Ruling:
         """``watch``: the decision's guard; the documents the copy index proposes are watched
@@ -127,7 +127,7 @@ class Judge:
         tracked on its own from now on (an in-place update made it a report of its own).
         Returns whether it was separated (decided under the claims of both documents)."""
 
-        async def decision(_: Watch) -> tuple[WriteSet, str]:
+        async def decision(_: Guard) -> tuple[WriteSet, str]:
             current = await self._store.articles.get(story.id, tracked.doc)
             if current is None or not current.cluster:
                 return WriteSet(), ""
@@ -152,7 +152,7 @@ class Judge:
         story: StoryConfig,
         page: Page,
         fp: Fingerprint,
-        watch: Watch | None,
+        watch: Guard | None,
         proposed: Candidates | None,
     ) -> Ruling | None:
         """The ruling when ``page`` copies tracked articles (or the seed), else None.
@@ -206,7 +206,7 @@ class Judge:
         stored = await self._store.index.fingerprints(story, [rep])
         return compare(fp, stored[rep]) if rep in stored else like
 
-    async def _tracked(self, story: str, docs: list[str], watch: Watch | None) -> ByDoc:
+    async def _tracked(self, story: str, docs: list[str], watch: Guard | None) -> ByDoc:
         """The tracked articles of ``docs`` — read as their claims are watched, in the same
         round trip — and of their clusters' representatives (a second one, when needed)."""
         articles = self._store.articles

@@ -53,7 +53,7 @@ from crawler.stages.article.revisits import RevisitPlanner
 from crawler.stages.article.versions import RevisionTracker, first_version
 from crawler.store import Store, TrackedArticle, WriteSet, doc_id, url_doc
 from crawler.store.claims import copy_claims, fact_claims
-from crawler.store.commit import Watch
+from crawler.store.commit import Guard
 from crawler.store.index import Candidates
 from crawler.store.reads import both
 from crawler.store.writes import Alias, JobDone
@@ -225,7 +225,7 @@ class ArticlePipeline:
         reports, meanwhile makes it decide again from fresh reads."""
         fp = page.fingerprint or fingerprint(page.article.text or page.article.title)
 
-        async def decision(watch: Watch) -> tuple[WriteSet, tuple[Decision | None, str | None]]:
+        async def decision(watch: Guard) -> tuple[WriteSet, tuple[Decision | None, str | None]]:
             judgement = self._store.articles.judgement_read(story.id, page.doc)
             proposed = self._store.index.candidates_read(story.id, fp)
             (verdict, judged), found = await watch.read(both(judgement, proposed))  # guarded
@@ -266,7 +266,7 @@ class ArticlePipeline:
         return decided.verdict
 
     async def _rule(
-        self, story: StoryConfig, page: Page, fp: Fingerprint, watch: Watch, found: Candidates
+        self, story: StoryConfig, page: Page, fp: Fingerprint, watch: Guard, found: Candidates
     ) -> Ruling:
         """The judge's ruling (``found``: the copy index's candidates, read with the page's
         judgement); one that reshapes clusters (merges them, or moves their members to this

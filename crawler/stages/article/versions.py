@@ -39,7 +39,7 @@ from crawler.stages.article.facts import StoryFacts, fact_events
 from crawler.stages.article.revisits import publisher_stamps, stamps_moved
 from crawler.store import Store, TrackedArticle, WriteSet
 from crawler.store.claims import version_claims
-from crawler.store.commit import Watch
+from crawler.store.commit import Guard
 from crawler.store.writes import NewVersion, PointBack, Reading, Stamps
 
 log = logging.getLogger(__name__)
@@ -85,7 +85,7 @@ class RevisionTracker:
         page = version or self.first_version(story.id, fetched, article)
         stamps = publisher_stamps(article.modified, fetched.last_modified)
 
-        async def decision(watch: Watch) -> tuple[WriteSet, tuple[str, WriteSet]]:
+        async def decision(watch: Guard) -> tuple[WriteSet, tuple[str, WriteSet]]:
             writes, outcome = await self._decide(story, tracked, stamps, page, watch)
             return writes, (outcome, writes)
 
@@ -102,7 +102,7 @@ class RevisionTracker:
         tracked: TrackedArticle,
         stamps: tuple[str, str],
         page: Version,
-        watch: Watch,
+        watch: Guard,
     ) -> tuple[WriteSet, str]:
         articles = self._store.articles
         current = await watch.read(articles.get_read(story.id, tracked.doc)) or tracked  # guarded
